@@ -1,0 +1,54 @@
+"""Goal: one topic on the mentee's learning journey."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from uuid import UUID, uuid4
+
+from app.domain.clock import utcnow
+from app.domain.organization import validate_name
+from app.domain.states import ensure_transition
+
+
+class GoalStatus(StrEnum):
+    OPEN = "open"
+    IN_PROGRESS = "in_progress"
+    ACHIEVED = "achieved"
+    DROPPED = "dropped"
+
+
+_ALLOWED = {
+    GoalStatus.OPEN: frozenset({GoalStatus.IN_PROGRESS, GoalStatus.ACHIEVED, GoalStatus.DROPPED}),
+    GoalStatus.IN_PROGRESS: frozenset({GoalStatus.ACHIEVED, GoalStatus.DROPPED}),
+    GoalStatus.DROPPED: frozenset({GoalStatus.OPEN}),
+}
+
+
+@dataclass(eq=False)
+class Goal:
+    org_id: UUID
+    tandem_id: UUID
+    title: str
+    description: str = ""
+    status: GoalStatus = GoalStatus.OPEN
+    id: UUID = field(default_factory=uuid4)
+    version: int = 1
+    created_at: datetime = field(default_factory=utcnow)
+    updated_at: datetime = field(default_factory=utcnow)
+
+    def __post_init__(self) -> None:
+        self.title = validate_name(self.title, "title")
+
+    def revise(self, *, title: str | None = None, description: str | None = None) -> None:
+        self.title = validate_name(title, "title") if title is not None else self.title
+        self.description = description if description is not None else self.description
+        self.updated_at = utcnow()
+
+    def move_to(self, status: GoalStatus) -> None:
+        """open → in_progress → achieved; open or in progress → dropped; a dropped goal may reopen."""
+        if status is self.status:
+            return
+        self.status = ensure_transition("goal", self.status, status, _ALLOWED)
+        self.updated_at = utcnow()

@@ -1,0 +1,135 @@
+"""Person: a profile, mentor or mentee alike. Generation and digital-native are derived."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+from datetime import datetime
+from uuid import UUID, uuid4
+
+from app.domain.clock import today, utcnow
+from app.domain.errors import RuleViolation
+from app.domain.events import DomainEvent, EventRecorder
+from app.domain.generations import Generation, generation_of, is_digital_native
+from app.domain.organization import validate_name
+from app.domain.values import MeetingFormat, clean_labels, validate_timezone
+
+EARLIEST_BIRTH_YEAR = 1900
+ERASED_NAME = "Erased person"
+
+
+def validate_birth_year(year: int) -> int:
+    if not EARLIEST_BIRTH_YEAR <= year <= today().year:
+        raise RuleViolation(
+            f"birth year must be between {EARLIEST_BIRTH_YEAR} and this year",
+            code="invalid_birth_year",
+            field="birth_year",
+        )
+    return year
+
+
+def normalize_email(email: str | None) -> str | None:
+    if email is None:
+        return None
+    email = email.strip().lower()
+    local, _, domain = email.partition("@")
+    if not local or "." not in domain or " " in email:
+        raise RuleViolation("not a valid email address", code="invalid_email", field="email")
+    return email
+
+
+@dataclass(eq=False)
+class Person(EventRecorder):
+    org_id: UUID
+    display_name: str
+    birth_year: int
+    email: str | None = None
+    bio: str = ""
+    interests: tuple[str, ...] = ()
+    languages: tuple[str, ...] = ("en",)
+    department: str | None = None
+    seniority: str | None = None
+    city: str | None = None
+    timezone: str = "UTC"
+    preferred_formats: tuple[MeetingFormat, ...] = ()
+    source: str = "internal"
+    partner_id: UUID | None = None
+    external_id: str | None = None
+    erased_at: datetime | None = None
+    id: UUID = field(default_factory=uuid4)
+    version: int = 1
+    created_at: datetime = field(default_factory=utcnow)
+    updated_at: datetime = field(default_factory=utcnow)
+
+    def __post_init__(self) -> None:
+        EventRecorder.__init__(self)
+        self.display_name = validate_name(self.display_name, "display_name")
+        validate_birth_year(self.birth_year)
+        self.email = normalize_email(self.email)
+        self.interests = clean_labels(self.interests, "interests")
+        self.languages = tuple(lang.lower() for lang in clean_labels(self.languages, "languages"))
+        validate_timezone(self.timezone)
+        self.preferred_formats = tuple(dict.fromkeys(MeetingFormat(f) for f in self.preferred_formats))
+
+    @property
+    def generation(self) -> Generation:
+        return generation_of(self.birth_year)
+
+    @property
+    def digital_native(self) -> bool:
+        return is_digital_native(self.birth_year)
+
+    @property
+    def erased(self) -> bool:
+        return self.erased_at is not None
+
+    def update(self, **changes: object) -> None:
+        """Apply profile changes and re-validate the whole profile (all or nothing)."""
+        if self.erased:
+            raise RuleViolation("an erased person cannot be edited", code="person_erased")
+        unknown = set(changes) - _EDITABLE
+        if unknown:
+            raise RuleViolation(f"not editable: {', '.join(sorted(unknown))}", code="not_editable")
+        candidate = Person(**{**_fields_of(self), **changes})  # type: ignore[arg-type]  # validates first
+        for name in changes:
+            setattr(self, name, getattr(candidate, name))
+        self.updated_at = utcnow()
+
+    def erase(self) -> None:
+        """GDPR erasure: drop everything that identifies the person.
+
+        The birth year stays so that anonymous statistics (generation mix) survive; on its own
+        it identifies nobody.
+        """
+        if self.erased:
+            return
+        self.display_name = ERASED_NAME
+        self.email = None
+        self.bio = ""
+        self.interests = ()
+        self.department = None
+        self.seniority = None
+        self.city = None
+        self.external_id = None
+        self.erased_at = utcnow()
+        self.updated_at = self.erased_at
+        self.record(DomainEvent("person.erased", self.org_id, self.id))
+
+
+_EDITABLE = {
+    "display_name",
+    "email",
+    "birth_year",
+    "bio",
+    "interests",
+    "languages",
+    "department",
+    "seniority",
+    "city",
+    "timezone",
+    "preferred_formats",
+    "external_id",
+}
+
+
+def _fields_of(person: Person) -> dict[str, object]:
+    return {f.name: getattr(person, f.name) for f in fields(person) if not f.name.startswith("_")}

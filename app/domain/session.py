@@ -1,0 +1,161 @@
+"""Session: one meeting of a tandem, with its state machine and each side's feedback."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from enum import StrEnum
+from uuid import UUID, uuid4
+
+from app.domain.clock import require_aware, utcnow
+from app.domain.errors import Conflict, RuleViolation
+from app.domain.events import DomainEvent, EventRecorder
+from app.domain.states import ensure_transition
+from app.domain.tandem import Side
+from app.domain.values import MeetingFormat
+
+MAX_DURATION_MINUTES = 12 * 60  # a shadowing day is the longest format
+
+
+class SessionStatus(StrEnum):
+    SCHEDULED = "scheduled"
+    HELD = "held"
+    CANCELLED = "cancelled"
+    MISSED = "missed"
+
+
+_ALLOWED = {
+    SessionStatus.SCHEDULED: frozenset({SessionStatus.HELD, SessionStatus.CANCELLED, SessionStatus.MISSED}),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Feedback:
+    """One participant's feedback on a held session."""
+
+    author_person_id: UUID
+    side: Side
+    rating: int
+    learned: str = ""
+    goals_covered: tuple[UUID, ...] = ()
+    comment: str = ""
+    id: UUID = field(default_factory=uuid4)
+    created_at: datetime = field(default_factory=utcnow)
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.rating <= 5:
+            raise RuleViolation("rating must be 1 to 5", code="invalid_rating", field="rating")
+
+
+@dataclass(eq=False)
+class Session(EventRecorder):
+    org_id: UUID
+    tandem_id: UUID
+    starts_at: datetime
+    duration_minutes: int
+    format: MeetingFormat
+    location: str | None = None
+    video_link: str | None = None
+    agenda: str = ""
+    notes: str = ""
+    goals_covered: tuple[UUID, ...] = ()
+    status: SessionStatus = SessionStatus.SCHEDULED
+    feedback: list[Feedback] = field(default_factory=list)
+    id: UUID = field(default_factory=uuid4)
+    version: int = 1
+    created_at: datetime = field(default_factory=utcnow)
+    updated_at: datetime = field(default_factory=utcnow)
+
+    def __post_init__(self) -> None:
+        EventRecorder.__init__(self)
+        self.format = MeetingFormat(self.format)
+        self._validate()
+
+    def _validate(self) -> None:
+        try:
+            self.starts_at = require_aware(self.starts_at)
+        except ValueError as exc:
+            raise RuleViolation("starts_at needs a time zone", code="naive_datetime", field="starts_at") from exc
+        if not 5 <= self.duration_minutes <= MAX_DURATION_MINUTES:
+            raise RuleViolation(
+                f"duration must be 5 to {MAX_DURATION_MINUTES} minutes",
+                code="invalid_duration",
+                field="duration_minutes",
+            )
+
+    def record_scheduled(self) -> None:
+        self.record(DomainEvent("session.scheduled", self.org_id, self.id, {"tandem_id": str(self.tandem_id)}))
+
+    @property
+    def ends_at(self) -> datetime:
+        return self.starts_at + timedelta(minutes=self.duration_minutes)
+
+    def ensure_within(self, starts_on: date, ends_on: date) -> None:
+        """Sessions take place inside the program period."""
+        if not (starts_on <= self.starts_at.date() and self.ends_at.date() <= ends_on):
+            raise RuleViolation(
+                "the session must lie inside the program period", code="outside_program_period", field="starts_at"
+            )
+
+    def reschedule(
+        self,
+        *,
+        starts_at: datetime | None = None,
+        duration_minutes: int | None = None,
+        **details: object,
+    ) -> None:
+        """Change time or details; a rescheduled session stays scheduled."""
+        if self.status is not SessionStatus.SCHEDULED:
+            raise RuleViolation(f"a {self.status.value} session cannot be changed", code="session_not_scheduled")
+        previous = (self.starts_at, self.duration_minutes)
+        self.starts_at = starts_at or self.starts_at
+        self.duration_minutes = duration_minutes or self.duration_minutes
+        try:
+            self._validate()
+        except RuleViolation:
+            self.starts_at, self.duration_minutes = previous
+            raise
+        for name in ("format", "location", "video_link", "agenda"):
+            if name in details:
+                value = details[name]
+                setattr(self, name, MeetingFormat(value) if name == "format" else value)  # type: ignore[arg-type]
+        self.updated_at = utcnow()
+
+    def hold(self, *, notes: str | None = None, goals_covered: tuple[UUID, ...] = ()) -> None:
+        self._ensure_started("held")
+        self._move(SessionStatus.HELD)
+        self.notes = notes if notes is not None else self.notes
+        self.goals_covered = goals_covered or self.goals_covered
+
+    def cancel(self) -> None:
+        self._move(SessionStatus.CANCELLED)
+
+    def miss(self) -> None:
+        self._ensure_started("missed")
+        self._move(SessionStatus.MISSED)
+
+    def give_feedback(self, feedback: Feedback) -> None:
+        """Each participant gives feedback at most once, and only on a held session."""
+        if self.status is not SessionStatus.HELD:
+            raise RuleViolation("feedback is for held sessions", code="session_not_held")
+        if any(f.author_person_id == feedback.author_person_id for f in self.feedback):
+            raise Conflict("this participant already gave feedback on the session", code="feedback_already_given")
+        self.feedback.append(feedback)
+        self.updated_at = utcnow()
+        self.record(
+            DomainEvent(
+                "feedback.submitted", self.org_id, self.id, {"side": feedback.side.value, "rating": feedback.rating}
+            )
+        )
+
+    def _ensure_started(self, what: str) -> None:
+        if self.starts_at > utcnow():
+            raise RuleViolation(f"a session cannot be {what} before it starts", code="session_not_started")
+
+    def _move(self, target: SessionStatus) -> None:
+        previous = self.status
+        self.status = ensure_transition("session", self.status, target, _ALLOWED)
+        self.updated_at = utcnow()
+        self.record(
+            DomainEvent("session.status_changed", self.org_id, self.id, {"from": previous.value, "to": target.value})
+        )

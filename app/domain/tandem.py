@@ -1,0 +1,227 @@
+"""Tandem: one mentor and one mentee in one program, with its state machine and history."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from enum import StrEnum
+from uuid import UUID, uuid4
+
+from app.domain.clock import utcnow
+from app.domain.errors import InvalidTransition, RuleViolation
+from app.domain.events import DomainEvent, EventRecorder
+from app.domain.states import ensure_transition
+from app.domain.values import MeetingFormat
+
+MAX_REASON = 2000
+
+
+class TandemStatus(StrEnum):
+    PROPOSED = "proposed"
+    ACTIVE = "active"
+    PAUSED = "paused"
+    DECLINED = "declined"
+    EXPIRED = "expired"
+    COMPLETED = "completed"
+    DISSOLVED = "dissolved"
+
+
+OPEN_STATUSES = frozenset({TandemStatus.PROPOSED, TandemStatus.ACTIVE, TandemStatus.PAUSED})
+
+_ALLOWED = {
+    TandemStatus.PROPOSED: frozenset({TandemStatus.ACTIVE, TandemStatus.DECLINED, TandemStatus.EXPIRED}),
+    TandemStatus.ACTIVE: frozenset({TandemStatus.PAUSED, TandemStatus.COMPLETED, TandemStatus.DISSOLVED}),
+    TandemStatus.PAUSED: frozenset({TandemStatus.ACTIVE, TandemStatus.COMPLETED, TandemStatus.DISSOLVED}),
+}
+
+
+class Side(StrEnum):
+    MENTOR = "mentor"
+    MENTEE = "mentee"
+
+
+@dataclass(frozen=True, slots=True)
+class Transition:
+    """One entry of the history: who moved the tandem, when, and why."""
+
+    from_status: TandemStatus | None
+    to_status: TandemStatus
+    actor_id: UUID | None
+    at: datetime
+    reason: str | None = None
+    id: UUID = field(default_factory=uuid4)
+
+
+@dataclass(eq=False)
+class Tandem(EventRecorder):
+    org_id: UUID
+    program_id: UUID
+    mentor_enrollment_id: UUID
+    mentee_enrollment_id: UUID
+    mentor_person_id: UUID
+    mentee_person_id: UUID
+    expires_at: datetime
+    formats: tuple[MeetingFormat, ...] = ()
+    status: TandemStatus = TandemStatus.PROPOSED
+    mentor_accepted_at: datetime | None = None
+    mentee_accepted_at: datetime | None = None
+    fit_mentor: bool | None = None
+    fit_mentee: bool | None = None
+    rematch_flagged: bool = False
+    end_reason: str | None = None
+    never_pair_again: bool = False
+    history: list[Transition] = field(default_factory=list)
+    id: UUID = field(default_factory=uuid4)
+    version: int = 1
+    created_at: datetime = field(default_factory=utcnow)
+    updated_at: datetime = field(default_factory=utcnow)
+
+    def __post_init__(self) -> None:
+        EventRecorder.__init__(self)
+        self.formats = tuple(dict.fromkeys(MeetingFormat(f) for f in self.formats))
+
+    @classmethod
+    def propose(
+        cls,
+        *,
+        org_id: UUID,
+        program_id: UUID,
+        mentor_enrollment_id: UUID,
+        mentee_enrollment_id: UUID,
+        mentor_person_id: UUID,
+        mentee_person_id: UUID,
+        expiry_days: int,
+        actor_id: UUID | None,
+        formats: tuple[MeetingFormat, ...] = (),
+        reason: str | None = None,
+    ) -> Tandem:
+        """A new proposal. Callers check the pairing rules first (``pairing.check_pair``)."""
+        now = utcnow()
+        tandem = cls(
+            org_id=org_id,
+            program_id=program_id,
+            mentor_enrollment_id=mentor_enrollment_id,
+            mentee_enrollment_id=mentee_enrollment_id,
+            mentor_person_id=mentor_person_id,
+            mentee_person_id=mentee_person_id,
+            expires_at=now + timedelta(days=expiry_days),
+            formats=formats,
+            created_at=now,
+            updated_at=now,
+        )
+        tandem.history.append(Transition(None, TandemStatus.PROPOSED, actor_id, now, reason))
+        tandem.record(DomainEvent("tandem.proposed", org_id, tandem.id, {"program_id": str(program_id)}))
+        return tandem
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    def side_of(self, person_id: UUID | None) -> Side | None:
+        """Which side ``person_id`` is on, or None for anyone else."""
+        if person_id is not None and person_id == self.mentor_person_id:
+            return Side.MENTOR
+        if person_id is not None and person_id == self.mentee_person_id:
+            return Side.MENTEE
+        return None
+
+    def accepted_by(self, side: Side) -> bool:
+        return (self.mentor_accepted_at if side is Side.MENTOR else self.mentee_accepted_at) is not None
+
+    def accept(self, side: Side, actor_id: UUID | None) -> None:
+        """Each side accepts once; the second acceptance activates the tandem."""
+        self._ensure_not_expired()
+        if self.status is not TandemStatus.PROPOSED:
+            raise InvalidTransition(
+                f"a {self.status.value} tandem cannot be accepted", code="tandem_invalid_transition"
+            )
+        now = utcnow()
+        if side is Side.MENTOR:
+            self.mentor_accepted_at = self.mentor_accepted_at or now
+        else:
+            self.mentee_accepted_at = self.mentee_accepted_at or now
+        self.updated_at = now
+        if self.mentor_accepted_at and self.mentee_accepted_at:
+            self._move(TandemStatus.ACTIVE, actor_id, "both sides accepted")
+
+    def decline(self, side: Side, actor_id: UUID | None, reason: str | None = None) -> None:
+        self._ensure_not_expired()
+        self._move(TandemStatus.DECLINED, actor_id, _reason(reason) or f"declined by the {side.value}")
+
+    def pause(self, actor_id: UUID | None, reason: str | None = None) -> None:
+        self._move(TandemStatus.PAUSED, actor_id, _reason(reason))
+
+    def resume(self, actor_id: UUID | None, reason: str | None = None) -> None:
+        if self.status is not TandemStatus.PAUSED:
+            raise InvalidTransition("only a paused tandem can resume", code="tandem_invalid_transition")
+        self._move(TandemStatus.ACTIVE, actor_id, _reason(reason))
+
+    def complete(self, actor_id: UUID | None, reason: str | None = None) -> None:
+        self._move(TandemStatus.COMPLETED, actor_id, _reason(reason))
+
+    def dissolve(self, actor_id: UUID | None, reason: str, never_pair_again: bool = False) -> None:
+        """End early. A reason is required; both people become free for a rematch."""
+        text = _reason(reason)
+        if not text:
+            raise RuleViolation("dissolving a tandem needs a reason", code="reason_required", field="reason")
+        self._move(TandemStatus.DISSOLVED, actor_id, text)
+        self.end_reason = text
+        self.never_pair_again = never_pair_again
+
+    def close_with_program(self, actor_id: UUID | None, program_cancelled: bool) -> None:
+        """The program ended: running tandems complete (or dissolve), unanswered proposals expire."""
+        if self.status is TandemStatus.PROPOSED:
+            self._move(TandemStatus.EXPIRED, actor_id, "the program ended")
+        elif program_cancelled:
+            self.dissolve(actor_id, "the program was cancelled")
+        elif self.is_open:
+            self._move(TandemStatus.COMPLETED, actor_id, "the program was completed")
+
+    def expire_if_due(self, now: datetime) -> bool:
+        """A proposal that neither side answered in time expires. Returns True when it did."""
+        if self.status is TandemStatus.PROPOSED and now >= self.expires_at:
+            self._move(TandemStatus.EXPIRED, None, "nobody answered the proposal in time")
+            return True
+        return False
+
+    def answer_fit_check(self, side: Side, fits: bool, held_sessions: int) -> None:
+        """After the first held session each side says whether the pairing fits."""
+        if self.status not in (TandemStatus.ACTIVE, TandemStatus.PAUSED):
+            raise RuleViolation("only a running tandem has a fit check", code="tandem_not_active")
+        if held_sessions < 1:
+            raise RuleViolation("the fit check opens after the first held session", code="fit_check_too_early")
+        if side is Side.MENTOR:
+            self.fit_mentor = fits
+        else:
+            self.fit_mentee = fits
+        self.updated_at = utcnow()
+        if not fits and not self.rematch_flagged:
+            self.rematch_flagged = True
+            self.record(DomainEvent("tandem.fit_flagged", self.org_id, self.id, {"side": side.value}))
+
+    @property
+    def failed_fit_check(self) -> bool:
+        return self.fit_mentor is False or self.fit_mentee is False
+
+    def _ensure_not_expired(self) -> None:
+        if self.status is TandemStatus.PROPOSED and utcnow() >= self.expires_at:
+            raise RuleViolation("the proposal has expired", code="proposal_expired")
+
+    def _move(self, target: TandemStatus, actor_id: UUID | None, reason: str | None) -> None:
+        previous = self.status
+        self.status = ensure_transition("tandem", self.status, target, _ALLOWED)
+        now = utcnow()
+        self.updated_at = now
+        self.history.append(Transition(previous, target, actor_id, now, reason))
+        self.record(
+            DomainEvent("tandem.status_changed", self.org_id, self.id, {"from": previous.value, "to": target.value})
+        )
+
+
+def _reason(reason: str | None) -> str | None:
+    if reason is None:
+        return None
+    text = reason.strip()
+    if len(text) > MAX_REASON:
+        raise RuleViolation(f"a reason has at most {MAX_REASON} characters", code="too_long", field="reason")
+    return text or None

@@ -1,0 +1,25 @@
+"""Users: the login identities behind callers. A member user is bound to one Person."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from uuid import UUID, uuid4
+
+from app.domain.access import Caller, Role
+from app.domain.clock import utcnow
+
+
+@dataclass(eq=False)
+class User:
+    email: str
+    role: Role
+    org_id: UUID | None = None
+    person_id: UUID | None = None
+    id: UUID = field(default_factory=uuid4)
+    version: int = 1
+    created_at: datetime = field(default_factory=utcnow)
+    updated_at: datetime = field(default_factory=utcnow)
+
+    def as_caller(self) -> Caller:
+        return Caller(user_id=self.id, role=self.role, org_id=self.org_id, person_id=self.person_id)

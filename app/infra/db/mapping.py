@@ -1,0 +1,284 @@
+"""Explicit mapping between domain objects and table rows (plain dicts of column values)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Any
+from uuid import UUID
+
+from app.domain.access import Role
+from app.domain.enrollment import Enrollment, EnrollmentStatus, ParticipantRole
+from app.domain.goal import Goal, GoalStatus
+from app.domain.organization import Organization
+from app.domain.person import Person
+from app.domain.program import Program, ProgramRules, ProgramStatus
+from app.domain.session import Feedback, Session, SessionStatus
+from app.domain.tandem import Side, Tandem, TandemStatus, Transition
+from app.domain.user import User
+from app.domain.values import MeetingFormat, Topic
+
+_BASE = ("id", "version", "created_at", "updated_at")
+
+
+def _base(row: dict[str, Any]) -> dict[str, Any]:
+    return {k: row[k] for k in _BASE}
+
+
+def _base_of(obj: Any) -> dict[str, Any]:
+    return {k: getattr(obj, k) for k in _BASE}
+
+
+def organization_to_domain(row: dict[str, Any]) -> Organization:
+    return Organization(name=row["name"], slug=row["slug"], **_base(row))
+
+
+def organization_to_row(org: Organization) -> dict[str, Any]:
+    return {**_base_of(org), "name": org.name, "slug": org.slug}
+
+
+def user_to_domain(row: dict[str, Any]) -> User:
+    return User(
+        email=row["email"], role=Role(row["role"]), org_id=row["org_id"], person_id=row["person_id"], **_base(row)
+    )
+
+
+def user_to_row(user: User) -> dict[str, Any]:
+    return {
+        **_base_of(user),
+        "email": user.email,
+        "role": user.role.value,
+        "org_id": user.org_id,
+        "person_id": user.person_id,
+    }
+
+
+_PERSON_PLAIN = (
+    "org_id",
+    "display_name",
+    "email",
+    "birth_year",
+    "bio",
+    "department",
+    "seniority",
+    "city",
+    "timezone",
+    "source",
+    "partner_id",
+    "external_id",
+    "erased_at",
+)
+
+
+def person_to_domain(row: dict[str, Any]) -> Person:
+    return Person(
+        **{k: row[k] for k in _PERSON_PLAIN},
+        interests=tuple(row["interests"]),
+        languages=tuple(row["languages"]),
+        preferred_formats=tuple(MeetingFormat(f) for f in row["preferred_formats"]),
+        **_base(row),
+    )
+
+
+def person_to_row(person: Person) -> dict[str, Any]:
+    return {
+        **_base_of(person),
+        **{k: getattr(person, k) for k in _PERSON_PLAIN},
+        "interests": list(person.interests),
+        "languages": list(person.languages),
+        "preferred_formats": [f.value for f in person.preferred_formats],
+    }
+
+
+def program_to_domain(row: dict[str, Any]) -> Program:
+    return Program(
+        org_id=row["org_id"],
+        title=row["title"],
+        description=row["description"],
+        starts_on=row["starts_on"],
+        ends_on=row["ends_on"],
+        status=ProgramStatus(row["status"]),
+        rules=ProgramRules(**row["rules"]),
+        **_base(row),
+    )
+
+
+def program_to_row(program: Program) -> dict[str, Any]:
+    return {
+        **_base_of(program),
+        "org_id": program.org_id,
+        "title": program.title,
+        "description": program.description,
+        "starts_on": program.starts_on,
+        "ends_on": program.ends_on,
+        "status": program.status.value,
+        "rules": asdict(program.rules),
+    }
+
+
+def _topics(values: list[dict[str, Any]]) -> tuple[Topic, ...]:
+    return tuple(Topic(name=v["name"], priority=v["priority"]) for v in values)
+
+
+def enrollment_to_domain(row: dict[str, Any]) -> Enrollment:
+    return Enrollment(
+        org_id=row["org_id"],
+        program_id=row["program_id"],
+        person_id=row["person_id"],
+        role=ParticipantRole(row["role"]),
+        needs=_topics(row["needs"]),
+        offers=_topics(row["offers"]),
+        key_questions=tuple(row["key_questions"]),
+        capacity=row["capacity"],
+        status=EnrollmentStatus(row["status"]),
+        **_base(row),
+    )
+
+
+def enrollment_to_row(e: Enrollment) -> dict[str, Any]:
+    return {
+        **_base_of(e),
+        "org_id": e.org_id,
+        "program_id": e.program_id,
+        "person_id": e.person_id,
+        "role": e.role.value,
+        "needs": [asdict(t) for t in e.needs],
+        "offers": [asdict(t) for t in e.offers],
+        "key_questions": list(e.key_questions),
+        "capacity": e.capacity,
+        "status": e.status.value,
+    }
+
+
+_TANDEM_PLAIN = (
+    "org_id",
+    "program_id",
+    "mentor_enrollment_id",
+    "mentee_enrollment_id",
+    "mentor_person_id",
+    "mentee_person_id",
+    "expires_at",
+    "mentor_accepted_at",
+    "mentee_accepted_at",
+    "fit_mentor",
+    "fit_mentee",
+    "rematch_flagged",
+    "end_reason",
+    "never_pair_again",
+)
+
+
+def tandem_to_domain(row: dict[str, Any], history: list[Transition] | None = None) -> Tandem:
+    return Tandem(
+        **{k: row[k] for k in _TANDEM_PLAIN},
+        status=TandemStatus(row["status"]),
+        formats=tuple(MeetingFormat(f) for f in row["formats"]),
+        history=history or [],
+        **_base(row),
+    )
+
+
+def tandem_to_row(t: Tandem) -> dict[str, Any]:
+    return {
+        **_base_of(t),
+        **{k: getattr(t, k) for k in _TANDEM_PLAIN},
+        "status": t.status.value,
+        "formats": [f.value for f in t.formats],
+    }
+
+
+def transition_to_domain(row: dict[str, Any]) -> Transition:
+    return Transition(
+        from_status=TandemStatus(row["from_status"]) if row["from_status"] else None,
+        to_status=TandemStatus(row["to_status"]),
+        actor_id=row["actor_id"],
+        at=row["at"],
+        reason=row["reason"],
+        id=row["id"],
+    )
+
+
+def transition_to_row(tandem: Tandem, tr: Transition) -> dict[str, Any]:
+    return {
+        "id": tr.id,
+        "org_id": tandem.org_id,
+        "tandem_id": tandem.id,
+        "from_status": tr.from_status.value if tr.from_status else None,
+        "to_status": tr.to_status.value,
+        "actor_id": tr.actor_id,
+        "reason": tr.reason,
+        "at": tr.at,
+    }
+
+
+def goal_to_domain(row: dict[str, Any]) -> Goal:
+    return Goal(
+        org_id=row["org_id"],
+        tandem_id=row["tandem_id"],
+        title=row["title"],
+        description=row["description"],
+        status=GoalStatus(row["status"]),
+        **_base(row),
+    )
+
+
+def goal_to_row(g: Goal) -> dict[str, Any]:
+    return {
+        **_base_of(g),
+        "org_id": g.org_id,
+        "tandem_id": g.tandem_id,
+        "title": g.title,
+        "description": g.description,
+        "status": g.status.value,
+    }
+
+
+_SESSION_PLAIN = ("org_id", "tandem_id", "starts_at", "duration_minutes", "location", "video_link", "agenda", "notes")
+
+
+def session_to_domain(row: dict[str, Any], feedback: list[Feedback] | None = None) -> Session:
+    return Session(
+        **{k: row[k] for k in _SESSION_PLAIN},
+        format=MeetingFormat(row["format"]),
+        goals_covered=tuple(UUID(g) for g in row["goals_covered"]),
+        status=SessionStatus(row["status"]),
+        feedback=feedback or [],
+        **_base(row),
+    )
+
+
+def session_to_row(s: Session) -> dict[str, Any]:
+    return {
+        **_base_of(s),
+        **{k: getattr(s, k) for k in _SESSION_PLAIN},
+        "format": s.format.value,
+        "goals_covered": [str(g) for g in s.goals_covered],
+        "status": s.status.value,
+    }
+
+
+def feedback_to_domain(row: dict[str, Any]) -> Feedback:
+    return Feedback(
+        author_person_id=row["author_person_id"],
+        side=Side(row["side"]),
+        rating=row["rating"],
+        learned=row["learned"],
+        goals_covered=tuple(UUID(g) for g in row["goals_covered"]),
+        comment=row["comment"],
+        id=row["id"],
+        created_at=row["created_at"],
+    )
+
+
+def feedback_to_row(session: Session, f: Feedback) -> dict[str, Any]:
+    return {
+        "id": f.id,
+        "org_id": session.org_id,
+        "session_id": session.id,
+        "author_person_id": f.author_person_id,
+        "side": f.side.value,
+        "rating": f.rating,
+        "learned": f.learned,
+        "goals_covered": [str(g) for g in f.goals_covered],
+        "comment": f.comment,
+        "created_at": f.created_at,
+    }

@@ -1,0 +1,289 @@
+"""The repositories of every aggregate: the persistence ports of app/services/ports.py."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+from app.domain.enrollment import Enrollment
+from app.domain.goal import Goal
+from app.domain.organization import Organization
+from app.domain.person import Person
+from app.domain.program import Program
+from app.domain.session import Session
+from app.domain.tandem import Tandem
+from app.domain.user import User
+from app.infra.db import mapping as m
+from app.infra.db import tables as tb
+from app.infra.db.repository import Repository
+from app.services.pagination import Page, PageRequest
+
+OPEN = ("proposed", "active", "paused")
+
+
+class OrganizationRepository(Repository[Organization]):
+    table = tb.OrganizationRow
+    to_domain = staticmethod(m.organization_to_domain)
+    to_row = staticmethod(m.organization_to_row)
+
+    async def get(self, org_id: UUID) -> Organization | None:
+        return await self._one(self.t.c.id == org_id)
+
+    async def get_by_slug(self, slug: str) -> Organization | None:
+        return await self._one(self.t.c.slug == slug)
+
+    async def page(self, request: PageRequest) -> Page[Organization]:
+        return await self._page(request)
+
+
+class UserRepository(Repository[User]):
+    table = tb.UserRow
+    to_domain = staticmethod(m.user_to_domain)
+    to_row = staticmethod(m.user_to_row)
+
+    async def get(self, user_id: UUID) -> User | None:
+        return await self._one(self.t.c.id == user_id)
+
+    async def find(self, org_id: UUID | None, email: str) -> User | None:
+        org_match = self.t.c.org_id.is_(None) if org_id is None else self.t.c.org_id == org_id
+        return await self._one(org_match, self.t.c.email == email)
+
+
+class PersonRepository(Repository[Person]):
+    table = tb.PersonRow
+    to_domain = staticmethod(m.person_to_domain)
+    to_row = staticmethod(m.person_to_row)
+
+    async def get(self, org_id: UUID, person_id: UUID) -> Person | None:
+        return await self._get_in(org_id, person_id)
+
+    async def get_by_email(self, org_id: UUID, email: str) -> Person | None:
+        return await self._one(self.t.c.org_id == org_id, self.t.c.email == email)
+
+    async def page(self, org_id: UUID, request: PageRequest) -> Page[Person]:
+        return await self._page(request, self.t.c.org_id == org_id)
+
+    async def count(self, org_id: UUID) -> int:
+        stmt = select(func.count()).select_from(self.t).where(self.t.c.org_id == org_id)
+        return int((await self.session.execute(stmt)).scalar_one())
+
+
+class ProgramRepository(Repository[Program]):
+    table = tb.ProgramRow
+    to_domain = staticmethod(m.program_to_domain)
+    to_row = staticmethod(m.program_to_row)
+
+    async def get(self, org_id: UUID, program_id: UUID) -> Program | None:
+        return await self._get_in(org_id, program_id)
+
+    async def page(self, org_id: UUID, request: PageRequest) -> Page[Program]:
+        return await self._page(request, self.t.c.org_id == org_id)
+
+
+class EnrollmentRepository(Repository[Enrollment]):
+    table = tb.EnrollmentRow
+    to_domain = staticmethod(m.enrollment_to_domain)
+    to_row = staticmethod(m.enrollment_to_row)
+
+    async def get(self, org_id: UUID, enrollment_id: UUID, *, for_update: bool = False) -> Enrollment | None:
+        return await self._get_in(org_id, enrollment_id, for_update=for_update)
+
+    async def lock(self, org_id: UUID, enrollment_ids: list[UUID]) -> dict[UUID, Enrollment]:
+        """Lock the rows in id order: two transactions locking the same pair cannot deadlock."""
+        stmt = (
+            select(self.t)
+            .where(self.t.c.org_id == org_id, self.t.c.id.in_(enrollment_ids))
+            .order_by(self.t.c.id)
+            .with_for_update()
+        )
+        return {e.id: e for e in await self._all(stmt)}
+
+    async def find(self, program_id: UUID, person_id: UUID) -> Enrollment | None:
+        return await self._one(
+            self.t.c.program_id == program_id, self.t.c.person_id == person_id, self.t.c.status == "active"
+        )
+
+    async def page(
+        self, org_id: UUID, program_id: UUID, request: PageRequest, *, person_id: UUID | None = None
+    ) -> Page[Enrollment]:
+        where = [self.t.c.org_id == org_id, self.t.c.program_id == program_id]
+        if person_id is not None:
+            where.append(self.t.c.person_id == person_id)
+        return await self._page(request, *where)
+
+    async def for_person(self, org_id: UUID, person_id: UUID) -> list[Enrollment]:
+        stmt = select(self.t).where(self.t.c.org_id == org_id, self.t.c.person_id == person_id)
+        return await self._all(stmt.order_by(self.t.c.created_at))
+
+
+class TandemRepository(Repository[Tandem]):
+    """Tandems are read with their history; new history entries are written on add and save."""
+
+    table = tb.TandemRow
+    to_domain = staticmethod(m.tandem_to_domain)
+    to_row = staticmethod(m.tandem_to_row)
+
+    async def get(self, org_id: UUID, tandem_id: UUID, *, for_update: bool = False) -> Tandem | None:
+        tandem = await self._get_in(org_id, tandem_id, for_update=for_update)
+        if tandem is not None:
+            await self._load_history([tandem])
+        return tandem
+
+    async def _load_history(self, tandems: list[Tandem]) -> None:
+        if not tandems:
+            return
+        h = tb.transitions
+        by_id = {t.id: t for t in tandems}
+        stmt = select(h).where(h.c.tandem_id.in_(list(by_id))).order_by(h.c.at, h.c.id)
+        for row in (await self.session.execute(stmt)).mappings():
+            by_id[row["tandem_id"]].history.append(m.transition_to_domain(dict(row)))
+
+    async def _all_with_history(self, stmt: Any) -> list[Tandem]:
+        tandems = await self._all(stmt)
+        await self._load_history(tandems)
+        return tandems
+
+    async def _after_write(self, obj: Tandem) -> None:
+        rows = [m.transition_to_row(obj, tr) for tr in obj.history]
+        if rows:  # history is append-only: entries already stored are skipped by their id
+            h = tb.transitions
+            await self.session.execute(pg_insert(h).values(rows).on_conflict_do_nothing(index_elements=["id"]))
+
+    async def count_open(
+        self, *, mentor_enrollment_id: UUID | None = None, mentee_enrollment_id: UUID | None = None
+    ) -> int:
+        t = self.t
+        stmt = select(func.count()).select_from(t).where(t.c.status.in_(OPEN))
+        if mentor_enrollment_id is not None:
+            stmt = stmt.where(t.c.mentor_enrollment_id == mentor_enrollment_id)
+        if mentee_enrollment_id is not None:
+            stmt = stmt.where(t.c.mentee_enrollment_id == mentee_enrollment_id)
+        return int((await self.session.execute(stmt)).scalar_one())
+
+    async def open_in_program(self, org_id: UUID, program_id: UUID) -> list[Tandem]:
+        t = self.t
+        stmt = select(t).where(t.c.org_id == org_id, t.c.program_id == program_id, t.c.status.in_(OPEN))
+        return await self._all_with_history(stmt.order_by(t.c.created_at, t.c.id).with_for_update())
+
+    async def due_for_expiry(self, now: datetime, *, limit: int) -> list[Tandem]:
+        t = self.t
+        stmt = (
+            select(t)
+            .where(t.c.status == "proposed", t.c.expires_at <= now)
+            .order_by(t.c.expires_at)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+        return await self._all_with_history(stmt)
+
+    async def page(
+        self, org_id: UUID, program_id: UUID, request: PageRequest, *, person_id: UUID | None = None
+    ) -> Page[Tandem]:
+        t = self.t
+        where = [t.c.org_id == org_id, t.c.program_id == program_id]
+        if person_id is not None:
+            where.append(or_(t.c.mentor_person_id == person_id, t.c.mentee_person_id == person_id))
+        page = await self._page(request, *where)
+        await self._load_history(page.items)
+        return page
+
+    async def for_person(self, org_id: UUID, person_id: UUID) -> list[Tandem]:
+        t = self.t
+        stmt = select(t).where(
+            t.c.org_id == org_id, or_(t.c.mentor_person_id == person_id, t.c.mentee_person_id == person_id)
+        )
+        return await self._all_with_history(stmt.order_by(t.c.created_at, t.c.id))
+
+    async def is_excluded(self, org_id: UUID, mentor_person_id: UUID, mentee_person_id: UUID) -> bool:
+        x = tb.pair_exclusions
+        stmt = (
+            select(func.count())
+            .select_from(x)
+            .where(
+                x.c.org_id == org_id, x.c.mentor_person_id == mentor_person_id, x.c.mentee_person_id == mentee_person_id
+            )
+        )
+        return bool((await self.session.execute(stmt)).scalar_one())
+
+    async def exclude_pair(self, org_id: UUID, mentor_person_id: UUID, mentee_person_id: UUID) -> None:
+        x = tb.pair_exclusions
+        await self.session.execute(
+            pg_insert(x)
+            .values(
+                org_id=org_id,
+                mentor_person_id=mentor_person_id,
+                mentee_person_id=mentee_person_id,
+                created_at=func.now(),
+            )
+            .on_conflict_do_nothing()
+        )
+
+
+class GoalRepository(Repository[Goal]):
+    table = tb.GoalRow
+    to_domain = staticmethod(m.goal_to_domain)
+    to_row = staticmethod(m.goal_to_row)
+
+    async def get(self, org_id: UUID, goal_id: UUID) -> Goal | None:
+        return await self._get_in(org_id, goal_id)
+
+    async def page(self, org_id: UUID, tandem_id: UUID, request: PageRequest) -> Page[Goal]:
+        return await self._page(request, self.t.c.org_id == org_id, self.t.c.tandem_id == tandem_id)
+
+
+class SessionRepository(Repository[Session]):
+    """Sessions are read with their feedback; new feedback rows are inserted on save."""
+
+    table = tb.SessionRow
+    to_domain = staticmethod(m.session_to_domain)
+    to_row = staticmethod(m.session_to_row)
+
+    async def get(self, org_id: UUID, session_id: UUID) -> Session | None:
+        session = await self._get_in(org_id, session_id)
+        if session is not None:
+            await self._load_feedback([session])
+        return session
+
+    async def _load_feedback(self, sessions: list[Session]) -> None:
+        if not sessions:
+            return
+        f = tb.feedback
+        by_id = {s.id: s for s in sessions}
+        stmt = select(f).where(f.c.session_id.in_(list(by_id))).order_by(f.c.created_at, f.c.id)
+        for row in (await self.session.execute(stmt)).mappings():
+            by_id[row["session_id"]].feedback.append(m.feedback_to_domain(dict(row)))
+
+    async def _after_write(self, obj: Session) -> None:
+        rows = [m.feedback_to_row(obj, fb) for fb in obj.feedback]
+        if rows:  # a second feedback of one author still fails on uq_feedback_session_id_author_person_id
+            f = tb.feedback
+            await self.session.execute(pg_insert(f).values(rows).on_conflict_do_nothing(index_elements=["id"]))
+
+    async def _all_with_feedback(self, stmt: Any) -> list[Session]:
+        sessions = await self._all(stmt)
+        await self._load_feedback(sessions)
+        return sessions
+
+    async def page(self, org_id: UUID, tandem_id: UUID, request: PageRequest) -> Page[Session]:
+        page = await self._page(request, self.t.c.org_id == org_id, self.t.c.tandem_id == tandem_id)
+        await self._load_feedback(page.items)
+        return page
+
+    async def for_tandem(self, org_id: UUID, tandem_id: UUID) -> list[Session]:
+        t = self.t
+        stmt = select(t).where(t.c.org_id == org_id, t.c.tandem_id == tandem_id)
+        return await self._all_with_feedback(stmt.order_by(t.c.starts_at, t.c.id))
+
+    async def for_person(self, org_id: UUID, person_id: UUID) -> list[Session]:
+        t, td = self.t, tb.tandems
+        stmt = (
+            select(t)
+            .join(td, and_(td.c.id == t.c.tandem_id, td.c.org_id == t.c.org_id))
+            .where(t.c.org_id == org_id, or_(td.c.mentor_person_id == person_id, td.c.mentee_person_id == person_id))
+            .order_by(t.c.starts_at, t.c.id)
+        )
+        return await self._all_with_feedback(stmt)

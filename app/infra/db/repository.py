@@ -1,0 +1,92 @@
+"""What every repository shares: tenant-scoped lookups, keyset pages, and version-checked saves.
+
+Rows are read and written with Core statements and mapped explicitly; no ORM identity map sits
+between the domain objects and the database.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any, Generic, TypeVar
+from uuid import UUID
+
+from sqlalchemy import ColumnElement, Select, and_, insert, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.domain.errors import VersionMismatch
+from app.services.pagination import Cursor, Page, PageRequest
+
+D = TypeVar("D")
+
+
+class Repository(Generic[D]):
+    """Subclasses set ``table`` and the two mapping functions."""
+
+    table: Any
+    to_domain: Callable[[dict[str, Any]], D]
+    to_row: Callable[[D], dict[str, Any]]
+
+    def __init__(self, session: AsyncSession, touched: list[Any]) -> None:
+        self.session = session
+        self._touched = touched  # aggregates whose events the unit of work collects on commit
+
+    @property
+    def t(self) -> Any:
+        return self.table.__table__
+
+    async def _one(self, *where: ColumnElement[bool], for_update: bool = False) -> D | None:
+        stmt = select(self.t).where(*where)
+        if for_update:
+            stmt = stmt.with_for_update()
+        row = (await self.session.execute(stmt)).mappings().first()
+        return type(self).to_domain(dict(row)) if row else None
+
+    async def _all(self, stmt: Select[Any]) -> list[D]:
+        rows = (await self.session.execute(stmt)).mappings().all()
+        return [type(self).to_domain(dict(row)) for row in rows]
+
+    async def _get_in(self, org_id: UUID, obj_id: UUID, *, for_update: bool = False) -> D | None:
+        return await self._one(self.t.c.id == obj_id, self.t.c.org_id == org_id, for_update=for_update)
+
+    async def _page(self, request: PageRequest, *where: ColumnElement[bool]) -> Page[D]:
+        """Order by (created_at, id) and continue strictly after the cursor: no gaps, no repeats."""
+        t = self.t
+        stmt = select(t).where(*where)
+        if request.after is not None:
+            after = request.after
+            stmt = stmt.where(
+                or_(t.c.created_at > after.created_at, and_(t.c.created_at == after.created_at, t.c.id > after.id))
+            )
+        stmt = stmt.order_by(t.c.created_at, t.c.id).limit(request.limit + 1)
+        items = await self._all(stmt)
+        more = len(items) > request.limit
+        items = items[: request.limit]
+        last = items[-1] if items and more else None
+        return Page(items=items, next_cursor=Cursor(last.created_at, last.id) if last else None)  # type: ignore[attr-defined]
+
+    async def add(self, obj: D) -> None:
+        await self.session.execute(insert(self.t).values(**type(self).to_row(obj)))
+        await self._after_write(obj)
+        self._touched.append(obj)
+
+    async def save(self, obj: D) -> None:
+        """Write back under optimistic locking: the row must still be at the version we read."""
+        values = type(self).to_row(obj)
+        loaded_version = values.pop("version")
+        result = await self.session.execute(
+            update(self.t)
+            .where(self.t.c.id == values.pop("id"), self.t.c.version == loaded_version)
+            .values(**values, version=loaded_version + 1)
+        )
+        if result.rowcount == 0:  # type: ignore[attr-defined]
+            raise VersionMismatch("the object was changed by someone else meanwhile", code="concurrent_update")
+        obj.version = loaded_version + 1  # type: ignore[attr-defined]
+        await self._after_write(obj)
+        self._touched.append(obj)
+
+    async def _after_write(self, obj: D) -> None:
+        """Hook for child rows (history, feedback) written with their aggregate."""
+
+
+def ids(values: Sequence[UUID]) -> list[str]:
+    return [str(v) for v in values]

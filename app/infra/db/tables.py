@@ -1,0 +1,199 @@
+"""SQLModel tables. They serve persistence only: the domain never sees them, the API never
+returns them. Constraints here back the invariants that concurrent requests could break."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any, ClassVar
+from uuid import UUID
+
+from sqlalchemy import CheckConstraint, Index, UniqueConstraint, text
+from sqlmodel import Field
+
+from app.infra.db.base import Table, Versioned, json_list, json_object, ref, table_of, tenant, timestamp
+
+OPEN_TANDEM = text("status IN ('proposed', 'active', 'paused')")
+
+
+class OrganizationRow(Versioned, table=True):
+    __tablename__: ClassVar[str] = "organizations"  # type: ignore[misc]
+    name: str = Field(max_length=200)
+    slug: str = Field(max_length=63, unique=True)
+
+
+class UserRow(Versioned, table=True):
+    __tablename__: ClassVar[str] = "users"  # type: ignore[misc]
+    __table_args__ = (UniqueConstraint("org_id", "email"),)
+    org_id: UUID | None = ref("organizations.id", nullable=True)
+    email: str = Field(max_length=320)
+    role: str = Field(max_length=32)
+    person_id: UUID | None = ref("people.id", nullable=True)
+
+
+class PersonRow(Versioned, table=True):
+    __tablename__: ClassVar[str] = "people"  # type: ignore[misc]
+    __table_args__ = (UniqueConstraint("org_id", "email"),)
+    org_id: UUID = tenant()
+    display_name: str = Field(max_length=200)
+    email: str | None = Field(default=None, max_length=320)
+    birth_year: int
+    bio: str = ""
+    interests: list[str] = json_list()
+    languages: list[str] = json_list()
+    department: str | None = Field(default=None, max_length=200)
+    seniority: str | None = Field(default=None, max_length=100)
+    city: str | None = Field(default=None, max_length=200)
+    timezone: str = Field(max_length=64)
+    preferred_formats: list[str] = json_list()
+    source: str = Field(max_length=64)
+    partner_id: UUID | None = None
+    external_id: str | None = Field(default=None, max_length=200)
+    erased_at: datetime | None = timestamp(default=None, nullable=True)
+
+
+class ProgramRow(Versioned, table=True):
+    __tablename__: ClassVar[str] = "programs"  # type: ignore[misc]
+    __table_args__ = (CheckConstraint("ends_on > starts_on", name="period_order"),)
+    org_id: UUID = tenant()
+    title: str = Field(max_length=200)
+    description: str = ""
+    starts_on: date
+    ends_on: date
+    status: str = Field(max_length=32)
+    rules: dict[str, Any] = json_object()
+
+
+class EnrollmentRow(Versioned, table=True):
+    __tablename__: ClassVar[str] = "enrollments"  # type: ignore[misc]
+    __table_args__ = (
+        # one enrollment per person and program; withdrawn ones stay for the record
+        Index(
+            "uq_enrollments_active_person",
+            "program_id",
+            "person_id",
+            unique=True,
+            postgresql_where=text("status = 'active'"),
+        ),
+        CheckConstraint("capacity >= 1", name="capacity_positive"),
+    )
+    org_id: UUID = tenant()
+    program_id: UUID = ref("programs.id")
+    person_id: UUID = ref("people.id")
+    role: str = Field(max_length=16)
+    needs: list[dict[str, Any]] = json_list()
+    offers: list[dict[str, Any]] = json_list()
+    key_questions: list[str] = json_list()
+    capacity: int
+    status: str = Field(max_length=16)
+
+
+class TandemRow(Versioned, table=True):
+    __tablename__: ClassVar[str] = "tandems"  # type: ignore[misc]
+    __table_args__ = (
+        # the database itself refuses a mentee's second open tandem in a program, whatever races
+        Index("uq_tandems_open_mentee", "mentee_enrollment_id", unique=True, postgresql_where=OPEN_TANDEM),
+        Index("ix_tandems_open_mentor", "mentor_enrollment_id", postgresql_where=OPEN_TANDEM),
+        Index("ix_tandems_program_created", "program_id", "created_at", "id"),
+    )
+    org_id: UUID = tenant()
+    program_id: UUID = ref("programs.id", index=False)
+    mentor_enrollment_id: UUID = ref("enrollments.id", index=False)
+    mentee_enrollment_id: UUID = ref("enrollments.id", index=False)
+    mentor_person_id: UUID = ref("people.id")
+    mentee_person_id: UUID = ref("people.id")
+    status: str = Field(max_length=16)
+    formats: list[str] = json_list()
+    expires_at: datetime = timestamp()
+    mentor_accepted_at: datetime | None = timestamp(default=None, nullable=True)
+    mentee_accepted_at: datetime | None = timestamp(default=None, nullable=True)
+    fit_mentor: bool | None = None
+    fit_mentee: bool | None = None
+    rematch_flagged: bool = False
+    end_reason: str | None = None
+    never_pair_again: bool = False
+
+
+class TandemTransitionRow(Table, table=True):
+    __tablename__: ClassVar[str] = "tandem_transitions"  # type: ignore[misc]
+    id: UUID = Field(primary_key=True)
+    org_id: UUID = tenant()
+    tandem_id: UUID = ref("tandems.id")
+    from_status: str | None = Field(default=None, max_length=16)
+    to_status: str = Field(max_length=16)
+    actor_id: UUID | None = None
+    reason: str | None = None
+    at: datetime = timestamp()
+
+
+class PairExclusionRow(Table, table=True):
+    """Pairs dissolved with never_pair_again: excluded from every later matching of the org."""
+
+    __tablename__: ClassVar[str] = "pair_exclusions"  # type: ignore[misc]
+    org_id: UUID = Field(primary_key=True, foreign_key="organizations.id")
+    mentor_person_id: UUID = Field(primary_key=True, foreign_key="people.id")
+    mentee_person_id: UUID = Field(primary_key=True, foreign_key="people.id")
+    created_at: datetime = timestamp()
+
+
+class GoalRow(Versioned, table=True):
+    __tablename__: ClassVar[str] = "goals"  # type: ignore[misc]
+    org_id: UUID = tenant()
+    tandem_id: UUID = ref("tandems.id")
+    title: str = Field(max_length=300)
+    description: str = ""
+    status: str = Field(max_length=16)
+
+
+class SessionRow(Versioned, table=True):
+    __tablename__: ClassVar[str] = "sessions"  # type: ignore[misc]
+    __table_args__ = (CheckConstraint("duration_minutes > 0", name="duration_positive"),)
+    org_id: UUID = tenant()
+    tandem_id: UUID = ref("tandems.id")
+    starts_at: datetime = timestamp()
+    duration_minutes: int
+    format: str = Field(max_length=16)
+    location: str | None = Field(default=None, max_length=500)
+    video_link: str | None = Field(default=None, max_length=2000)
+    agenda: str = ""
+    notes: str = ""
+    goals_covered: list[str] = json_list()
+    status: str = Field(max_length=16)
+
+
+class FeedbackRow(Table, table=True):
+    __tablename__: ClassVar[str] = "feedback"  # type: ignore[misc]
+    __table_args__ = (
+        # one feedback per participant and session, even when both submit at the same moment
+        UniqueConstraint("session_id", "author_person_id"),
+        CheckConstraint("rating BETWEEN 1 AND 5", name="rating_range"),
+    )
+    id: UUID = Field(primary_key=True)
+    org_id: UUID = tenant()
+    session_id: UUID = ref("sessions.id", index=False)
+    author_person_id: UUID = ref("people.id")
+    side: str = Field(max_length=16)
+    rating: int
+    learned: str = ""
+    goals_covered: list[str] = json_list()
+    comment: str = ""
+    created_at: datetime = timestamp()
+
+
+class OutboxRow(Table, table=True):
+    """Domain events, written in the same transaction as the change (for webhooks later)."""
+
+    __tablename__: ClassVar[str] = "outbox"  # type: ignore[misc]
+    id: UUID = Field(primary_key=True)
+    org_id: UUID = tenant()
+    type: str = Field(max_length=64)
+    subject_id: UUID
+    data: dict[str, Any] = json_object()
+    occurred_at: datetime = timestamp()
+    published_at: datetime | None = timestamp(default=None, nullable=True, index=True)
+
+
+transitions = table_of(TandemTransitionRow)
+pair_exclusions = table_of(PairExclusionRow)
+feedback = table_of(FeedbackRow)
+tandems = table_of(TandemRow)
+outbox = table_of(OutboxRow)

@@ -1,0 +1,48 @@
+"""One validated settings object, read from the environment and passed into the app factory."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import AliasChoices, Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="TANDEM_", extra="ignore")
+
+    environment: Literal["development", "test", "production"] = "development"
+    database_url: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("DATABASE_URL", "TANDEM_DATABASE_URL"),
+        description="postgresql+asyncpg://... of an external PostgreSQL 15+; unset starts the embedded server",
+    )
+    data_dir: Path = Field(default=Path(".data"), description="embedded database and signing key live here")
+    host: str = Field(default="127.0.0.1", validation_alias=AliasChoices("HOST", "TANDEM_HOST"))
+    port: int = Field(default=8000, ge=1, le=65535, validation_alias=AliasChoices("PORT", "TANDEM_PORT"))
+    db_pool_size: int = Field(default=10, ge=1, le=200)
+    issuer: str = "http://127.0.0.1:8000"
+    audience: str = "tandem-api"
+    access_token_minutes: int = Field(default=15, ge=1, le=24 * 60)
+    program_min_months: int = Field(default=6, ge=1, le=60)
+    program_max_months: int = Field(default=12, ge=1, le=60)
+    max_body_bytes: int = Field(default=1_000_000, ge=1024)
+    log_level: str = "INFO"
+
+    @field_validator("database_url")
+    @classmethod
+    def _asyncpg_driver(cls, url: str | None) -> str | None:
+        """Accept the usual postgres:// spellings and pin the asyncpg driver."""
+        if url is None or not url.strip():
+            return None
+        for prefix in ("postgres://", "postgresql://"):
+            if url.startswith(prefix):
+                return "postgresql+asyncpg://" + url[len(prefix) :]
+        if not url.startswith("postgresql+asyncpg://"):
+            raise ValueError("DATABASE_URL must be a postgresql:// URL")
+        return url
+
+    @property
+    def signing_key_path(self) -> Path:
+        return self.data_dir / "keys" / "signing-key.json"

@@ -1,0 +1,110 @@
+"""Use cases for people: profiles, GDPR access (export) and erasure."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+from uuid import UUID
+
+from app.domain.access import Caller
+from app.domain.enrollment import Enrollment
+from app.domain.errors import Conflict
+from app.domain.person import Person
+from app.domain.session import Session
+from app.domain.tandem import Tandem
+from app.services import authz
+from app.services.pagination import Page, PageRequest
+from app.services.ports import UnitOfWork
+
+
+async def create_person(uow: UnitOfWork, caller: Caller, **profile: Any) -> Person:
+    org_id = authz.require_manager(caller)
+    person = Person(org_id=org_id, **profile)
+    async with uow:
+        await _ensure_email_free(uow, person)
+        await uow.people.add(person)
+        await uow.commit()
+    return person
+
+
+async def get_person(uow: UnitOfWork, caller: Caller, person_id: UUID) -> Person:
+    """Members may read profiles of their own organization: they meet them as candidates."""
+    org_id = authz.scope_of(caller, "person")
+    async with uow:
+        return authz.found(await uow.people.get(org_id, person_id), "person")
+
+
+async def list_people(uow: UnitOfWork, caller: Caller, request: PageRequest) -> Page[Person]:
+    org_id = authz.tenant_of(caller)
+    async with uow:
+        return await uow.people.page(org_id, request)
+
+
+async def update_person(
+    uow: UnitOfWork, caller: Caller, person_id: UUID, changes: dict[str, Any], expected_version: int | None = None
+) -> Person:
+    org_id = authz.scope_of(caller, "person")
+    async with uow:
+        person = authz.found(await uow.people.get(org_id, person_id), "person")
+        authz.require_self_or_manager(caller, person_id)
+        authz.check_version(person, expected_version)
+        person.update(**changes)
+        if "email" in changes:
+            await _ensure_email_free(uow, person)
+        await uow.people.save(person)
+        await uow.commit()
+    return person
+
+
+async def erase_person(uow: UnitOfWork, caller: Caller, person_id: UUID) -> Person:
+    """GDPR erasure: the profile is anonymized, enrollments withdrawn, open tandems dissolved.
+
+    Rows stay (anonymous) so that program statistics keep adding up.
+    """
+    org_id = authz.scope_of(caller, "person")
+    async with uow:
+        person = authz.found(await uow.people.get(org_id, person_id), "person")
+        authz.require_self_or_manager(caller, person_id)
+        for tandem in await uow.tandems.for_person(org_id, person_id):
+            if tandem.is_open:
+                tandem.dissolve(caller.user_id, "a participant's personal data was erased")
+                await uow.tandems.save(tandem)
+        for enrollment in await uow.enrollments.for_person(org_id, person_id):
+            if enrollment.is_active:
+                enrollment.withdraw()
+                await uow.enrollments.save(enrollment)
+        person.erase()
+        await uow.people.save(person)
+        await uow.commit()
+    return person
+
+
+@dataclass(frozen=True, slots=True)
+class PersonExport:
+    """Everything Tandem stores about one person (GDPR right of access)."""
+
+    person: Person
+    enrollments: list[Enrollment]
+    tandems: list[Tandem]
+    sessions: list[Session]
+
+
+async def export_person(uow: UnitOfWork, caller: Caller, person_id: UUID) -> PersonExport:
+    org_id = authz.scope_of(caller, "person")
+    async with uow:
+        person = authz.found(await uow.people.get(org_id, person_id), "person")
+        authz.require_self_or_manager(caller, person_id)
+        return PersonExport(
+            person=person,
+            enrollments=await uow.enrollments.for_person(org_id, person_id),
+            tandems=await uow.tandems.for_person(org_id, person_id),
+            sessions=await uow.sessions.for_person(org_id, person_id),
+        )
+
+
+async def _ensure_email_free(uow: UnitOfWork, person: Person) -> None:
+    if person.email is None:
+        return
+    other = await uow.people.get_by_email(person.org_id, person.email)
+    if other is not None and other.id != person.id:
+        raise Conflict("another person of the organization has this email", code="email_taken", field="email")

@@ -1,0 +1,145 @@
+"""Use cases for programs: create, edit, and the program's state machine."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+from app.domain.access import Caller
+from app.domain.errors import Conflict
+from app.domain.program import PeriodBounds, Program, ProgramRules, ProgramStatus
+from app.services import authz
+from app.services.pagination import Page, PageRequest
+from app.services.pairing import breaches_of
+from app.services.ports import UnitOfWork
+
+
+async def create_program(
+    uow: UnitOfWork,
+    caller: Caller,
+    *,
+    title: str,
+    starts_on: date,
+    ends_on: date,
+    description: str = "",
+    rules: ProgramRules | None = None,
+    bounds: PeriodBounds | None = None,
+) -> Program:
+    org_id = authz.require_manager(caller)
+    program = Program.plan(
+        bounds=bounds or PeriodBounds(),
+        org_id=org_id,
+        title=title,
+        description=description,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        rules=rules or ProgramRules(),
+    )
+    async with uow:
+        await uow.programs.add(program)
+        await uow.commit()
+    return program
+
+
+async def get_program(uow: UnitOfWork, caller: Caller, program_id: UUID) -> Program:
+    org_id = authz.scope_of(caller, "program")
+    async with uow:
+        return authz.found(await uow.programs.get(org_id, program_id), "program")
+
+
+async def list_programs(uow: UnitOfWork, caller: Caller, request: PageRequest) -> Page[Program]:
+    org_id = authz.tenant_of(caller)
+    async with uow:
+        return await uow.programs.page(org_id, request)
+
+
+async def update_program(
+    uow: UnitOfWork,
+    caller: Caller,
+    program_id: UUID,
+    changes: dict[str, Any],
+    expected_version: int | None = None,
+    bounds: PeriodBounds | None = None,
+) -> Program:
+    """Edit a program. Rules may change, but never so that an open tandem silently breaks them."""
+    org_id = authz.require_manager(caller)
+    async with uow:
+        program = authz.found(await uow.programs.get(org_id, program_id), "program")
+        authz.check_version(program, expected_version)
+        new_rules = changes.get("rules")
+        if new_rules is not None and new_rules != program.rules:
+            await _ensure_open_tandems_fit(uow, program, new_rules)
+        program.revise(**changes, bounds=bounds)
+        await uow.programs.save(program)
+        await uow.commit()
+    return program
+
+
+async def _ensure_open_tandems_fit(uow: UnitOfWork, program: Program, rules: ProgramRules) -> None:
+    trial = Program(
+        org_id=program.org_id,
+        title=program.title,
+        starts_on=program.starts_on,
+        ends_on=program.ends_on,
+        rules=rules,
+        status=program.status,
+        id=program.id,
+    )
+    breaches = await breaches_of(uow, trial, await uow.tandems.open_in_program(program.org_id, program.id))
+    if breaches:
+        raise Conflict(
+            f"{len(breaches)} open tandem(s) would break the new rules: {'; '.join(breaches[:5])}",
+            code="rules_break_open_tandems",
+            field="rules",
+        )
+
+
+async def _transition(
+    uow: UnitOfWork, caller: Caller, program_id: UUID, step: Callable[[Program], None], expected_version: int | None
+) -> Program:
+    org_id = authz.require_manager(caller)
+    async with uow:
+        program = authz.found(await uow.programs.get(org_id, program_id), "program")
+        authz.check_version(program, expected_version)
+        step(program)
+        if program.is_closed:
+            cancelled = program.status is ProgramStatus.CANCELLED
+            for tandem in await uow.tandems.open_in_program(org_id, program_id):
+                tandem.close_with_program(caller.user_id, program_cancelled=cancelled)
+                await uow.tandems.save(tandem)
+        await uow.programs.save(program)
+        await uow.commit()
+    return program
+
+
+async def open_enrollment(
+    uow: UnitOfWork, caller: Caller, program_id: UUID, expected_version: int | None = None
+) -> Program:
+    return await _transition(uow, caller, program_id, Program.open_enrollment, expected_version)
+
+
+async def start_matching(
+    uow: UnitOfWork, caller: Caller, program_id: UUID, expected_version: int | None = None
+) -> Program:
+    return await _transition(uow, caller, program_id, Program.start_matching, expected_version)
+
+
+async def launch_program(
+    uow: UnitOfWork, caller: Caller, program_id: UUID, expected_version: int | None = None
+) -> Program:
+    return await _transition(uow, caller, program_id, Program.launch, expected_version)
+
+
+async def complete_program(
+    uow: UnitOfWork, caller: Caller, program_id: UUID, expected_version: int | None = None
+) -> Program:
+    """Completing a program completes its running tandems and expires unanswered proposals."""
+    return await _transition(uow, caller, program_id, Program.complete, expected_version)
+
+
+async def cancel_program(
+    uow: UnitOfWork, caller: Caller, program_id: UUID, expected_version: int | None = None
+) -> Program:
+    return await _transition(uow, caller, program_id, Program.cancel, expected_version)

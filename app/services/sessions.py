@@ -1,0 +1,160 @@
+"""Use cases for sessions: scheduling, their life cycle, and each participant's feedback."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from app.domain.access import Caller
+from app.domain.errors import RuleViolation
+from app.domain.session import Feedback, Session
+from app.domain.tandem import Tandem, TandemStatus
+from app.domain.values import MeetingFormat
+from app.services import authz
+from app.services.pagination import Page, PageRequest
+from app.services.ports import UnitOfWork
+from app.services.tandems import load_visible_tandem
+
+
+async def schedule_session(
+    uow: UnitOfWork,
+    caller: Caller,
+    tandem_id: UUID,
+    *,
+    starts_at: datetime,
+    duration_minutes: int,
+    format: MeetingFormat,
+    location: str | None = None,
+    video_link: str | None = None,
+    agenda: str = "",
+) -> Session:
+    """Sessions are for active tandems of running programs, inside the program period."""
+    org_id = authz.scope_of(caller, "tandem")
+    async with uow:
+        tandem = await load_visible_tandem(uow, caller, org_id, tandem_id)
+        if tandem.status is not TandemStatus.ACTIVE:
+            raise RuleViolation("sessions are scheduled for active tandems", code="tandem_not_active")
+        program = authz.found(await uow.programs.get(org_id, tandem.program_id), "program")
+        program.ensure_running()
+        session = Session(
+            org_id=org_id,
+            tandem_id=tandem.id,
+            starts_at=starts_at,
+            duration_minutes=duration_minutes,
+            format=format,
+            location=location,
+            video_link=video_link,
+            agenda=agenda,
+        )
+        session.ensure_within(program.starts_on, program.ends_on)
+        session.record_scheduled()
+        await uow.sessions.add(session)
+        await uow.commit()
+    return session
+
+
+async def get_session(uow: UnitOfWork, caller: Caller, session_id: UUID) -> Session:
+    org_id = authz.scope_of(caller, "session")
+    async with uow:
+        session = authz.found(await uow.sessions.get(org_id, session_id), "session")
+        await load_visible_tandem(uow, caller, org_id, session.tandem_id)
+    return session
+
+
+async def list_sessions(uow: UnitOfWork, caller: Caller, tandem_id: UUID, request: PageRequest) -> Page[Session]:
+    org_id = authz.scope_of(caller, "tandem")
+    async with uow:
+        await load_visible_tandem(uow, caller, org_id, tandem_id)
+        return await uow.sessions.page(org_id, tandem_id, request)
+
+
+async def reschedule_session(
+    uow: UnitOfWork, caller: Caller, session_id: UUID, changes: dict[str, Any], expected_version: int | None = None
+) -> Session:
+    def step(session: Session, tandem: Tandem) -> None:
+        session.reschedule(**changes)
+
+    return await _change(uow, caller, session_id, step, expected_version, check_period=True)
+
+
+async def hold_session(
+    uow: UnitOfWork,
+    caller: Caller,
+    session_id: UUID,
+    *,
+    notes: str | None = None,
+    goals_covered: tuple[UUID, ...] = (),
+    expected_version: int | None = None,
+) -> Session:
+    return await _change(
+        uow, caller, session_id, lambda s, _: s.hold(notes=notes, goals_covered=goals_covered), expected_version
+    )
+
+
+async def cancel_session(
+    uow: UnitOfWork, caller: Caller, session_id: UUID, expected_version: int | None = None
+) -> Session:
+    return await _change(uow, caller, session_id, lambda s, _: s.cancel(), expected_version)
+
+
+async def miss_session(
+    uow: UnitOfWork, caller: Caller, session_id: UUID, expected_version: int | None = None
+) -> Session:
+    return await _change(uow, caller, session_id, lambda s, _: s.miss(), expected_version)
+
+
+async def give_feedback(
+    uow: UnitOfWork,
+    caller: Caller,
+    session_id: UUID,
+    *,
+    rating: int,
+    learned: str = "",
+    goals_covered: tuple[UUID, ...] = (),
+    comment: str = "",
+) -> Session:
+    """The caller's own feedback, once per held session (a database constraint backs it)."""
+    org_id = authz.scope_of(caller, "session")
+    async with uow:
+        session = authz.found(await uow.sessions.get(org_id, session_id), "session")
+        tandem = authz.found(await uow.tandems.get(org_id, session.tandem_id), "tandem")
+        side = authz.require_side(caller, tandem)
+        assert caller.person_id is not None  # require_side found the caller's person in the tandem
+        session.give_feedback(
+            Feedback(
+                author_person_id=caller.person_id,
+                side=side,
+                rating=rating,
+                learned=learned,
+                goals_covered=goals_covered,
+                comment=comment,
+            )
+        )
+        await uow.sessions.save(session)
+        await uow.commit()
+    return session
+
+
+async def _change(
+    uow: UnitOfWork,
+    caller: Caller,
+    session_id: UUID,
+    step: Callable[[Session, Tandem], None],
+    expected_version: int | None,
+    *,
+    check_period: bool = False,
+) -> Session:
+    org_id = authz.scope_of(caller, "session")
+    async with uow:
+        session = authz.found(await uow.sessions.get(org_id, session_id), "session")
+        tandem = await load_visible_tandem(uow, caller, org_id, session.tandem_id)
+        authz.check_version(session, expected_version)
+        step(session, tandem)
+        if check_period:
+            program = authz.found(await uow.programs.get(org_id, tandem.program_id), "program")
+            session.ensure_within(program.starts_on, program.ends_on)
+        await uow.sessions.save(session)
+        await uow.commit()
+    return session
