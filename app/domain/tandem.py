@@ -168,11 +168,18 @@ class Tandem(EventRecorder):
         self.end_reason = text
         self.never_pair_again = never_pair_again
 
+    def end(self, actor_id: UUID | None, reason: str) -> None:
+        """End an open tandem whatever its state: a proposal is declined, a running one dissolved."""
+        if self.status is TandemStatus.PROPOSED:
+            self._move(TandemStatus.DECLINED, actor_id, reason)
+        elif self.is_open:
+            self.dissolve(actor_id, reason)
+
     def close_with_program(self, actor_id: UUID | None, program_cancelled: bool) -> None:
         """The program ended: running tandems complete (or dissolve), unanswered proposals expire."""
         if self.status is TandemStatus.PROPOSED:
             self._move(TandemStatus.EXPIRED, actor_id, "the program ended")
-        elif program_cancelled:
+        elif program_cancelled and self.is_open:
             self.dissolve(actor_id, "the program was cancelled")
         elif self.is_open:
             self._move(TandemStatus.COMPLETED, actor_id, "the program was completed")

@@ -67,7 +67,7 @@ async def erase_person(uow: UnitOfWork, caller: Caller, person_id: UUID) -> Pers
         authz.require_self_or_manager(caller, person_id)
         for tandem in await uow.tandems.for_person(org_id, person_id):
             if tandem.is_open:
-                tandem.dissolve(caller.user_id, "a participant's personal data was erased")
+                tandem.end(caller.user_id, "a participant's personal data was erased")
                 await uow.tandems.save(tandem)
         for enrollment in await uow.enrollments.for_person(org_id, person_id):
             if enrollment.is_active:

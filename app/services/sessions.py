@@ -118,7 +118,8 @@ async def give_feedback(
     """The caller's own feedback, once per held session (a database constraint backs it)."""
     org_id = authz.scope_of(caller, "session")
     async with uow:
-        session = authz.found(await uow.sessions.get(org_id, session_id), "session")
+        # the row lock makes simultaneous submissions queue up, so the second one sees the first
+        session = authz.found(await uow.sessions.get(org_id, session_id, for_update=True), "session")
         tandem = authz.found(await uow.tandems.get(org_id, session.tandem_id), "tandem")
         side = authz.require_side(caller, tandem)
         assert caller.person_id is not None  # require_side found the caller's person in the tandem
@@ -148,7 +149,7 @@ async def _change(
 ) -> Session:
     org_id = authz.scope_of(caller, "session")
     async with uow:
-        session = authz.found(await uow.sessions.get(org_id, session_id), "session")
+        session = authz.found(await uow.sessions.get(org_id, session_id, for_update=True), "session")
         tandem = await load_visible_tandem(uow, caller, org_id, session.tandem_id)
         authz.check_version(session, expected_version)
         step(session, tandem)

@@ -242,8 +242,8 @@ class SessionRepository(Repository[Session]):
     to_domain = staticmethod(m.session_to_domain)
     to_row = staticmethod(m.session_to_row)
 
-    async def get(self, org_id: UUID, session_id: UUID) -> Session | None:
-        session = await self._get_in(org_id, session_id)
+    async def get(self, org_id: UUID, session_id: UUID, *, for_update: bool = False) -> Session | None:
+        session = await self._get_in(org_id, session_id, for_update=for_update)
         if session is not None:
             await self._load_feedback([session])
         return session

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from app.infra.db import repositories as r
 from app.infra.db.errors import translate
 from app.infra.db.tables import outbox
+from app.services import ports
 
 
 class SqlUnitOfWork:
@@ -25,14 +26,14 @@ class SqlUnitOfWork:
     async def __aenter__(self) -> Self:
         self._session = session = self._factory()
         self._touched: list[Any] = []
-        self.organizations = r.OrganizationRepository(session, self._touched)
-        self.users = r.UserRepository(session, self._touched)
-        self.people = r.PersonRepository(session, self._touched)
-        self.programs = r.ProgramRepository(session, self._touched)
-        self.enrollments = r.EnrollmentRepository(session, self._touched)
-        self.tandems = r.TandemRepository(session, self._touched)
-        self.goals = r.GoalRepository(session, self._touched)
-        self.sessions = r.SessionRepository(session, self._touched)
+        self.organizations: ports.OrganizationRepository = r.OrganizationRepository(session, self._touched)
+        self.users: ports.UserRepository = r.UserRepository(session, self._touched)
+        self.people: ports.PersonRepository = r.PersonRepository(session, self._touched)
+        self.programs: ports.ProgramRepository = r.ProgramRepository(session, self._touched)
+        self.enrollments: ports.EnrollmentRepository = r.EnrollmentRepository(session, self._touched)
+        self.tandems: ports.TandemRepository = r.TandemRepository(session, self._touched)
+        self.goals: ports.GoalRepository = r.GoalRepository(session, self._touched)
+        self.sessions: ports.SessionRepository = r.SessionRepository(session, self._touched)
         return self
 
     async def __aexit__(

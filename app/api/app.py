@@ -1,0 +1,76 @@
+"""The app factory: settings in, a FastAPI app out. No globals; tests pass their own settings."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from app.api import health
+from app.api.middleware import BodySizeLimitMiddleware, RequestIdMiddleware
+from app.api.problems import install_problem_handlers
+from app.infra.auth.keys import load_or_create_signing_key, public_key_set
+from app.infra.auth.tokens import TokenVerifier
+from app.infra.db.engine import make_engine, make_session_factory
+from app.infra.settings import Settings
+
+DESCRIPTION = """Tandem runs reverse mentoring programs: senior leaders learn from digital natives.
+
+Errors are RFC 9457 problem documents with a stable `code`. Authenticate with
+`Authorization: Bearer <access token>`."""
+
+
+def create_app(settings: Settings, *, database_url: str, engine: AsyncEngine | None = None) -> FastAPI:
+    """Build the service. ``database_url`` is resolved by the caller (embedded or external)."""
+    log = logging.getLogger("tandem")
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        own_engine = engine is None
+        app.state.engine = engine or make_engine(database_url, pool_size=settings.db_pool_size)
+        app.state.session_factory = make_session_factory(app.state.engine)
+        try:
+            yield
+        finally:
+            if own_engine:
+                await app.state.engine.dispose()
+
+    app = FastAPI(
+        title="Tandem API",
+        version="1.0.0",
+        summary="Reverse mentoring programs over REST and GraphQL",
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        docs_url="/docs",
+        redoc_url=None,
+    )
+    signing_key = load_or_create_signing_key(settings.signing_key_path)
+    app.state.settings = settings
+    app.state.log = log
+    app.state.token_verifier = TokenVerifier(public_key_set(signing_key), settings.issuer, settings.audience)
+    app.state.jwks = public_key_set(signing_key).as_dict()
+
+    install_problem_handlers(app)
+    app.include_router(health.router)
+    app.add_api_route(
+        "/.well-known/jwks.json",
+        _jwks(app.state.jwks),
+        methods=["GET"],
+        operation_id="get_jwks",
+        tags=["identity"],
+        summary="Public keys that verify Tandem access tokens",
+    )
+    app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(RequestIdMiddleware)  # outermost: even a 413 carries a request id
+    return app
+
+
+def _jwks(jwks: dict[str, Any]) -> Any:
+    async def get_jwks() -> dict[str, Any]:
+        return jwks
+
+    return get_jwks

@@ -1,0 +1,34 @@
+"""FastAPI dependencies shared by REST (and later GraphQL): the caller and a unit of work."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from app.domain.access import Caller
+from app.infra.auth.tokens import InvalidToken, TokenVerifier
+from app.infra.db.unit_of_work import SqlUnitOfWork
+from app.services.ports import UnitOfWork
+
+_bearer = HTTPBearer(auto_error=False, description="A Tandem access token (`tandem token` prints one)")
+
+
+def get_uow_factory(request: Request) -> Callable[[], UnitOfWork]:
+    factory = request.app.state.session_factory
+    return lambda: SqlUnitOfWork(factory)
+
+
+def get_caller(
+    request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+) -> Caller:
+    if credentials is None or credentials.scheme.lower() != "bearer":
+        raise InvalidToken("missing bearer token")
+    verifier: TokenVerifier = request.app.state.token_verifier
+    return verifier.verify(credentials.credentials)
+
+
+UowFactory = Annotated[Callable[[], UnitOfWork], Depends(get_uow_factory)]
+CurrentCaller = Annotated[Caller, Depends(get_caller)]

@@ -1,0 +1,144 @@
+"""RFC 9457 problem responses: the one place where errors become HTTP.
+
+Domain errors carry a stable ``code``; the table below gives each kind its status. Validation
+errors list every bad field. Unexpected errors answer 500 without internals (and are logged).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from app.domain import errors as e
+from app.infra.auth.tokens import InvalidToken
+
+log = logging.getLogger(__name__)
+PROBLEM_JSON = "application/problem+json"
+TYPE_BASE = "https://tandem.dev/problems/"
+
+STATUS_OF: dict[type[e.DomainError], int] = {
+    e.NotFound: 404,
+    e.PermissionDenied: 403,
+    e.RuleViolation: 422,
+    e.InvalidTransition: 409,
+    e.Conflict: 409,
+    e.VersionMismatch: 412,
+}
+
+TITLES = {
+    400: "Bad request",
+    401: "Unauthorized",
+    403: "Forbidden",
+    404: "Not found",
+    405: "Method not allowed",
+    409: "Conflict",
+    412: "Precondition failed",
+    413: "Payload too large",
+    415: "Unsupported media type",
+    422: "Unprocessable content",
+    429: "Too many requests",
+    500: "Internal server error",
+    503: "Service unavailable",
+}
+
+
+class FieldError(BaseModel):
+    field: str = Field(description="dotted path of the offending field, e.g. body.ends_on")
+    message: str
+    type: str | None = None
+
+
+class Problem(BaseModel):
+    """An RFC 9457 problem document with Tandem's stable ``code``."""
+
+    type: str
+    title: str
+    status: int
+    detail: str | None = None
+    code: str = Field(description="stable, machine-readable error code")
+    instance: str | None = None
+    errors: list[FieldError] | None = None
+
+
+def problem_response(
+    status: int,
+    code: str,
+    detail: str | None = None,
+    *,
+    errors: list[FieldError] | None = None,
+    headers: dict[str, str] | None = None,
+) -> JSONResponse:
+    body = Problem(
+        type=TYPE_BASE + code,
+        title=TITLES.get(status, "Error"),
+        status=status,
+        detail=detail,
+        code=code,
+        errors=errors,
+    )
+    return JSONResponse(
+        body.model_dump(exclude_none=True), status_code=status, media_type=PROBLEM_JSON, headers=headers
+    )
+
+
+def status_for(error: e.DomainError) -> int:
+    for kind in type(error).__mro__:
+        if kind in STATUS_OF:
+            return STATUS_OF[kind]  # type: ignore[index]
+    return 400
+
+
+async def _domain_error(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, e.DomainError)
+    status = status_for(exc)
+    errors = [FieldError(field=exc.field, message=exc.detail, type=exc.code)] if exc.field and status == 422 else None
+    return problem_response(status, exc.code, exc.detail, errors=errors)
+
+
+async def _invalid_token(_: Request, exc: Exception) -> JSONResponse:
+    return problem_response(
+        401,
+        "invalid_token",
+        "a valid bearer access token is required",
+        headers={"WWW-Authenticate": 'Bearer realm="tandem", error="invalid_token"'},
+    )
+
+
+async def _validation_error(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    errors = [_field_error(err) for err in exc.errors()]
+    if any(err.type == "json_invalid" for err in errors):
+        return problem_response(400, "malformed_json", "the request body is not valid JSON", errors=errors)
+    return problem_response(422, "validation_failed", "the request has invalid fields", errors=errors)
+
+
+def _field_error(err: dict[str, Any]) -> FieldError:
+    return FieldError(
+        field=".".join(str(p) for p in err.get("loc", ())), message=err.get("msg", ""), type=err.get("type")
+    )
+
+
+async def _http_error(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
+    detail = exc.detail if isinstance(exc.detail, str) else None
+    return problem_response(exc.status_code, code, detail, headers=getattr(exc, "headers", None))
+
+
+async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+    log.exception("unhandled error on %s %s", request.method, request.url.path)
+    return problem_response(500, "internal_error", "something went wrong on our side; it was logged")
+
+
+def install_problem_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(e.DomainError, _domain_error)
+    app.add_exception_handler(InvalidToken, _invalid_token)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(Exception, _unexpected)

@@ -1,0 +1,56 @@
+"""The ``tandem`` command: serve, migrate, demo, token, expire-proposals."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Sequence
+
+from app.cli import commands
+from app.domain.access import Role
+from app.domain.errors import DomainError
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="tandem", description="Tandem: reverse mentoring programs as a service")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    serve = sub.add_parser("serve", help="serve the API (embedded PostgreSQL unless DATABASE_URL is set)")
+    serve.add_argument("--host", help="bind address (default: $HOST or 127.0.0.1)")
+    serve.add_argument("--port", type=int, help="port (default: $PORT or 8000)")
+    serve.add_argument("--migrate", action="store_true", help="apply migrations before serving")
+    serve.add_argument("--demo-if-empty", action="store_true", help="load the demo when it is not there yet")
+
+    sub.add_parser("migrate", help="apply database migrations up to the newest")
+
+    demo = sub.add_parser("demo", help="load the demo organization 'demo'")
+    demo.add_argument("--if-empty", action="store_true", help="do nothing when the demo is already loaded")
+
+    token = sub.add_parser("token", help="print a signed access token for operators and scripts")
+    token.add_argument("--org", help="organization slug (every role but platform_admin)")
+    token.add_argument("--role", required=True, choices=[r.value for r in Role])
+    token.add_argument("--email", help="bind the token to this person's user in the organization")
+    token.add_argument("--minutes", type=int, default=60, help="lifetime in minutes (default 60)")
+
+    sub.add_parser("expire-proposals", help="expire tandem proposals nobody answered in time")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        if args.command == "serve":
+            commands.serve(args.host, args.port, migrate=args.migrate, demo_if_empty=args.demo_if_empty)
+        elif args.command == "migrate":
+            commands.migrate()
+        elif args.command == "demo":
+            print(asyncio.run(commands.demo(if_empty=args.if_empty)))
+        elif args.command == "token":
+            print(asyncio.run(commands.token(Role(args.role), args.org, args.email, args.minutes)))
+        elif args.command == "expire-proposals":
+            print(f"expired {asyncio.run(commands.expire())} proposal(s)")
+    except DomainError as error:
+        print(f"tandem {args.command}: {error.detail}", file=sys.stderr)
+        return 2
+    return 0

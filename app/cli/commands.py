@@ -1,0 +1,100 @@
+"""What each CLI command does. Each one resolves the database once (starting the embedded
+server when DATABASE_URL is unset) and stops it again on exit."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
+import uvicorn
+
+from app.api.app import create_app
+from app.api.log_config import configure_logging
+from app.domain.access import Role
+from app.infra.auth.keys import load_or_create_signing_key
+from app.infra.auth.tokens import TokenIssuer
+from app.infra.db.connect import database_url
+from app.infra.db.engine import make_engine, make_session_factory
+from app.infra.db.migrate import upgrade
+from app.infra.db.unit_of_work import SqlUnitOfWork
+from app.infra.settings import Settings
+from app.services import identity
+from app.services.ports import UnitOfWork
+from app.services.tandems import expire_proposals
+
+log = logging.getLogger("tandem")
+T = TypeVar("T")
+
+
+def serve(host: str | None, port: int | None, *, migrate: bool, demo_if_empty: bool) -> None:
+    settings = Settings()
+    configure_logging(settings.log_level)
+    url = database_url(settings)
+    if migrate:
+        upgrade(url)
+    if demo_if_empty:
+        log.info(asyncio.run(_with_uow(url, _demo_if_empty)))
+    app = create_app(settings, database_url=url)
+    uvicorn.run(app, host=host or settings.host, port=port or settings.port, log_config=None, proxy_headers=True)
+
+
+def migrate() -> None:
+    settings = Settings()
+    configure_logging(settings.log_level)
+    upgrade(database_url(settings))
+    log.info("database migrated to the newest revision")
+
+
+async def demo(*, if_empty: bool) -> str:
+    url = database_url(Settings())
+    return await _with_uow(url, _demo_if_empty if if_empty else _demo)
+
+
+async def token(role: Role, org: str | None, email: str | None, minutes: int) -> str:
+    settings = Settings()
+    url = database_url(settings)
+
+    async def issue(uow: Callable[[], UnitOfWork]) -> str:
+        user = await identity.operator_user(uow(), role=role, org_slug=org, email=email)
+        issuer = TokenIssuer(
+            load_or_create_signing_key(settings.signing_key_path),
+            settings.issuer,
+            settings.audience,
+            settings.access_token_minutes * 60,
+        )
+        return issuer.issue(user.as_caller(), ttl_seconds=minutes * 60)
+
+    return await _with_uow(url, issue)
+
+
+async def expire() -> int:
+    async def run(uow: Callable[[], UnitOfWork]) -> int:
+        return await expire_proposals(uow())
+
+    return await _with_uow(database_url(Settings()), run)
+
+
+async def _demo(uow: Callable[[], UnitOfWork]) -> str:
+    from app.cli.demo import load_demo
+
+    return f"demo loaded: {await load_demo(uow)}"
+
+
+async def _demo_if_empty(uow: Callable[[], UnitOfWork]) -> str:
+    from app.cli.demo import demo_exists
+
+    if await demo_exists(uow):
+        return "demo already loaded"
+    return await _demo(uow)
+
+
+async def _with_uow(url: str, work: Callable[[Callable[[], UnitOfWork]], Awaitable[T]]) -> T:
+    """Run ``work`` with a unit-of-work factory on a short-lived engine."""
+    engine = make_engine(url, pool_size=2)
+    try:
+        factory = make_session_factory(engine)
+        return await work(lambda: SqlUnitOfWork(factory))
+    finally:
+        await engine.dispose()

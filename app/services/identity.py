@@ -1,0 +1,50 @@
+"""Use cases behind operator tokens: find or create the user a token is issued to."""
+
+from __future__ import annotations
+
+from app.domain.access import Role
+from app.domain.errors import NotFound, RuleViolation
+from app.domain.person import normalize_email
+from app.domain.user import User
+from app.services.ports import UnitOfWork
+
+PLATFORM_ADMIN_EMAIL = "platform-admin@tandem.local"
+
+
+async def operator_user(uow: UnitOfWork, *, role: Role, org_slug: str | None, email: str | None) -> User:
+    """The user for an operator token. ``email`` binds it to that person of the organization.
+
+    Only a trusted operator (shell access to the deployment) reaches this, so it may create users.
+    """
+    if role is Role.PLATFORM_ADMIN:
+        if org_slug:
+            raise RuleViolation("platform admins belong to no organization: drop --org", code="org_not_allowed")
+    elif not org_slug:
+        raise RuleViolation(f"a {role.value} token needs --org", code="org_required")
+    if role is Role.MEMBER and not email:
+        raise RuleViolation("a member token needs --email of a person", code="email_required")
+    address = normalize_email(email)
+    if role is Role.PLATFORM_ADMIN:
+        address = address or PLATFORM_ADMIN_EMAIL
+    async with uow:
+        org_id = person_id = None
+        if org_slug:
+            org = await uow.organizations.get_by_slug(org_slug)
+            if org is None:
+                raise NotFound(f"no organization with slug {org_slug!r}", code="organization_not_found")
+            org_id = org.id
+            if address:
+                person = await uow.people.get_by_email(org.id, address)
+                if person is None and role is Role.MEMBER:
+                    raise NotFound(f"no person with email {address!r} in {org_slug}", code="person_not_found")
+                person_id = person.id if person else None
+        address = address or f"{role.value}@{org_slug}.tandem.local"
+        user = await uow.users.find(org_id, address)
+        if user is None:
+            user = User(email=address, role=role, org_id=org_id, person_id=person_id)
+            await uow.users.add(user)
+        elif (user.role, user.person_id) != (role, person_id):
+            user.role, user.person_id = role, person_id
+            await uow.users.save(user)
+        await uow.commit()
+    return user

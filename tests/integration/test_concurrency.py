@@ -1,0 +1,177 @@
+"""Invariants that races could break, hammered with truly concurrent use case calls.
+
+Each call gets its own unit of work, so its own connection and transaction, as concurrent HTTP
+requests would.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from app.domain.errors import Conflict, DomainError, VersionMismatch
+from app.domain.session import SessionStatus
+from app.domain.tandem import TandemStatus
+from app.domain.values import MeetingFormat, Topic
+from app.services import people, sessions, tandems
+from tests.factories import active_tandem, enroll, member, new_person, pair_world, past
+
+ATTEMPTS = 20
+
+
+async def _gather(calls: list[Any]) -> tuple[list[Any], list[BaseException]]:
+    results = await asyncio.gather(*calls, return_exceptions=True)
+    errors = [r for r in results if isinstance(r, BaseException)]
+    return [r for r in results if not isinstance(r, BaseException)], errors
+
+
+async def test_twenty_simultaneous_pairings_of_one_mentee_open_exactly_one_tandem(uow_factory) -> None:
+    world = await pair_world(uow_factory)
+    manager, program = world["manager"], world["program"]
+    mentors = []
+    for i in range(ATTEMPTS):
+        person = await new_person(uow_factory, manager, birth_year=1990 + i % 10, department=f"Dept {i}")
+        mentors.append(await enroll(uow_factory, manager, program, person, "mentor", offers=(Topic("AI"),)))
+
+    made, errors = await _gather(
+        [
+            tandems.propose_tandem(
+                uow_factory(), manager, program.id, mentor_enrollment_id=m.id, mentee_enrollment_id=world["mentee_e"].id
+            )
+            for m in mentors
+        ]
+    )
+
+    assert len(made) == 1
+    assert len(errors) == ATTEMPTS - 1
+    assert all(isinstance(e, Conflict) and e.code == "mentee_already_paired" for e in errors), errors
+    page = await tandems.list_tandems(uow_factory(), manager, program.id, _page())
+    assert [t.id for t in page.items] == [made[0].id]
+
+
+async def test_a_capacity_one_mentor_offered_to_twenty_mentees_gets_exactly_one_tandem(uow_factory) -> None:
+    world = await pair_world(uow_factory)
+    manager, program = world["manager"], world["program"]
+    mentees = []
+    for i in range(ATTEMPTS):
+        person = await new_person(uow_factory, manager, birth_year=1955 + i, department=f"Board {i}")
+        mentees.append(await enroll(uow_factory, manager, program, person, "mentee", needs=(Topic("TikTok"),)))
+
+    made, errors = await _gather(
+        [
+            tandems.propose_tandem(
+                uow_factory(), manager, program.id, mentor_enrollment_id=world["mentor_e"].id, mentee_enrollment_id=m.id
+            )
+            for m in mentees
+        ]
+    )
+
+    assert len(made) == 1
+    assert all(isinstance(e, Conflict) and e.code == "mentor_capacity_exceeded" for e in errors), errors
+    assert len(errors) == ATTEMPTS - 1
+
+
+async def test_a_capacity_three_mentor_gets_exactly_three_tandems_under_a_race(uow_factory) -> None:
+    world = await pair_world(uow_factory, mentor_capacity=3)
+    manager, program = world["manager"], world["program"]
+    mentees = [
+        await enroll(
+            uow_factory,
+            manager,
+            program,
+            await new_person(uow_factory, manager, birth_year=1960 + i, department=f"Ops {i}"),
+            "mentee",
+        )
+        for i in range(10)
+    ]
+    made, errors = await _gather(
+        [
+            tandems.propose_tandem(
+                uow_factory(), manager, program.id, mentor_enrollment_id=world["mentor_e"].id, mentee_enrollment_id=m.id
+            )
+            for m in mentees
+        ]
+    )
+    assert len(made) == 3
+    assert len(errors) == 7
+
+
+async def test_both_sides_accepting_at_once_activate_the_tandem_once(uow_factory) -> None:
+    world = await pair_world(uow_factory)
+    proposal = await tandems.propose_tandem(
+        uow_factory(),
+        world["manager"],
+        world["program"].id,
+        mentor_enrollment_id=world["mentor_e"].id,
+        mentee_enrollment_id=world["mentee_e"].id,
+    )
+    await _gather(
+        [
+            tandems.accept_tandem(uow_factory(), member(world["mentor"]), proposal.id),
+            tandems.accept_tandem(uow_factory(), member(world["mentee"]), proposal.id),
+        ]
+    )
+    tandem = await tandems.get_tandem(uow_factory(), world["manager"], proposal.id)
+    assert tandem.status is TandemStatus.ACTIVE
+    assert [h.to_status for h in tandem.history] == [TandemStatus.PROPOSED, TandemStatus.ACTIVE]
+
+
+async def test_one_participant_submitting_feedback_twice_at_once_stores_it_once(uow_factory) -> None:
+    world = await pair_world(uow_factory, status="running")
+    tandem = await active_tandem(uow_factory, world)
+    mentee = member(world["mentee"])
+    session = await sessions.schedule_session(
+        uow_factory(), mentee, tandem.id, starts_at=past(2), duration_minutes=60, format=MeetingFormat.VIDEO_CALL
+    )
+    await sessions.hold_session(uow_factory(), mentee, session.id)
+
+    made, errors = await _gather(
+        [sessions.give_feedback(uow_factory(), mentee, session.id, rating=5, learned=f"try {i}") for i in range(10)]
+    )
+
+    assert len(made) == 1
+    assert all(isinstance(e, Conflict) and e.code == "feedback_already_given" for e in errors), errors
+    stored = await sessions.get_session(uow_factory(), world["manager"], session.id)
+    assert stored.status is SessionStatus.HELD
+    assert len(stored.feedback) == 1
+
+
+async def test_two_edits_of_the_same_version_let_exactly_one_win(uow_factory) -> None:
+    world = await pair_world(uow_factory)
+    person = world["mentor"]
+    made, errors = await _gather(
+        [
+            people.update_person(uow_factory(), world["manager"], person.id, {"bio": f"edit {i}"}, expected_version=1)
+            for i in range(2)
+        ]
+    )
+    assert len(made) == 1
+    assert len(errors) == 1 and isinstance(errors[0], VersionMismatch)
+    assert all(isinstance(e, DomainError) for e in errors)
+
+
+def _page() -> Any:
+    from app.services.pagination import PageRequest
+
+    return PageRequest(limit=50)
+
+
+async def test_mentor_and_mentee_giving_feedback_at_the_same_moment_both_succeed(uow_factory) -> None:
+    world = await pair_world(uow_factory, status="running")
+    tandem = await active_tandem(uow_factory, world)
+    mentor, mentee = member(world["mentor"]), member(world["mentee"])
+    session = await sessions.schedule_session(
+        uow_factory(), mentor, tandem.id, starts_at=past(3), duration_minutes=90, format=MeetingFormat.ON_SITE
+    )
+    await sessions.hold_session(uow_factory(), mentor, session.id)
+
+    made, errors = await _gather(
+        [
+            sessions.give_feedback(uow_factory(), mentor, session.id, rating=4, learned="how boards decide"),
+            sessions.give_feedback(uow_factory(), mentee, session.id, rating=5, learned="what TikTok's feed does"),
+        ]
+    )
+
+    assert errors == []
+    stored = await sessions.get_session(uow_factory(), world["manager"], session.id)
+    assert sorted(f.rating for f in stored.feedback) == [4, 5]
