@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from app.api import health
 from app.api.middleware import BodySizeLimitMiddleware, RequestIdMiddleware
 from app.api.problems import install_problem_handlers
+from app.api.rest import me
 from app.infra.auth.keys import load_or_create_signing_key, public_key_set
 from app.infra.auth.tokens import TokenVerifier
 from app.infra.db.engine import make_engine, make_session_factory
@@ -56,6 +57,7 @@ def create_app(settings: Settings, *, database_url: str, engine: AsyncEngine | N
 
     install_problem_handlers(app)
     app.include_router(health.router)
+    app.include_router(me.router)
     app.add_api_route(
         "/.well-known/jwks.json",
         _jwks(app.state.jwks),

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, fields
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from uuid import UUID, uuid4
 from zoneinfo import ZoneInfo
 
@@ -30,13 +30,6 @@ from app.services.ports import UnitOfWork
 UowFactory = Callable[[], UnitOfWork]
 PROGRAM_MONTHS = 9
 SEEDS = {seed.name: seed for seed in (*data.EXECUTIVES, *data.NATIVES)}
-# Local start time and length of each kind of meeting.
-SLOTS = {
-    MeetingFormat.ON_SITE: (time(16, 0), 90),
-    MeetingFormat.SHADOWING_DAY: (time(9, 0), 480),
-    MeetingFormat.VIDEO_CALL: (time(17, 30), 60),
-    MeetingFormat.PHONE: (time(12, 30), 45),
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,7 +166,7 @@ class _Loader:
 
     async def _session(self, plan: TandemPlan, tandem_id: UUID, session: SessionPlan, covered: tuple[UUID]) -> None:
         mentee = SEEDS[plan.mentee]
-        start, minutes = SLOTS[session.format]
+        start, minutes = data.SLOTS[session.format]
         day = today() + timedelta(days=session.day)
         video = session.format is MeetingFormat.VIDEO_CALL
         scheduled = await sessions.schedule_session(
@@ -200,6 +193,8 @@ class _Loader:
             goals_covered=covered,
         )
         for name, rating in zip((plan.mentee, plan.mentor), session.ratings, strict=True):
+            if not rating:
+                continue
             await sessions.give_feedback(
                 self.uow(),
                 self.members[name],

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
+from datetime import time
 
 from app.domain.goal import GoalStatus
 from app.domain.session import SessionStatus
@@ -21,7 +22,12 @@ PARTNER_DOMAIN = "nextgen-talents.example"
 UPCOMING_TITLE = "Reverse Mentoring 2027"
 PILOT_TITLE = "Reverse Mentoring Pilot"
 
-ON_SITE, SHADOWING, VIDEO, PHONE = (MeetingFormat(f) for f in ("on_site", "shadowing_day", "video_call", "phone"))
+ON_SITE, SHADOWING, VIDEO, PHONE = (
+    MeetingFormat.ON_SITE,
+    MeetingFormat.SHADOWING_DAY,
+    MeetingFormat.VIDEO_CALL,
+    MeetingFormat.PHONE,
+)
 
 TIKTOK = "TikTok verstehen"
 EMPLOYER = "What do young talents expect of an employer?"
@@ -32,6 +38,9 @@ LINKEDIN = "LinkedIn personal branding"
 REMOTE = "Remote collaboration"
 GAMING = "Gaming & Community"
 DIVERSITY = "Diversity & Inclusion"
+
+# Local start time and length in minutes of each kind of meeting.
+SLOTS = {ON_SITE: (time(16, 0), 90), SHADOWING: (time(9, 0), 480), VIDEO: (time(17, 30), 60), PHONE: (time(12, 30), 45)}
 
 KEY_QUESTIONS = {
     TIKTOK: "Warum verbringt meine Zielgruppe Stunden auf TikTok, und gehört unsere Marke dorthin?",
@@ -81,7 +90,7 @@ class PersonSeed:
             "display_name": self.name,
             "email": self.email,
             "birth_year": self.born,
-            "bio": self.bio,
+            "bio": f"{self.bio} Talent of {PARTNER_NAME}." if self.partner_ref else self.bio,
             "interests": self.interests,
             "languages": self.languages,
             "department": self.department,

@@ -109,7 +109,7 @@ class Session(EventRecorder):
             raise RuleViolation(f"a {self.status.value} session cannot be changed", code="session_not_scheduled")
         previous = (self.starts_at, self.duration_minutes)
         self.starts_at = starts_at or self.starts_at
-        self.duration_minutes = duration_minutes or self.duration_minutes
+        self.duration_minutes = duration_minutes if duration_minutes is not None else self.duration_minutes
         try:
             self._validate()
         except RuleViolation:

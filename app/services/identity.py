@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from app.domain.access import Role
+from dataclasses import dataclass
+
+from app.domain.access import Caller, Role
 from app.domain.errors import NotFound, RuleViolation
-from app.domain.person import normalize_email
+from app.domain.person import Person, normalize_email
 from app.domain.user import User
 from app.services.ports import UnitOfWork
 
@@ -48,3 +50,19 @@ async def operator_user(uow: UnitOfWork, *, role: Role, org_slug: str | None, em
             await uow.users.save(user)
         await uow.commit()
     return user
+
+
+@dataclass(frozen=True, slots=True)
+class Me:
+    """The caller as the API shows them: role, tenant and (for members) their profile."""
+
+    caller: Caller
+    person: Person | None
+
+
+async def who_am_i(uow: UnitOfWork, caller: Caller) -> Me:
+    person = None
+    if caller.org_id and caller.person_id:
+        async with uow:
+            person = await uow.people.get(caller.org_id, caller.person_id)
+    return Me(caller=caller, person=person)

@@ -165,7 +165,7 @@ async def test_mentor_and_mentee_giving_feedback_at_the_same_moment_both_succeed
     )
     await sessions.hold_session(uow_factory(), mentor, session.id)
 
-    made, errors = await _gather(
+    _, errors = await _gather(
         [
             sessions.give_feedback(uow_factory(), mentor, session.id, rating=4, learned="how boards decide"),
             sessions.give_feedback(uow_factory(), mentee, session.id, rating=5, learned="what TikTok's feed does"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 from itertools import product
+from typing import Any
 
 import pytest
 
@@ -233,6 +234,10 @@ def test_sessions_happen_only_while_the_program_is_running(status: ProgramStatus
 # Rules
 
 
+def rule(name: str, value: int) -> dict[str, Any]:
+    return {name: value}
+
+
 def test_the_rules_default_to_what_practice_recommends() -> None:
     default = ProgramRules()
     assert default.mentor_must_be_digital_native
@@ -265,7 +270,7 @@ def test_the_rules_default_to_what_practice_recommends() -> None:
 )
 def test_a_rule_outside_its_range_is_refused(name: str, value: int) -> None:
     with pytest.raises(RuleViolation) as caught:
-        ProgramRules(**{name: value})
+        ProgramRules(**rule(name, value))
     assert caught.value.code == "invalid_rule"
     assert caught.value.field == name
 
@@ -284,7 +289,7 @@ def test_a_rule_outside_its_range_is_refused(name: str, value: int) -> None:
     ],
 )
 def test_a_rule_at_the_edge_of_its_range_is_accepted(name: str, value: int) -> None:
-    assert getattr(ProgramRules(**{name: value}), name) == value
+    assert getattr(ProgramRules(**rule(name, value)), name) == value
 
 
 def test_the_at_risk_threshold_may_not_come_before_the_check_in_threshold() -> None:

@@ -57,10 +57,19 @@ def test_a_proposal_starts_the_history_and_records_a_tandem_proposed_event() -> 
     assert tandem.status is T.PROPOSED
     assert tandem.is_open
     [entry] = tandem.history
-    assert (entry.from_status, entry.to_status, entry.actor_id, entry.reason) == (None, T.PROPOSED, actor, "strong topic fit")
+    assert (entry.from_status, entry.to_status, entry.actor_id, entry.reason) == (
+        None,
+        T.PROPOSED,
+        actor,
+        "strong topic fit",
+    )
     events = tandem.pull_events()
     assert [e.type for e in events] == ["tandem.proposed"]
-    assert (events[0].org_id, events[0].subject_id, events[0].data) == (ORG_ID, tandem.id, {"program_id": str(program_id)})
+    assert (events[0].org_id, events[0].subject_id, events[0].data) == (
+        ORG_ID,
+        tandem.id,
+        {"program_id": str(program_id)},
+    )
 
 
 def test_a_proposal_expires_after_the_programs_expiry_days() -> None:
@@ -161,10 +170,9 @@ def test_a_decline_keeps_the_reason_given() -> None:
 def test_an_active_tandem_pauses_and_resumes() -> None:
     tandem = a_tandem(T.ACTIVE)
     tandem.pause(ACTOR, "parental leave")
-    assert tandem.status is T.PAUSED
-    assert tandem.is_open
+    paused, still_open = tandem.status, tandem.is_open
     tandem.resume(ACTOR)
-    assert tandem.status is T.ACTIVE
+    assert (paused, still_open, tandem.status) == (T.PAUSED, True, T.ACTIVE)
     assert [(h.from_status, h.to_status, h.reason) for h in tandem.history] == [
         (T.ACTIVE, T.PAUSED, "parental leave"),
         (T.PAUSED, T.ACTIVE, None),
@@ -220,9 +228,9 @@ def test_a_reason_longer_than_the_limit_is_refused() -> None:
     with pytest.raises(RuleViolation) as caught:
         tandem.dissolve(ACTOR, "x" * (MAX_REASON + 1))
     assert caught.value.code == "too_long"
-    assert tandem.status is T.ACTIVE
+    refused_status = tandem.status
     tandem.dissolve(ACTOR, "x" * MAX_REASON)
-    assert tandem.status is T.DISSOLVED
+    assert (refused_status, tandem.status) == (T.ACTIVE, T.DISSOLVED)
 
 
 # The whole machine
@@ -383,3 +391,29 @@ def test_each_person_is_on_their_side_and_nobody_else_is() -> None:
     assert tandem.side_of(tandem.mentee_person_id) is Side.MENTEE
     assert tandem.side_of(an_id()) is None
     assert tandem.side_of(None) is None
+
+
+# Ending for an outside reason (a participant's erasure)
+
+
+def test_ending_a_proposal_declines_it_with_the_reason() -> None:
+    tandem = a_proposal()
+    tandem.end(ACTOR, "a participant's personal data was erased")
+    assert tandem.status is T.DECLINED
+    assert tandem.history[-1].reason == "a participant's personal data was erased"
+
+
+@pytest.mark.parametrize("status", [T.ACTIVE, T.PAUSED], ids=str)
+def test_ending_a_running_tandem_dissolves_it_with_the_reason(status: TandemStatus) -> None:
+    tandem = a_tandem(status)
+    tandem.end(ACTOR, "a participant's personal data was erased")
+    assert tandem.status is T.DISSOLVED
+    assert tandem.end_reason == "a participant's personal data was erased"
+
+
+@pytest.mark.parametrize("status", [T.DECLINED, T.EXPIRED, T.COMPLETED, T.DISSOLVED], ids=str)
+def test_ending_an_already_closed_tandem_changes_nothing(status: TandemStatus) -> None:
+    tandem = a_tandem(status)
+    tandem.end(ACTOR, "erased")
+    assert tandem.status is status
+    assert tandem.history == []

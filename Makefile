@@ -1,0 +1,41 @@
+# Two commands matter: `make run` and `make test`. Both work on a machine with only Python.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: run test test-db lint openapi lock clean
+
+$(STAMP): pyproject.toml constraints.txt
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -c constraints.txt -e '.[dev]'
+	touch $(STAMP)
+
+## run: serve http://127.0.0.1:8000 (Swagger UI at /docs) on the embedded PostgreSQL with demo data
+run: $(STAMP)
+	$(BIN)/tandem serve --migrate --demo-if-empty
+
+## test: the whole suite (embedded PostgreSQL, or TEST_DATABASE_URL when set)
+test: $(STAMP)
+	$(BIN)/pytest -q
+
+## test-db: only the tests that talk to PostgreSQL (CI runs them again on an external server)
+test-db: $(STAMP)
+	$(BIN)/pytest -q -m db
+
+## lint: ruff, mypy and the import-linter layer contracts
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check app tests
+	$(BIN)/mypy app
+	$(BIN)/lint-imports
+
+## lock: re-pin every dependency after changing pyproject.toml
+lock:
+	rm -rf /tmp/tandem-lock && $(PY) -m venv /tmp/tandem-lock
+	/tmp/tandem-lock/bin/pip install --quiet -e '.[dev]'
+	/tmp/tandem-lock/bin/pip freeze --exclude-editable | grep -v '^-e ' > constraints.txt
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""REST adapter (/v1): routers and their request/response schemas."""

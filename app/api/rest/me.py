@@ -1,0 +1,50 @@
+"""GET /v1/me: who the token belongs to."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from fastapi import APIRouter
+from pydantic import BaseModel
+
+from app.api.deps import CurrentCaller, UowFactory
+from app.api.rest.responses import problems
+from app.services.identity import who_am_i
+
+router = APIRouter(prefix="/v1", tags=["identity"])
+
+
+class MeProfile(BaseModel):
+    id: UUID
+    display_name: str
+    email: str | None
+    generation: str
+    digital_native: bool
+
+
+class MeOut(BaseModel):
+    user_id: UUID
+    role: str
+    org_id: UUID | None
+    person: MeProfile | None
+
+
+@router.get("/me", operation_id="get_me", response_model=MeOut, responses=problems(401))
+async def get_me(caller: CurrentCaller, uow: UowFactory) -> MeOut:
+    """The caller's user, role, organization and (when bound to a person) profile."""
+    me = await who_am_i(uow(), caller)
+    person = me.person
+    return MeOut(
+        user_id=caller.user_id,
+        role=caller.role.value,
+        org_id=caller.org_id,
+        person=MeProfile(
+            id=person.id,
+            display_name=person.display_name,
+            email=person.email,
+            generation=person.generation.value,
+            digital_native=person.digital_native,
+        )
+        if person
+        else None,
+    )

@@ -1,0 +1,94 @@
+"""Goal: a topic on the mentee's learning journey and its state machine."""
+
+from __future__ import annotations
+
+from itertools import product
+from typing import Any
+
+import pytest
+
+from app.domain.errors import InvalidTransition, RuleViolation
+from app.domain.goal import Goal, GoalStatus
+from tests.unit.builders import ORG_ID, an_id
+
+G = GoalStatus
+# open → in_progress → achieved; open may be achieved at once; open or in progress → dropped;
+# a dropped goal may reopen. Achieved is final.
+EDGES = {
+    (G.OPEN, G.IN_PROGRESS),
+    (G.OPEN, G.ACHIEVED),
+    (G.OPEN, G.DROPPED),
+    (G.IN_PROGRESS, G.ACHIEVED),
+    (G.IN_PROGRESS, G.DROPPED),
+    (G.DROPPED, G.OPEN),
+}
+FORBIDDEN = [(a, b) for a, b in product(G, repeat=2) if a is not b and (a, b) not in EDGES]
+
+
+def a_goal(status: GoalStatus = G.OPEN, **overrides: Any) -> Goal:
+    fields: dict[str, Any] = {"org_id": ORG_ID, "tandem_id": an_id(), "title": "How does TikTok work?"}
+    fields.update(overrides)
+    return Goal(status=status, **fields)
+
+
+def test_a_goal_starts_open_with_a_trimmed_title() -> None:
+    goal = a_goal(title="  What do young talents expect of an employer? ")
+    assert goal.status is G.OPEN
+    assert goal.title == "What do young talents expect of an employer?"
+
+
+def test_a_goal_needs_a_title() -> None:
+    with pytest.raises(RuleViolation) as caught:
+        a_goal(title=" ")
+    assert caught.value.code == "blank_value"
+
+
+def test_a_revision_cannot_blank_the_title() -> None:
+    goal = a_goal()
+    with pytest.raises(RuleViolation) as caught:
+        goal.revise(title="  ", description="changed")
+    assert caught.value.code == "blank_value"
+    assert (goal.title, goal.description) == ("How does TikTok work?", "")
+
+
+def test_a_goal_can_be_revised() -> None:
+    goal = a_goal()
+    goal.revise(title="How do creators earn money?", description="Monetisation")
+    assert (goal.title, goal.description) == ("How do creators earn money?", "Monetisation")
+
+
+def test_a_goal_walks_open_in_progress_achieved() -> None:
+    goal = a_goal()
+    goal.move_to(G.IN_PROGRESS)
+    goal.move_to(G.ACHIEVED)
+    assert goal.status is G.ACHIEVED
+
+
+@pytest.mark.parametrize(("current", "target"), sorted(EDGES), ids=lambda s: s.value)
+def test_every_allowed_goal_transition_works(current: GoalStatus, target: GoalStatus) -> None:
+    goal = a_goal(current)
+    goal.move_to(target)
+    assert goal.status is target
+
+
+@pytest.mark.parametrize(("current", "target"), FORBIDDEN, ids=lambda s: s.value)
+def test_a_forbidden_goal_transition_is_refused(current: GoalStatus, target: GoalStatus) -> None:
+    goal = a_goal(current)
+    with pytest.raises(InvalidTransition) as caught:
+        goal.move_to(target)
+    assert caught.value.code == "goal_invalid_transition"
+    assert goal.status is current
+
+
+def test_the_forbidden_goal_transitions_include_leaving_achieved_and_going_back_to_open() -> None:
+    assert all((G.ACHIEVED, target) in FORBIDDEN for target in G if target is not G.ACHIEVED)
+    assert (G.IN_PROGRESS, G.OPEN) in FORBIDDEN
+    assert (G.DROPPED, G.ACHIEVED) in FORBIDDEN
+
+
+@pytest.mark.parametrize("status", list(G), ids=str)
+def test_moving_a_goal_to_its_own_status_changes_nothing(status: GoalStatus) -> None:
+    goal = a_goal(status)
+    before = goal.updated_at
+    goal.move_to(status)
+    assert (goal.status, goal.updated_at) == (status, before)
