@@ -31,7 +31,7 @@ async def enroll_person(
     async with uow:
         program = authz.found(await uow.programs.get(org_id, program_id), "program")
         person = authz.found(await uow.people.get(org_id, person_id), "person")
-        if await uow.enrollments.find(program_id, person_id):
+        if await uow.enrollments.find(org_id, program_id, person_id):
             raise Conflict("the person is already enrolled in this program", code="already_enrolled")
         enrollment = enroll(
             program, person, role, needs=needs, offers=offers, key_questions=key_questions, capacity=capacity
@@ -80,7 +80,7 @@ async def update_enrollment(
         enrollment = await _load_for_change(uow, caller, org_id, program_id, enrollment_id)
         authz.check_version(enrollment, expected_version)
         if capacity is not None and capacity < enrollment.capacity:
-            open_now = await uow.tandems.count_open(mentor_enrollment_id=enrollment.id)
+            open_now = await uow.tandems.count_open(org_id, mentor_enrollment_id=enrollment.id)
             if capacity < open_now:
                 raise Conflict(
                     f"the mentor has {open_now} open tandem(s); capacity cannot drop below that",
@@ -106,7 +106,7 @@ async def withdraw_enrollment(
             if enrollment.role is ParticipantRole.MENTOR
             else {"mentee_enrollment_id": enrollment.id}
         )
-        if await uow.tandems.count_open(**side):
+        if await uow.tandems.count_open(org_id, **side):
             raise Conflict("the enrollment has an open tandem; end it first", code="enrollment_has_open_tandem")
         enrollment.withdraw()
         await uow.enrollments.save(enrollment)

@@ -37,8 +37,8 @@ async def ensure_pairable(uow: UnitOfWork, program: Program, mentor: Participant
     check_not_excluded(await uow.tandems.is_excluded(program.org_id, mentor.person.id, mentee.person.id))
     check_capacity(
         mentor.enrollment,
-        mentor_open_tandems=await uow.tandems.count_open(mentor_enrollment_id=mentor.enrollment.id),
-        mentee_open_tandems=await uow.tandems.count_open(mentee_enrollment_id=mentee.enrollment.id),
+        mentor_open_tandems=await uow.tandems.count_open(program.org_id, mentor_enrollment_id=mentor.enrollment.id),
+        mentee_open_tandems=await uow.tandems.count_open(program.org_id, mentee_enrollment_id=mentee.enrollment.id),
     )
 
 

@@ -92,7 +92,10 @@ def test_the_token_command_refuses_a_member_without_a_person(tmp_path: Path, dat
     env = _env(tmp_path, database_url)
     done = subprocess.run(
         [TANDEM, "token", "--org", "no-such-org", "--role", "member", "--email", "x@example.com"],
-        env=env, capture_output=True, text=True, timeout=120,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert done.returncode == 2
     assert "no organization" in done.stderr

@@ -102,9 +102,12 @@ class EnrollmentRepository(Repository[Enrollment]):
         )
         return {e.id: e for e in await self._all(stmt)}
 
-    async def find(self, program_id: UUID, person_id: UUID) -> Enrollment | None:
+    async def find(self, org_id: UUID, program_id: UUID, person_id: UUID) -> Enrollment | None:
         return await self._one(
-            self.t.c.program_id == program_id, self.t.c.person_id == person_id, self.t.c.status == "active"
+            self.t.c.org_id == org_id,
+            self.t.c.program_id == program_id,
+            self.t.c.person_id == person_id,
+            self.t.c.status == "active",
         )
 
     async def page(
@@ -154,10 +157,10 @@ class TandemRepository(Repository[Tandem]):
             await self.session.execute(pg_insert(h).values(rows).on_conflict_do_nothing(index_elements=["id"]))
 
     async def count_open(
-        self, *, mentor_enrollment_id: UUID | None = None, mentee_enrollment_id: UUID | None = None
+        self, org_id: UUID, *, mentor_enrollment_id: UUID | None = None, mentee_enrollment_id: UUID | None = None
     ) -> int:
         t = self.t
-        stmt = select(func.count()).select_from(t).where(t.c.status.in_(OPEN))
+        stmt = select(func.count()).select_from(t).where(t.c.org_id == org_id, t.c.status.in_(OPEN))
         if mentor_enrollment_id is not None:
             stmt = stmt.where(t.c.mentor_enrollment_id == mentor_enrollment_id)
         if mentee_enrollment_id is not None:
@@ -170,6 +173,7 @@ class TandemRepository(Repository[Tandem]):
         return await self._all_with_history(stmt.order_by(t.c.created_at, t.c.id).with_for_update())
 
     async def due_for_expiry(self, now: datetime, *, limit: int) -> list[Tandem]:
+        """The one query across tenants: a system job that sweeps every organization."""
         t = self.t
         stmt = (
             select(t)
