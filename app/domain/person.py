@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, fields
 from datetime import datetime
 from uuid import UUID, uuid4
 
+from app.domain.availability import WeeklyWindow, normalize_windows
 from app.domain.clock import today, utcnow
 from app.domain.errors import RuleViolation
 from app.domain.events import DomainEvent, EventRecorder
@@ -14,6 +16,8 @@ from app.domain.organization import validate_name
 from app.domain.values import MeetingFormat, clean_labels, validate_timezone
 
 EARLIEST_BIRTH_YEAR = 1900
+# deliberately simple: one @, no spaces, a dotted domain; deliverability is the IdP's business
+_EMAIL = re.compile(r"[^@\s]{1,64}@[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+")
 ERASED_NAME = "Erased person"
 
 
@@ -31,8 +35,7 @@ def normalize_email(email: str | None) -> str | None:
     if email is None:
         return None
     email = email.strip().lower()
-    local, _, domain = email.partition("@")
-    if not local or "." not in domain or " " in email:
+    if not _EMAIL.fullmatch(email):
         raise RuleViolation("not a valid email address", code="invalid_email", field="email")
     return email
 
@@ -51,6 +54,7 @@ class Person(EventRecorder):
     city: str | None = None
     timezone: str = "UTC"
     preferred_formats: tuple[MeetingFormat, ...] = ()
+    availability: tuple[WeeklyWindow, ...] = ()
     source: str = "internal"
     partner_id: UUID | None = None
     external_id: str | None = None
@@ -69,6 +73,7 @@ class Person(EventRecorder):
         self.languages = tuple(lang.lower() for lang in clean_labels(self.languages, "languages"))
         validate_timezone(self.timezone)
         self.preferred_formats = tuple(dict.fromkeys(MeetingFormat(f) for f in self.preferred_formats))
+        self.availability = normalize_windows(self.availability)
 
     @property
     def generation(self) -> Generation:
@@ -94,6 +99,13 @@ class Person(EventRecorder):
             setattr(self, name, getattr(candidate, name))
         self.updated_at = utcnow()
 
+    def set_availability(self, windows: tuple[WeeklyWindow, ...]) -> None:
+        """Weekly windows in the person's own time zone; overlapping ones are merged."""
+        if self.erased:
+            raise RuleViolation("an erased person cannot be edited", code="person_erased")
+        self.availability = normalize_windows(windows)
+        self.updated_at = utcnow()
+
     def erase(self) -> None:
         """GDPR erasure: drop everything that identifies the person.
 
@@ -110,6 +122,7 @@ class Person(EventRecorder):
         self.seniority = None
         self.city = None
         self.external_id = None
+        self.availability = ()
         self.erased_at = utcnow()
         self.updated_at = self.erased_at
         self.record(DomainEvent("person.erased", self.org_id, self.id))

@@ -56,6 +56,7 @@ class ProgramRules:
     at_risk_after_days: int = 45
     low_rating: int = 2
     missed_sessions_at_risk: int = 2
+    self_matching: bool = False  # a mutual like proposes the tandem at once
 
     def __post_init__(self) -> None:
         _at_least("min_generation_gap", self.min_generation_gap, 0, 5)

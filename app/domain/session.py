@@ -68,7 +68,7 @@ class Session(EventRecorder):
 
     def __post_init__(self) -> None:
         EventRecorder.__init__(self)
-        self.format = MeetingFormat(self.format)
+        self.format = _format(self.format)
         self._validate()
 
     def _validate(self) -> None:
@@ -102,11 +102,15 @@ class Session(EventRecorder):
         *,
         starts_at: datetime | None = None,
         duration_minutes: int | None = None,
-        **details: object,
+        format: MeetingFormat | str | None = None,
+        location: str | None = None,
+        video_link: str | None = None,
+        agenda: str | None = None,
     ) -> None:
-        """Change time or details; a rescheduled session stays scheduled."""
+        """Change time or details (all or nothing); a rescheduled session stays scheduled."""
         if self.status is not SessionStatus.SCHEDULED:
             raise RuleViolation(f"a {self.status.value} session cannot be changed", code="session_not_scheduled")
+        new_format = _format(format) if format is not None else self.format
         previous = (self.starts_at, self.duration_minutes)
         self.starts_at = starts_at or self.starts_at
         self.duration_minutes = duration_minutes if duration_minutes is not None else self.duration_minutes
@@ -115,10 +119,10 @@ class Session(EventRecorder):
         except RuleViolation:
             self.starts_at, self.duration_minutes = previous
             raise
-        for name in ("format", "location", "video_link", "agenda"):
-            if name in details:
-                value = details[name]
-                setattr(self, name, MeetingFormat(value) if name == "format" else value)  # type: ignore[arg-type]
+        self.format = new_format
+        self.location = location if location is not None else self.location
+        self.video_link = video_link if video_link is not None else self.video_link
+        self.agenda = agenda if agenda is not None else self.agenda
         self.updated_at = utcnow()
 
     def hold(self, *, notes: str | None = None, goals_covered: tuple[UUID, ...] = ()) -> None:
@@ -159,3 +163,11 @@ class Session(EventRecorder):
         self.record(
             DomainEvent("session.status_changed", self.org_id, self.id, {"from": previous.value, "to": target.value})
         )
+
+
+def _format(value: MeetingFormat | str) -> MeetingFormat:
+    try:
+        return MeetingFormat(value)
+    except ValueError as exc:
+        choices = ", ".join(f.value for f in MeetingFormat)
+        raise RuleViolation(f"format must be one of {choices}", code="invalid_format", field="format") from exc

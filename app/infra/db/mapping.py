@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import asdict
+from datetime import time
 from typing import Any
 from uuid import UUID
 
 from app.domain.access import Role
+from app.domain.availability import WeeklyWindow
 from app.domain.enrollment import Enrollment, EnrollmentStatus, ParticipantRole
 from app.domain.goal import Goal, GoalStatus
 from app.domain.organization import Organization
@@ -75,6 +77,10 @@ def person_to_domain(row: dict[str, Any]) -> Person:
         interests=tuple(row["interests"]),
         languages=tuple(row["languages"]),
         preferred_formats=tuple(MeetingFormat(f) for f in row["preferred_formats"]),
+        availability=tuple(
+            WeeklyWindow(w["weekday"], time.fromisoformat(w["start"]), time.fromisoformat(w["end"]))
+            for w in row["availability"]
+        ),
         **_base(row),
     )
 
@@ -86,6 +92,10 @@ def person_to_row(person: Person) -> dict[str, Any]:
         "interests": list(person.interests),
         "languages": list(person.languages),
         "preferred_formats": [f.value for f in person.preferred_formats],
+        "availability": [
+            {"weekday": w.weekday, "start": w.start.isoformat("minutes"), "end": w.end.isoformat("minutes")}
+            for w in person.availability
+        ],
     }
 
 

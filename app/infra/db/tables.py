@@ -45,6 +45,7 @@ class PersonRow(Versioned, table=True):
     city: str | None = Field(default=None, max_length=200)
     timezone: str = Field(max_length=64)
     preferred_formats: list[str] = json_list()
+    availability: list[dict[str, Any]] = json_list()
     source: str = Field(max_length=64)
     partner_id: UUID | None = None
     external_id: str | None = Field(default=None, max_length=200)
@@ -179,6 +180,50 @@ class FeedbackRow(Table, table=True):
     created_at: datetime = timestamp()
 
 
+class PreferenceRow(Table, table=True):
+    """Likes and passes; the primary key keeps one current choice per author and candidate."""
+
+    __tablename__: ClassVar[str] = "preferences"  # type: ignore[misc]
+    author_enrollment_id: UUID = Field(primary_key=True, foreign_key="enrollments.id")
+    candidate_enrollment_id: UUID = Field(primary_key=True, foreign_key="enrollments.id", index=True)
+    org_id: UUID = tenant()
+    program_id: UUID = ref("programs.id")
+    choice: str = Field(max_length=8)
+    created_at: datetime = timestamp()
+    updated_at: datetime = timestamp()
+
+
+class SsoConfigRow(Table, table=True):
+    """One identity provider per organization; the client secret only ever encrypted."""
+
+    __tablename__: ClassVar[str] = "sso_configs"  # type: ignore[misc]
+    org_id: UUID = Field(primary_key=True, foreign_key="organizations.id")
+    issuer: str = Field(max_length=500)
+    client_id: str = Field(max_length=500)
+    client_secret_encrypted: str
+    allowed_email_domains: list[str] = json_list()
+    role_claim: str = Field(max_length=100)
+    role_mapping: dict[str, Any] = json_object()
+    default_role: str = Field(max_length=32)
+    version: int = Field(default=1)
+    created_at: datetime = timestamp()
+    updated_at: datetime = timestamp()
+
+
+class IdempotencyKeyRow(Table, table=True):
+    """The first response to a POST with an Idempotency-Key, replayed to retries of the same caller."""
+
+    __tablename__: ClassVar[str] = "idempotency_keys"  # type: ignore[misc]
+    scope: str = Field(primary_key=True, max_length=200)
+    key: str = Field(primary_key=True, max_length=200)
+    request_hash: str = Field(max_length=64)
+    status_code: int | None = None
+    response_headers: list[Any] = json_list()
+    response_body: bytes | None = None
+    created_at: datetime = timestamp(index=True)
+    completed_at: datetime | None = timestamp(default=None, nullable=True)
+
+
 class OutboxRow(Table, table=True):
     """Domain events, written in the same transaction as the change (for webhooks later)."""
 
@@ -197,3 +242,6 @@ pair_exclusions = table_of(PairExclusionRow)
 feedback = table_of(FeedbackRow)
 tandems = table_of(TandemRow)
 outbox = table_of(OutboxRow)
+preferences = table_of(PreferenceRow)
+sso_configs = table_of(SsoConfigRow)
+idempotency_keys = table_of(IdempotencyKeyRow)
