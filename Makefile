@@ -31,6 +31,10 @@ lint: $(STAMP)
 	$(BIN)/mypy app
 	$(BIN)/lint-imports
 
+## openapi: regenerate the committed OpenAPI document (a test fails when it drifts)
+openapi: $(STAMP)
+	$(BIN)/python -m app.api.openapi
+
 ## lock: re-pin every dependency after changing pyproject.toml
 lock:
 	rm -rf /tmp/tandem-lock && $(PY) -m venv /tmp/tandem-lock

@@ -13,8 +13,11 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from app.api import health
 from app.api.middleware import BodySizeLimitMiddleware, RequestIdMiddleware
 from app.api.problems import install_problem_handlers
-from app.api.rest import me
+from app.api.rest import ROUTERS
+from app.api.rest.idempotency import IdempotencyMiddleware
+from app.api.rest.responses import problems
 from app.infra.auth.keys import load_or_create_signing_key, public_key_set
+from app.infra.auth.secret_box import SecretBox
 from app.infra.auth.tokens import TokenVerifier
 from app.infra.db.engine import make_engine, make_session_factory
 from app.infra.settings import Settings
@@ -48,16 +51,22 @@ def create_app(settings: Settings, *, database_url: str, engine: AsyncEngine | N
         lifespan=lifespan,
         docs_url="/docs",
         redoc_url=None,
+        # one schema per model: no -Input/-Output twins in generated clients
+        separate_input_output_schemas=False,
+        # any operation may fail on our side; it still answers a problem document
+        responses=problems(500),
     )
     signing_key = load_or_create_signing_key(settings.signing_key_path)
     app.state.settings = settings
     app.state.log = log
     app.state.token_verifier = TokenVerifier(public_key_set(signing_key), settings.issuer, settings.audience)
     app.state.jwks = public_key_set(signing_key).as_dict()
+    app.state.secret_box = SecretBox.from_file(settings.secret_box_path)
 
     install_problem_handlers(app)
     app.include_router(health.router)
-    app.include_router(me.router)
+    for router in ROUTERS:
+        app.include_router(router)
     app.add_api_route(
         "/.well-known/jwks.json",
         _jwks(app.state.jwks),
@@ -66,6 +75,7 @@ def create_app(settings: Settings, *, database_url: str, engine: AsyncEngine | N
         tags=["identity"],
         summary="Public keys that verify Tandem access tokens",
     )
+    app.add_middleware(IdempotencyMiddleware)
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(RequestIdMiddleware)  # outermost: even a 413 carries a request id
     return app

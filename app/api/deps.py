@@ -11,14 +11,15 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from app.domain.access import Caller
 from app.infra.auth.tokens import InvalidToken, TokenVerifier
 from app.infra.db.unit_of_work import SqlUnitOfWork
+from app.infra.settings import Settings
 from app.services.ports import UnitOfWork
 
 _bearer = HTTPBearer(auto_error=False, description="A Tandem access token (`tandem token` prints one)")
 
 
 def get_uow_factory(request: Request) -> Callable[[], UnitOfWork]:
-    factory = request.app.state.session_factory
-    return lambda: SqlUnitOfWork(factory)
+    factory, secrets = request.app.state.session_factory, request.app.state.secret_box
+    return lambda: SqlUnitOfWork(factory, secrets)
 
 
 def get_caller(
@@ -30,5 +31,11 @@ def get_caller(
     return verifier.verify(credentials.credentials)
 
 
+def get_settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
 UowFactory = Annotated[Callable[[], UnitOfWork], Depends(get_uow_factory)]
 CurrentCaller = Annotated[Caller, Depends(get_caller)]
+AppSettings = Annotated[Settings, Depends(get_settings)]

@@ -6,9 +6,10 @@ import contextvars
 import logging
 import re
 import uuid
-from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from app.api.problems import problem_json
 
 request_id_var: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{1,128}$")
@@ -84,16 +85,8 @@ class _BodyTooLarge(Exception):
 
 
 async def _too_large(send: Send, max_bytes: int) -> None:
-    import json
-
-    body: dict[str, Any] = {
-        "type": "https://tandem.dev/problems/payload_too_large",
-        "title": "Payload too large",
-        "status": 413,
-        "code": "payload_too_large",
-        "detail": f"request bodies are limited to {max_bytes} bytes",
-    }
     await send(
         {"type": "http.response.start", "status": 413, "headers": [(b"content-type", b"application/problem+json")]}
     )
-    await send({"type": "http.response.body", "body": json.dumps(body).encode()})
+    body = problem_json(413, "payload_too_large", f"request bodies are limited to {max_bytes} bytes")
+    await send({"type": "http.response.body", "body": body})

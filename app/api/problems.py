@@ -87,6 +87,12 @@ def problem_response(
     )
 
 
+def problem_json(status: int, code: str, detail: str) -> bytes:
+    """The bytes of a problem document, for pure ASGI middleware that has no FastAPI response."""
+    body = Problem(type=TYPE_BASE + code, title=TITLES.get(status, "Error"), status=status, detail=detail, code=code)
+    return body.model_dump_json(exclude_none=True).encode()
+
+
 def status_for(error: e.DomainError) -> int:
     for kind in type(error).__mro__:
         if kind in STATUS_OF:

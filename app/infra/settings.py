@@ -8,6 +8,8 @@ from typing import Literal
 from pydantic import AliasChoices, Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from app.domain.program import PeriodBounds
+
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="TANDEM_", extra="ignore")
@@ -42,6 +44,14 @@ class Settings(BaseSettings):
         if not url.startswith("postgresql+asyncpg://"):
             raise ValueError("DATABASE_URL must be a postgresql:// URL")
         return url
+
+    @property
+    def period_bounds(self) -> PeriodBounds:
+        return PeriodBounds(min_months=self.program_min_months, max_months=self.program_max_months)
+
+    @property
+    def secret_box_path(self) -> Path:
+        return self.data_dir / "keys" / "secret-box.key"
 
     @property
     def signing_key_path(self) -> Path:

@@ -17,6 +17,7 @@ from app.domain.organization import Organization
 from app.domain.person import Person
 from app.domain.program import Program
 from app.domain.session import Session
+from app.domain.sso import SsoConfig
 from app.domain.tandem import Tandem
 from app.domain.user import User
 from app.services.pagination import Page, PageRequest
@@ -91,6 +92,11 @@ class SessionRepository(Protocol):
     async def for_person(self, org_id: UUID, person_id: UUID) -> list[Session]: ...
 
 
+class SsoConfigRepository(Protocol):
+    async def get(self, org_id: UUID) -> SsoConfig | None: ...
+    async def save(self, config: SsoConfig) -> None: ...
+
+
 class UserRepository(Protocol):
     async def get(self, user_id: UUID) -> User | None: ...
     async def find(self, org_id: UUID | None, email: str) -> User | None: ...
@@ -109,6 +115,7 @@ class UnitOfWork(Protocol):
     goals: GoalRepository
     sessions: SessionRepository
     users: UserRepository
+    sso_configs: SsoConfigRepository
 
     async def __aenter__(self) -> Self: ...
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
 from typing import Any
 from uuid import UUID
@@ -68,6 +69,8 @@ async def update_program(
     async with uow:
         program = authz.found(await uow.programs.get(org_id, program_id), "program")
         authz.check_version(program, expected_version)
+        if isinstance(changes.get("rules"), dict):  # a partial change of some rules
+            changes = {**changes, "rules": replace(program.rules, **changes["rules"])}
         new_rules = changes.get("rules")
         if new_rules is not None and new_rules != program.rules:
             await _ensure_open_tandems_fit(uow, program, new_rules)

@@ -11,7 +11,7 @@ from app.api.deps import CurrentCaller, UowFactory
 from app.api.rest.responses import problems
 from app.services.identity import who_am_i
 
-router = APIRouter(prefix="/v1", tags=["identity"])
+router = APIRouter(prefix="/v1", tags=["identity"], responses=problems(401))
 
 
 class MeProfile(BaseModel):
@@ -29,7 +29,7 @@ class MeOut(BaseModel):
     person: MeProfile | None
 
 
-@router.get("/me", operation_id="get_me", response_model=MeOut, responses=problems(401))
+@router.get("/me", operation_id="get_me", response_model=MeOut)
 async def get_me(caller: CurrentCaller, uow: UowFactory) -> MeOut:
     """The caller's user, role, organization and (when bound to a person) profile."""
     me = await who_am_i(uow(), caller)

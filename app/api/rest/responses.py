@@ -6,19 +6,26 @@ from typing import Any
 
 from app.api.problems import PROBLEM_JSON, Problem
 
+DESCRIPTIONS = {
+    400: "Malformed request (bad JSON, bad cursor, bad Idempotency-Key)",
+    401: "Missing or invalid access token",
+    403: "The caller's role may not do this",
+    404: "Not found (another organization's objects are never visible)",
+    409: "Conflicts with the current state, or the same Idempotency-Key is still running",
+    412: "If-Match does not match the current version (ETag)",
+    413: "Request body too large",
+    422: "Invalid fields (see errors) or a broken rule (see code)",
+    429: "Too many requests; see Retry-After",
+    500: "Unexpected error on our side (logged with the request id)",
+}
+
 
 def problems(*statuses: int) -> dict[int | str, dict[str, Any]]:
-    descriptions = {
-        400: "Malformed request",
-        401: "Missing or invalid access token",
-        403: "The caller's role may not do this",
-        404: "Not found (or another organization's)",
-        409: "Conflicts with the current state",
-        412: "If-Match does not match the current version",
-        422: "Invalid fields or a broken rule",
-        429: "Too many requests",
-    }
     return {
-        status: {"model": Problem, "content": {PROBLEM_JSON: {}}, "description": descriptions.get(status, "Error")}
+        status: {"model": Problem, "content": {PROBLEM_JSON: {}}, "description": DESCRIPTIONS.get(status, "Error")}
         for status in statuses
     }
+
+
+# every /v1 operation: authenticated, addressed by id or validated input
+COMMON = problems(400, 401, 403, 404, 422)

@@ -15,6 +15,7 @@ from app.domain.organization import Organization
 from app.domain.person import Person
 from app.domain.program import Program, ProgramRules, ProgramStatus
 from app.domain.session import Feedback, Session, SessionStatus
+from app.domain.sso import SsoConfig
 from app.domain.tandem import Side, Tandem, TandemStatus, Transition
 from app.domain.user import User
 from app.domain.values import MeetingFormat, Topic
@@ -291,4 +292,36 @@ def feedback_to_row(session: Session, f: Feedback) -> dict[str, Any]:
         "goals_covered": [str(g) for g in f.goals_covered],
         "comment": f.comment,
         "created_at": f.created_at,
+    }
+
+
+def sso_to_domain(row: dict[str, Any], client_secret: str) -> SsoConfig:
+    return SsoConfig(
+        org_id=row["org_id"],
+        issuer=row["issuer"],
+        client_id=row["client_id"],
+        client_secret=client_secret,
+        allowed_email_domains=tuple(row["allowed_email_domains"]),
+        role_claim=row["role_claim"],
+        role_mapping={k: Role(v) for k, v in row["role_mapping"].items()},
+        default_role=Role(row["default_role"]),
+        version=row["version"],
+        created_at=row["created_at"],
+        updated_at=row["updated_at"],
+    )
+
+
+def sso_to_row(sso: SsoConfig, sealed_secret: str) -> dict[str, Any]:
+    return {
+        "org_id": sso.org_id,
+        "issuer": sso.issuer,
+        "client_id": sso.client_id,
+        "client_secret_encrypted": sealed_secret,
+        "allowed_email_domains": list(sso.allowed_email_domains),
+        "role_claim": sso.role_claim,
+        "role_mapping": {k: v.value for k, v in sso.role_mapping.items()},
+        "default_role": sso.default_role.value,
+        "version": sso.version,
+        "created_at": sso.created_at,
+        "updated_at": sso.updated_at,
     }

@@ -10,6 +10,7 @@ from sqlalchemy import insert
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from app.infra.auth.secret_box import SecretBox
 from app.infra.db import repositories as r
 from app.infra.db.errors import translate
 from app.infra.db.tables import outbox
@@ -19,8 +20,9 @@ from app.services import ports
 class SqlUnitOfWork:
     """Rolls back unless ``commit()`` was called; integrity errors leave it as domain errors."""
 
-    def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
+    def __init__(self, session_factory: async_sessionmaker[AsyncSession], secrets: SecretBox | None = None) -> None:
         self._factory = session_factory
+        self._secrets = secrets
         self._session: AsyncSession | None = None
 
     async def __aenter__(self) -> Self:
@@ -34,6 +36,8 @@ class SqlUnitOfWork:
         self.tandems: ports.TandemRepository = r.TandemRepository(session, self._touched)
         self.goals: ports.GoalRepository = r.GoalRepository(session, self._touched)
         self.sessions: ports.SessionRepository = r.SessionRepository(session, self._touched)
+        if self._secrets is not None:
+            self.sso_configs: ports.SsoConfigRepository = r.SsoConfigRepository(session, self._secrets)
         return self
 
     async def __aexit__(
