@@ -15,6 +15,7 @@ from app.api.middleware import BodySizeLimitMiddleware, RequestIdMiddleware
 from app.api.problems import install_problem_handlers
 from app.api.rest import ROUTERS
 from app.api.rest.idempotency import IdempotencyMiddleware
+from app.api.rest.openapi_extras import document_idempotency_keys
 from app.api.rest.responses import problems
 from app.infra.auth.keys import load_or_create_signing_key, public_key_set
 from app.infra.auth.secret_box import SecretBox
@@ -67,6 +68,7 @@ def create_app(settings: Settings, *, database_url: str, engine: AsyncEngine | N
     app.include_router(health.router)
     for router in ROUTERS:
         app.include_router(router)
+    document_idempotency_keys(app)
     app.add_api_route(
         "/.well-known/jwks.json",
         _jwks(app.state.jwks),

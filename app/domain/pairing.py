@@ -73,3 +73,9 @@ def check_capacity(mentor: Enrollment, mentor_open_tandems: int, mentee_open_tan
 def check_not_excluded(excluded: bool) -> None:
     if excluded:
         raise Conflict("this pair was dissolved with never_pair_again", code="pair_excluded")
+
+
+def check_not_passed(passed: bool) -> None:
+    """A pass on either side is a hard exclusion, whoever proposes the pair."""
+    if passed:
+        raise Conflict("one side passed on the other; this pair is excluded", code="passed")

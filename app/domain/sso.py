@@ -41,8 +41,11 @@ class SsoConfig:
             raise RuleViolation("issuer must be an http(s) URL without query", code="invalid_issuer", field="issuer")
         if not self.client_id.strip() or not self.client_secret:
             raise RuleViolation("client_id and client_secret are required", code="blank_value", field="client_id")
+        # deduplicated after normalizing, so "@Acme.example" and "acme.example" are stored once
         domains = tuple(
-            d.lower().lstrip("@") for d in clean_labels(self.allowed_email_domains, "allowed_email_domains")
+            dict.fromkeys(
+                d.lower().lstrip("@") for d in clean_labels(self.allowed_email_domains, "allowed_email_domains")
+            )
         )
         for domain in domains:
             if "." not in domain or not set(domain) <= _DOMAIN_CHARS:

@@ -26,7 +26,7 @@ async def enroll_person(
     capacity: int | None = None,
 ) -> Enrollment:
     """Managers enroll anyone of their organization; a member enrolls themselves."""
-    org_id = authz.tenant_of(caller)
+    org_id = authz.scope_of(caller, "program")
     authz.require_self_or_manager(caller, person_id)
     async with uow:
         program = authz.found(await uow.programs.get(org_id, program_id), "program")
@@ -53,7 +53,7 @@ async def get_enrollment(uow: UnitOfWork, caller: Caller, program_id: UUID, enro
 
 async def list_enrollments(uow: UnitOfWork, caller: Caller, program_id: UUID, request: PageRequest) -> Page[Enrollment]:
     """Managers see every enrollment of the program; members see their own."""
-    org_id = authz.tenant_of(caller)
+    org_id = authz.scope_of(caller, "program")
     async with uow:
         authz.found(await uow.programs.get(org_id, program_id), "program")
         if caller.manages_org:

@@ -32,6 +32,15 @@ async def list_goals(uow: UnitOfWork, caller: Caller, tandem_id: UUID, request: 
         return await uow.goals.page(org_id, tandem_id, request)
 
 
+async def get_goal(uow: UnitOfWork, caller: Caller, goal_id: UUID) -> Goal:
+    """A goal, for whoever may see its tandem."""
+    org_id = authz.scope_of(caller, "goal")
+    async with uow:
+        goal = authz.found(await uow.goals.get(org_id, goal_id), "goal")
+        await load_visible_tandem(uow, caller, org_id, goal.tandem_id)
+    return goal
+
+
 async def update_goal(
     uow: UnitOfWork,
     caller: Caller,

@@ -6,9 +6,10 @@ from __future__ import annotations
 from uuid import UUID
 
 from app.domain.errors import DomainError, RuleViolation
-from app.domain.pairing import Participant, check_capacity, check_not_excluded, check_pair
+from app.domain.pairing import Participant, check_capacity, check_not_excluded, check_not_passed, check_pair
 from app.domain.program import Program
 from app.domain.tandem import Tandem
+from app.domain.values import MeetingFormat
 from app.services import authz
 from app.services.ports import UnitOfWork
 
@@ -32,14 +33,47 @@ async def lock_participants(
 
 
 async def ensure_pairable(uow: UnitOfWork, program: Program, mentor: Participant, mentee: Participant) -> None:
-    """Every rule for a new open tandem: program rules, exclusions, capacities."""
+    """Every rule for a new open tandem: program rules, exclusions (never_pair_again, a pass), capacities."""
     check_pair(program, mentor, mentee)
     check_not_excluded(await uow.tandems.is_excluded(program.org_id, mentor.person.id, mentee.person.id))
+    check_not_passed(await uow.preferences.passed_between(program.org_id, mentor.enrollment.id, mentee.enrollment.id))
     check_capacity(
         mentor.enrollment,
         mentor_open_tandems=await uow.tandems.count_open(program.org_id, mentor_enrollment_id=mentor.enrollment.id),
         mentee_open_tandems=await uow.tandems.count_open(program.org_id, mentee_enrollment_id=mentee.enrollment.id),
     )
+
+
+async def propose_pair(
+    uow: UnitOfWork,
+    program: Program,
+    *,
+    mentor_enrollment_id: UUID,
+    mentee_enrollment_id: UUID,
+    actor_id: UUID | None,
+    formats: tuple[MeetingFormat, ...] = (),
+    reason: str | None = None,
+) -> Tandem:
+    """Lock both sides, check every rule and add the proposed tandem; the caller commits.
+
+    Without ``formats`` the tandem gets the formats both people prefer.
+    """
+    mentor, mentee = await lock_participants(uow, program, mentor_enrollment_id, mentee_enrollment_id)
+    await ensure_pairable(uow, program, mentor, mentee)
+    tandem = Tandem.propose(
+        org_id=program.org_id,
+        program_id=program.id,
+        mentor_enrollment_id=mentor.enrollment.id,
+        mentee_enrollment_id=mentee.enrollment.id,
+        mentor_person_id=mentor.person.id,
+        mentee_person_id=mentee.person.id,
+        expiry_days=program.rules.proposal_expiry_days,
+        actor_id=actor_id,
+        formats=formats or tuple(f for f in mentee.person.preferred_formats if f in mentor.person.preferred_formats),
+        reason=reason,
+    )
+    await uow.tandems.add(tandem)
+    return tandem
 
 
 async def breaches_of(uow: UnitOfWork, program: Program, tandems: list[Tandem]) -> list[str]:

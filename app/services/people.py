@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 from uuid import UUID
 
 from app.domain.access import Caller
+from app.domain.availability import WeeklyWindow
 from app.domain.enrollment import Enrollment
 from app.domain.errors import Conflict
 from app.domain.person import Person
+from app.domain.preference import Preference
 from app.domain.session import Session
 from app.domain.tandem import Tandem
 from app.services import authz
@@ -56,15 +58,16 @@ async def update_person(
     return person
 
 
-async def erase_person(uow: UnitOfWork, caller: Caller, person_id: UUID) -> Person:
+async def erase_person(uow: UnitOfWork, caller: Caller, person_id: UUID, expected_version: int | None = None) -> Person:
     """GDPR erasure: the profile is anonymized, enrollments withdrawn, open tandems dissolved.
 
-    Rows stay (anonymous) so that program statistics keep adding up.
+    Rows stay (anonymous) so that program statistics keep adding up. Erasing twice is a no-op.
     """
     org_id = authz.scope_of(caller, "person")
     async with uow:
         person = authz.found(await uow.people.get(org_id, person_id), "person")
         authz.require_self_or_manager(caller, person_id)
+        authz.check_version(person, expected_version)
         for tandem in await uow.tandems.for_person(org_id, person_id):
             if tandem.is_open:
                 tandem.end(caller.user_id, "a participant's personal data was erased")
@@ -79,14 +82,43 @@ async def erase_person(uow: UnitOfWork, caller: Caller, person_id: UUID) -> Pers
     return person
 
 
+async def get_availability(uow: UnitOfWork, caller: Caller, person_id: UUID) -> Person:
+    """The person, whose ``availability`` and ``timezone`` members of the organization may read."""
+    return await get_person(uow, caller, person_id)
+
+
+async def set_availability(
+    uow: UnitOfWork,
+    caller: Caller,
+    person_id: UUID,
+    windows: tuple[WeeklyWindow, ...],
+    expected_version: int | None = None,
+) -> Person:
+    """Replace the weekly windows (in the person's time zone). The person or a manager."""
+    org_id = authz.scope_of(caller, "person")
+    async with uow:
+        person = authz.found(await uow.people.get(org_id, person_id), "person")
+        authz.require_self_or_manager(caller, person_id)
+        authz.check_version(person, expected_version)
+        person.set_availability(windows)
+        await uow.people.save(person)
+        await uow.commit()
+    return person
+
+
 @dataclass(frozen=True, slots=True)
 class PersonExport:
-    """Everything Tandem stores about one person (GDPR right of access)."""
+    """Everything Tandem stores about one person (GDPR right of access).
+
+    ``sessions`` are those of the person's tandems; feedback in them is the person's own only,
+    since the other side's feedback is that person's data. ``preferences`` are the person's own.
+    """
 
     person: Person
     enrollments: list[Enrollment]
     tandems: list[Tandem]
     sessions: list[Session]
+    preferences: list[Preference]
 
 
 async def export_person(uow: UnitOfWork, caller: Caller, person_id: UUID) -> PersonExport:
@@ -94,12 +126,19 @@ async def export_person(uow: UnitOfWork, caller: Caller, person_id: UUID) -> Per
     async with uow:
         person = authz.found(await uow.people.get(org_id, person_id), "person")
         authz.require_self_or_manager(caller, person_id)
+        enrollments = await uow.enrollments.for_person(org_id, person_id)
+        sessions = await uow.sessions.for_person(org_id, person_id)
         return PersonExport(
             person=person,
-            enrollments=await uow.enrollments.for_person(org_id, person_id),
+            enrollments=enrollments,
             tandems=await uow.tandems.for_person(org_id, person_id),
-            sessions=await uow.sessions.for_person(org_id, person_id),
+            sessions=[_with_own_feedback(session, person_id) for session in sessions],
+            preferences=await uow.preferences.authored_by(org_id, [e.id for e in enrollments]),
         )
+
+
+def _with_own_feedback(session: Session, person_id: UUID) -> Session:
+    return replace(session, feedback=[f for f in session.feedback if f.author_person_id == person_id])
 
 
 async def _ensure_email_free(uow: UnitOfWork, person: Person) -> None:

@@ -15,6 +15,7 @@ from app.domain.enrollment import Enrollment
 from app.domain.goal import Goal
 from app.domain.organization import Organization
 from app.domain.person import Person
+from app.domain.preference import Preference
 from app.domain.program import Program
 from app.domain.session import Session
 from app.domain.sso import SsoConfig
@@ -92,6 +93,23 @@ class SessionRepository(Protocol):
     async def for_person(self, org_id: UUID, person_id: UUID) -> list[Session]: ...
 
 
+class PreferenceRepository(Protocol):
+    """Likes and passes; one current choice per author and candidate enrollment."""
+
+    async def get(
+        self, org_id: UUID, author_enrollment_id: UUID, candidate_enrollment_id: UUID
+    ) -> Preference | None: ...
+    async def upsert(self, preference: Preference) -> Preference:
+        """Insert or change the choice; returns the stored preference (``created_at`` of the first choice)."""
+        ...
+
+    async def passed_between(self, org_id: UUID, enrollment_id: UUID, other_enrollment_id: UUID) -> bool:
+        """Whether either enrollment passed on the other."""
+        ...
+
+    async def authored_by(self, org_id: UUID, author_enrollment_ids: list[UUID]) -> list[Preference]: ...
+
+
 class SsoConfigRepository(Protocol):
     async def get(self, org_id: UUID) -> SsoConfig | None: ...
     async def save(self, config: SsoConfig) -> None: ...
@@ -114,6 +132,7 @@ class UnitOfWork(Protocol):
     tandems: TandemRepository
     goals: GoalRepository
     sessions: SessionRepository
+    preferences: PreferenceRepository
     users: UserRepository
     sso_configs: SsoConfigRepository
 

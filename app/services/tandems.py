@@ -14,7 +14,7 @@ from app.domain.tandem import Side, Tandem, Transition
 from app.domain.values import MeetingFormat
 from app.services import authz
 from app.services.pagination import Page, PageRequest
-from app.services.pairing import ensure_pairable, lock_participants
+from app.services.pairing import propose_pair
 from app.services.ports import UnitOfWork
 
 
@@ -29,25 +29,19 @@ async def propose_tandem(
     reason: str | None = None,
 ) -> Tandem:
     """Manual pairing by a manager, checked by the same rules and locks as every pairing."""
-    org_id = authz.require_manager(caller)
+    org_id = authz.scope_of(caller, "program")
+    authz.require_manager(caller)
     async with uow:
         program = authz.found(await uow.programs.get(org_id, program_id), "program")
-        mentor, mentee = await lock_participants(uow, program, mentor_enrollment_id, mentee_enrollment_id)
-        await ensure_pairable(uow, program, mentor, mentee)
-        tandem = Tandem.propose(
-            org_id=org_id,
-            program_id=program.id,
-            mentor_enrollment_id=mentor.enrollment.id,
-            mentee_enrollment_id=mentee.enrollment.id,
-            mentor_person_id=mentor.person.id,
-            mentee_person_id=mentee.person.id,
-            expiry_days=program.rules.proposal_expiry_days,
+        tandem = await propose_pair(
+            uow,
+            program,
+            mentor_enrollment_id=mentor_enrollment_id,
+            mentee_enrollment_id=mentee_enrollment_id,
             actor_id=caller.user_id,
-            formats=formats
-            or tuple(f for f in mentee.person.preferred_formats if f in mentor.person.preferred_formats),
+            formats=formats,
             reason=reason,
         )
-        await uow.tandems.add(tandem)
         await uow.commit()
     return tandem
 
@@ -67,7 +61,7 @@ async def get_tandem(uow: UnitOfWork, caller: Caller, tandem_id: UUID) -> Tandem
 
 async def list_tandems(uow: UnitOfWork, caller: Caller, program_id: UUID, request: PageRequest) -> Page[Tandem]:
     """Managers see the program's tandems; members only their own."""
-    org_id = authz.tenant_of(caller)
+    org_id = authz.scope_of(caller, "program")
     async with uow:
         authz.found(await uow.programs.get(org_id, program_id), "program")
         only = None if caller.manages_org else caller.person_id

@@ -49,7 +49,7 @@ async def test_a_period_outside_six_to_twelve_months_is_refused(client, bearer, 
 
 
 async def test_members_and_platform_admins_do_not_create_programs(client, bearer, uow_factory) -> None:
-    org, manager = await new_org(uow_factory)
+    _, manager = await new_org(uow_factory)
     person = await new_person(uow_factory, manager, birth_year=1970)
     problem(await client.post("/v1/programs", json=_program(), headers=bearer(member(person))), 403, "manager_required")
     problem(await client.post("/v1/programs", json=_program(), headers=bearer(PLATFORM_ADMIN)), 403)

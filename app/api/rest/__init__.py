@@ -2,6 +2,15 @@
 
 from fastapi import APIRouter
 
-from app.api.rest import me, organizations, programs
+from app.api.rest import enrollments, goals, me, organizations, people, programs, sessions, tandems
 
-ROUTERS: list[APIRouter] = [me.router, organizations.router, programs.router]
+ROUTERS: list[APIRouter] = [
+    me.router,
+    organizations.router,
+    people.router,
+    programs.router,
+    enrollments.router,
+    tandems.router,
+    goals.router,
+    sessions.router,
+]

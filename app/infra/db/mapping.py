@@ -13,6 +13,7 @@ from app.domain.enrollment import Enrollment, EnrollmentStatus, ParticipantRole
 from app.domain.goal import Goal, GoalStatus
 from app.domain.organization import Organization
 from app.domain.person import Person
+from app.domain.preference import Choice, Preference
 from app.domain.program import Program, ProgramRules, ProgramStatus
 from app.domain.session import Feedback, Session, SessionStatus
 from app.domain.sso import SsoConfig
@@ -293,6 +294,24 @@ def feedback_to_row(session: Session, f: Feedback) -> dict[str, Any]:
         "comment": f.comment,
         "created_at": f.created_at,
     }
+
+
+_PREFERENCE_PLAIN = (
+    "org_id",
+    "program_id",
+    "author_enrollment_id",
+    "candidate_enrollment_id",
+    "created_at",
+    "updated_at",
+)
+
+
+def preference_to_domain(row: dict[str, Any]) -> Preference:
+    return Preference(**{k: row[k] for k in _PREFERENCE_PLAIN}, choice=Choice(row["choice"]))
+
+
+def preference_to_row(p: Preference) -> dict[str, Any]:
+    return {**{k: getattr(p, k) for k in _PREFERENCE_PLAIN}, "choice": p.choice.value}
 
 
 def sso_to_domain(row: dict[str, Any], client_secret: str) -> SsoConfig:

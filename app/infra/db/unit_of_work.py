@@ -36,6 +36,7 @@ class SqlUnitOfWork:
         self.tandems: ports.TandemRepository = r.TandemRepository(session, self._touched)
         self.goals: ports.GoalRepository = r.GoalRepository(session, self._touched)
         self.sessions: ports.SessionRepository = r.SessionRepository(session, self._touched)
+        self.preferences: ports.PreferenceRepository = r.PreferenceRepository(session)
         if self._secrets is not None:
             self.sso_configs: ports.SsoConfigRepository = r.SsoConfigRepository(session, self._secrets)
         return self

@@ -1,4 +1,4 @@
-"""The repositories of every aggregate: the persistence ports of app/services/ports.py."""
+"""Repositories of tandems (with history), goals and sessions (with feedback)."""
 
 from __future__ import annotations
 
@@ -8,122 +8,16 @@ from uuid import UUID
 
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.domain.enrollment import Enrollment
 from app.domain.goal import Goal
-from app.domain.organization import Organization
-from app.domain.person import Person
-from app.domain.program import Program
 from app.domain.session import Session
-from app.domain.sso import SsoConfig
 from app.domain.tandem import Tandem
-from app.domain.user import User
-from app.infra.auth.secret_box import SecretBox
 from app.infra.db import mapping as m
 from app.infra.db import tables as tb
 from app.infra.db.repository import Repository
 from app.services.pagination import Page, PageRequest
 
 OPEN = ("proposed", "active", "paused")
-
-
-class OrganizationRepository(Repository[Organization]):
-    table = tb.OrganizationRow
-    to_domain = staticmethod(m.organization_to_domain)
-    to_row = staticmethod(m.organization_to_row)
-
-    async def get(self, org_id: UUID) -> Organization | None:
-        return await self._one(self.t.c.id == org_id)
-
-    async def get_by_slug(self, slug: str) -> Organization | None:
-        return await self._one(self.t.c.slug == slug)
-
-    async def page(self, request: PageRequest) -> Page[Organization]:
-        return await self._page(request)
-
-
-class UserRepository(Repository[User]):
-    table = tb.UserRow
-    to_domain = staticmethod(m.user_to_domain)
-    to_row = staticmethod(m.user_to_row)
-
-    async def get(self, user_id: UUID) -> User | None:
-        return await self._one(self.t.c.id == user_id)
-
-    async def find(self, org_id: UUID | None, email: str) -> User | None:
-        org_match = self.t.c.org_id.is_(None) if org_id is None else self.t.c.org_id == org_id
-        return await self._one(org_match, self.t.c.email == email)
-
-
-class PersonRepository(Repository[Person]):
-    table = tb.PersonRow
-    to_domain = staticmethod(m.person_to_domain)
-    to_row = staticmethod(m.person_to_row)
-
-    async def get(self, org_id: UUID, person_id: UUID) -> Person | None:
-        return await self._get_in(org_id, person_id)
-
-    async def get_by_email(self, org_id: UUID, email: str) -> Person | None:
-        return await self._one(self.t.c.org_id == org_id, self.t.c.email == email)
-
-    async def page(self, org_id: UUID, request: PageRequest) -> Page[Person]:
-        return await self._page(request, self.t.c.org_id == org_id)
-
-    async def count(self, org_id: UUID) -> int:
-        stmt = select(func.count()).select_from(self.t).where(self.t.c.org_id == org_id)
-        return int((await self.session.execute(stmt)).scalar_one())
-
-
-class ProgramRepository(Repository[Program]):
-    table = tb.ProgramRow
-    to_domain = staticmethod(m.program_to_domain)
-    to_row = staticmethod(m.program_to_row)
-
-    async def get(self, org_id: UUID, program_id: UUID) -> Program | None:
-        return await self._get_in(org_id, program_id)
-
-    async def page(self, org_id: UUID, request: PageRequest) -> Page[Program]:
-        return await self._page(request, self.t.c.org_id == org_id)
-
-
-class EnrollmentRepository(Repository[Enrollment]):
-    table = tb.EnrollmentRow
-    to_domain = staticmethod(m.enrollment_to_domain)
-    to_row = staticmethod(m.enrollment_to_row)
-
-    async def get(self, org_id: UUID, enrollment_id: UUID, *, for_update: bool = False) -> Enrollment | None:
-        return await self._get_in(org_id, enrollment_id, for_update=for_update)
-
-    async def lock(self, org_id: UUID, enrollment_ids: list[UUID]) -> dict[UUID, Enrollment]:
-        """Lock the rows in id order: two transactions locking the same pair cannot deadlock."""
-        stmt = (
-            select(self.t)
-            .where(self.t.c.org_id == org_id, self.t.c.id.in_(enrollment_ids))
-            .order_by(self.t.c.id)
-            .with_for_update()
-        )
-        return {e.id: e for e in await self._all(stmt)}
-
-    async def find(self, org_id: UUID, program_id: UUID, person_id: UUID) -> Enrollment | None:
-        return await self._one(
-            self.t.c.org_id == org_id,
-            self.t.c.program_id == program_id,
-            self.t.c.person_id == person_id,
-            self.t.c.status == "active",
-        )
-
-    async def page(
-        self, org_id: UUID, program_id: UUID, request: PageRequest, *, person_id: UUID | None = None
-    ) -> Page[Enrollment]:
-        where = [self.t.c.org_id == org_id, self.t.c.program_id == program_id]
-        if person_id is not None:
-            where.append(self.t.c.person_id == person_id)
-        return await self._page(request, *where)
-
-    async def for_person(self, org_id: UUID, person_id: UUID) -> list[Enrollment]:
-        stmt = select(self.t).where(self.t.c.org_id == org_id, self.t.c.person_id == person_id)
-        return await self._all(stmt.order_by(self.t.c.created_at))
 
 
 class TandemRepository(Repository[Tandem]):
@@ -294,23 +188,3 @@ class SessionRepository(Repository[Session]):
             .order_by(t.c.starts_at, t.c.id)
         )
         return await self._all_with_feedback(stmt)
-
-
-class SsoConfigRepository:
-    """One provider per organization; the client secret is sealed before it reaches a row."""
-
-    def __init__(self, session: AsyncSession, box: SecretBox) -> None:
-        self.session = session
-        self.box = box
-
-    async def get(self, org_id: UUID) -> SsoConfig | None:
-        row = (await self.session.execute(select(tb.sso_configs).where(tb.sso_configs.c.org_id == org_id))).mappings()
-        found = row.first()
-        return m.sso_to_domain(dict(found), self.box.open(found["client_secret_encrypted"])) if found else None
-
-    async def save(self, config: SsoConfig) -> None:
-        """Insert or replace (PUT semantics); the service has checked If-Match against ``version``."""
-        values = m.sso_to_row(config, self.box.seal(config.client_secret))
-        changed = {k: v for k, v in values.items() if k not in ("org_id", "created_at")}
-        stmt = pg_insert(tb.sso_configs).values(values)
-        await self.session.execute(stmt.on_conflict_do_update(index_elements=["org_id"], set_=changed))

@@ -1,0 +1,36 @@
+"""Additions to the generated OpenAPI document that FastAPI cannot infer from the routes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI
+
+IDEMPOTENCY_KEY = {
+    "name": "Idempotency-Key",
+    "in": "header",
+    "required": False,
+    "description": (
+        "Retry-safe POST: the first response to this key is stored and replayed to retries by the same "
+        "caller for 24 hours. The same key with another body is a 422; while the first request runs, a 409."
+    ),
+    "schema": {"type": "string", "minLength": 1, "maxLength": 200},
+}
+
+
+def document_idempotency_keys(app: FastAPI) -> None:
+    """Every POST under /v1 accepts an Idempotency-Key (handled by IdempotencyMiddleware)."""
+    generate = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema:
+            return app.openapi_schema
+        schema = generate()
+        for path, operations in schema["paths"].items():
+            post = operations.get("post")
+            if path.startswith("/v1/") and post is not None:
+                post.setdefault("parameters", []).append(dict(IDEMPOTENCY_KEY))
+        app.openapi_schema = schema
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]

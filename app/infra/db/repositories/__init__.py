@@ -1,0 +1,19 @@
+"""The repositories of every aggregate: the persistence ports of app/services/ports.py."""
+
+from app.infra.db.repositories.programs import EnrollmentRepository, PreferenceRepository, ProgramRepository
+from app.infra.db.repositories.sso import SsoConfigRepository
+from app.infra.db.repositories.tandems import GoalRepository, SessionRepository, TandemRepository
+from app.infra.db.repositories.tenants import OrganizationRepository, PersonRepository, UserRepository
+
+__all__ = [
+    "EnrollmentRepository",
+    "GoalRepository",
+    "OrganizationRepository",
+    "PersonRepository",
+    "PreferenceRepository",
+    "ProgramRepository",
+    "SessionRepository",
+    "SsoConfigRepository",
+    "TandemRepository",
+    "UserRepository",
+]

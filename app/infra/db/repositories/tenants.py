@@ -1,0 +1,62 @@
+"""Repositories of tenants, their users and people."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from sqlalchemy import func, select
+
+from app.domain.organization import Organization
+from app.domain.person import Person
+from app.domain.user import User
+from app.infra.db import mapping as m
+from app.infra.db import tables as tb
+from app.infra.db.repository import Repository
+from app.services.pagination import Page, PageRequest
+
+
+class OrganizationRepository(Repository[Organization]):
+    table = tb.OrganizationRow
+    to_domain = staticmethod(m.organization_to_domain)
+    to_row = staticmethod(m.organization_to_row)
+
+    async def get(self, org_id: UUID) -> Organization | None:
+        return await self._one(self.t.c.id == org_id)
+
+    async def get_by_slug(self, slug: str) -> Organization | None:
+        return await self._one(self.t.c.slug == slug)
+
+    async def page(self, request: PageRequest) -> Page[Organization]:
+        return await self._page(request)
+
+
+class UserRepository(Repository[User]):
+    table = tb.UserRow
+    to_domain = staticmethod(m.user_to_domain)
+    to_row = staticmethod(m.user_to_row)
+
+    async def get(self, user_id: UUID) -> User | None:
+        return await self._one(self.t.c.id == user_id)
+
+    async def find(self, org_id: UUID | None, email: str) -> User | None:
+        org_match = self.t.c.org_id.is_(None) if org_id is None else self.t.c.org_id == org_id
+        return await self._one(org_match, self.t.c.email == email)
+
+
+class PersonRepository(Repository[Person]):
+    table = tb.PersonRow
+    to_domain = staticmethod(m.person_to_domain)
+    to_row = staticmethod(m.person_to_row)
+
+    async def get(self, org_id: UUID, person_id: UUID) -> Person | None:
+        return await self._get_in(org_id, person_id)
+
+    async def get_by_email(self, org_id: UUID, email: str) -> Person | None:
+        return await self._one(self.t.c.org_id == org_id, self.t.c.email == email)
+
+    async def page(self, org_id: UUID, request: PageRequest) -> Page[Person]:
+        return await self._page(request, self.t.c.org_id == org_id)
+
+    async def count(self, org_id: UUID) -> int:
+        stmt = select(func.count()).select_from(self.t).where(self.t.c.org_id == org_id)
+        return int((await self.session.execute(stmt)).scalar_one())

@@ -1,0 +1,80 @@
+"""An organization's OIDC provider settings validate themselves (app/domain/sso.py)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from app.domain.access import Role
+from app.domain.errors import RuleViolation
+from app.domain.sso import SsoConfig
+from tests.unit.builders import ORG_ID
+
+
+def an_sso(**overrides: Any) -> SsoConfig:
+    fields: dict[str, Any] = {
+        "org_id": ORG_ID,
+        "issuer": "https://login.acme.example/realms/acme",
+        "client_id": "tandem",
+        "client_secret": "s3cret",
+        "allowed_email_domains": ("acme.example",),
+    }
+    fields.update(overrides)
+    return SsoConfig(**fields)
+
+
+def refusal(**overrides: Any) -> RuleViolation:
+    with pytest.raises(RuleViolation) as caught:
+        an_sso(**overrides)
+    return caught.value
+
+
+def test_a_valid_provider_keeps_its_settings_with_member_as_the_default_role() -> None:
+    sso = an_sso(role_mapping={"tandem-admins": Role.ORG_ADMIN})
+    assert sso.issuer == "https://login.acme.example/realms/acme" and sso.role_claim == "groups"
+    assert sso.default_role is Role.MEMBER and sso.role_mapping == {"tandem-admins": Role.ORG_ADMIN}
+
+
+def test_email_domains_are_lowercased_stripped_of_at_and_deduplicated() -> None:
+    sso = an_sso(allowed_email_domains=("@ACME.example", "acme.example", " Sub.Acme.Example "))
+    assert sso.allowed_email_domains == ("acme.example", "sub.acme.example")
+
+
+@pytest.mark.parametrize(
+    "issuer",
+    [
+        "ftp://login.acme.example",
+        "https://",
+        "login.acme.example",
+        "https://login.acme.example/?realm=x",
+        "https://a.example/#f",
+    ],
+)
+def test_the_issuer_must_be_an_http_url_without_query_or_fragment(issuer: str) -> None:
+    error = refusal(issuer=issuer)
+    assert error.code == "invalid_issuer" and error.field == "issuer"
+
+
+@pytest.mark.parametrize(("client_id", "client_secret"), [("  ", "s3cret"), ("tandem", "")])
+def test_client_id_and_secret_are_required(client_id: str, client_secret: str) -> None:
+    assert refusal(client_id=client_id, client_secret=client_secret).code == "blank_value"
+
+
+@pytest.mark.parametrize("domain", ["localhost", "acme example.com", "acme_corp.example", "ümlaut.example"])
+def test_an_allowed_domain_must_look_like_an_email_domain(domain: str) -> None:
+    error = refusal(allowed_email_domains=(domain,))
+    assert error.code == "invalid_domain" and error.field == "allowed_email_domains"
+
+
+def test_a_provider_cannot_grant_platform_admin_by_mapping_or_by_default() -> None:
+    assert refusal(role_mapping={"root": Role.PLATFORM_ADMIN}).code == "invalid_role"
+    assert refusal(default_role=Role.PLATFORM_ADMIN).code == "invalid_role"
+
+
+def test_only_emails_of_allowed_domains_are_let_in() -> None:
+    sso = an_sso(allowed_email_domains=("acme.example",))
+    assert sso.allows_email("Lena@ACME.example")
+    assert not sso.allows_email("lena@sub.acme.example")
+    assert not sso.allows_email("lena@evil.example")
+    assert not an_sso(allowed_email_domains=()).allows_email("lena@acme.example")
