@@ -9,7 +9,7 @@ from fastapi import APIRouter, Response, status
 
 from app.api.deps import AppSettings, CurrentCaller, UowFactory
 from app.api.rest.conventions import IfMatch, Paging, page_out, set_etag
-from app.api.rest.responses import COMMON, problems
+from app.api.rest.responses import COMMON, add_transition_route, problems
 from app.api.rest.schemas.programs import ProgramIn, ProgramOut, ProgramPage, ProgramPatch
 from app.domain.access import Caller
 from app.domain.program import Program
@@ -81,15 +81,7 @@ def _transition(path: str, operation_id: str, use_case: Transition, doc: str) ->
         set_etag(response, program)
         return ProgramOut.of(program)
 
-    router.add_api_route(
-        f"/{{program_id}}/{path}",
-        endpoint,
-        methods=["POST"],
-        operation_id=operation_id,
-        description=doc,
-        summary=operation_id.replace("_", " ").capitalize(),
-        responses=problems(409, 412),
-    )
+    add_transition_route(router, f"/{{program_id}}/{path}", endpoint, operation_id, doc)
 
 
 _transition("open-enrollment", "open_enrollment", programs.open_enrollment, "draft → enrolling")

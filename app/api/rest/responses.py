@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
+
+from fastapi import APIRouter
 
 from app.api.problems import PROBLEM_JSON, Problem
 
@@ -29,3 +32,18 @@ def problems(*statuses: int) -> dict[int | str, dict[str, Any]]:
 
 # every /v1 operation: authenticated, addressed by id or validated input
 COMMON = problems(400, 401, 403, 404, 422)
+
+
+def add_transition_route(
+    router: APIRouter, path: str, endpoint: Callable[..., Any], operation_id: str, doc: str
+) -> None:
+    """A state transition: POST on ``path``, If-Match honoured, 409 when the machine forbids it."""
+    router.add_api_route(
+        path,
+        endpoint,
+        methods=["POST"],
+        operation_id=operation_id,
+        description=doc,
+        summary=operation_id.replace("_", " ").capitalize(),
+        responses=problems(409, 412),
+    )

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Response, status
 
 from app.api.deps import CurrentCaller, UowFactory
 from app.api.rest.conventions import IfMatch, Paging, page_out, set_etag
-from app.api.rest.responses import COMMON, problems
+from app.api.rest.responses import COMMON, add_transition_route, problems
 from app.api.rest.schemas.sessions import FeedbackIn, HoldIn, SessionIn, SessionOut, SessionPage, SessionPatch
 from app.domain.access import Caller
 from app.domain.session import Session
@@ -110,15 +110,7 @@ def _transition(path: str, operation_id: str, use_case: Transition, doc: str) ->
         set_etag(response, session)
         return SessionOut.of(session)
 
-    router.add_api_route(
-        f"/sessions/{{session_id}}/{path}",
-        endpoint,
-        methods=["POST"],
-        operation_id=operation_id,
-        description=doc,
-        summary=operation_id.replace("_", " ").capitalize(),
-        responses=problems(409, 412),
-    )
+    add_transition_route(router, f"/sessions/{{session_id}}/{path}", endpoint, operation_id, doc)
 
 
 _transition("cancel", "cancel_session", sessions.cancel_session, "scheduled → cancelled")

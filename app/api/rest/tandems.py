@@ -11,7 +11,7 @@ from fastapi import APIRouter, Query, Response, status
 
 from app.api.deps import CurrentCaller, UowFactory
 from app.api.rest.conventions import IfMatch, Paging, page_out, set_etag
-from app.api.rest.responses import COMMON, problems
+from app.api.rest.responses import COMMON, add_transition_route, problems
 from app.api.rest.schemas.tandems import (
     DissolveIn,
     FitCheckIn,
@@ -154,15 +154,7 @@ def _transition(path: str, operation_id: str, use_case: Transition, doc: str) ->
         set_etag(response, tandem)
         return TandemOut.of(tandem)
 
-    router.add_api_route(
-        f"/tandems/{{tandem_id}}/{path}",
-        endpoint,
-        methods=["POST"],
-        operation_id=operation_id,
-        description=doc,
-        summary=operation_id.replace("_", " ").capitalize(),
-        responses=problems(409, 412),
-    )
+    add_transition_route(router, f"/tandems/{{tandem_id}}/{path}", endpoint, operation_id, doc)
 
 
 _transition("decline", "decline_tandem", tandems.decline_tandem, "proposed → declined, by either side")
