@@ -8,7 +8,10 @@ each builds its own organization, exactly as production keeps tenants apart.
 from __future__ import annotations
 
 import asyncio
+import atexit
 import os
+import shutil
+import tempfile
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
@@ -38,14 +41,32 @@ async def _admin(url: str, sql: str) -> None:
     await engine.dispose()
 
 
+def embedded_home(purpose: str) -> Path:
+    """A folder for an embedded server, outside pytest's temp root.
+
+    The server runs as an unprivileged system user that must traverse the folder's parents;
+    pytest resets its own root to mode 0700 whenever another pytest run starts.
+    """
+    return Path(tempfile.mkdtemp(prefix=f"tandem-{purpose}-"))
+
+
+@pytest.fixture
+def home_outside_pytest() -> Iterator[Path]:
+    path = embedded_home("e2e")
+    yield path
+    shutil.rmtree(path, ignore_errors=True)
+
+
 @pytest.fixture(scope="session")
-def server_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+def server_url() -> str:
     """A server URL pointing at its maintenance database ``postgres``."""
     external = os.environ.get("TEST_DATABASE_URL")
     if external:
         url = make_url(external.replace("postgresql://", "postgresql+asyncpg://", 1))
         return url.set(database="postgres").render_as_string(hide_password=False)
-    data_dir: Path = tmp_path_factory.mktemp("pg")
+    data_dir = embedded_home("pg")
+    # registered before the server starts, so it runs after the server's own stop at exit
+    atexit.register(shutil.rmtree, data_dir, ignore_errors=True)
     return start_embedded(data_dir, database="postgres")
 
 

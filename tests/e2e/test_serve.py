@@ -12,7 +12,8 @@ from tests.e2e.server import TANDEM, environment, serving
 from tests.e2e.server import token as operator_token
 
 
-def test_a_fresh_data_folder_serves_migrated_demo_data_on_the_embedded_database(tmp_path: Path) -> None:
+def test_a_fresh_data_folder_serves_migrated_demo_data_on_the_embedded_database(home_outside_pytest: Path) -> None:
+    tmp_path = home_outside_pytest
     env = environment(tmp_path, None)
     mentee = demo_data.EXECUTIVES[0]
     with serving(env, "--migrate", "--demo-if-empty") as base:
