@@ -31,9 +31,10 @@ lint: $(STAMP)
 	$(BIN)/mypy app
 	$(BIN)/lint-imports
 
-## openapi: regenerate the committed OpenAPI document (a test fails when it drifts)
+## openapi: regenerate the committed OpenAPI document and GraphQL SDL (tests fail when they drift)
 openapi: $(STAMP)
 	$(BIN)/python -m app.api.openapi
+	$(BIN)/python -m app.api.graphql.sdl
 
 ## lock: re-pin every dependency after changing pyproject.toml
 lock:

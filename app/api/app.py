@@ -11,6 +11,7 @@ from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app.api import health
+from app.api.graphql.router import graphql_router
 from app.api.middleware import BodySizeLimitMiddleware, RequestIdMiddleware
 from app.api.problems import install_problem_handlers
 from app.api.rest import ROUTERS
@@ -69,6 +70,7 @@ def create_app(settings: Settings, *, database_url: str, engine: AsyncEngine | N
     for router in ROUTERS:
         app.include_router(router)
     document_idempotency_keys(app)
+    app.include_router(graphql_router(development=settings.environment == "development"), prefix="/graphql")
     app.add_api_route(
         "/.well-known/jwks.json",
         _jwks(app.state.jwks),

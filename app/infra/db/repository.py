@@ -39,11 +39,30 @@ class Repository(Generic[D]):
         if for_update:
             stmt = stmt.with_for_update()
         row = (await self.session.execute(stmt)).mappings().first()
-        return type(self).to_domain(dict(row)) if row else None
+        if row is None:
+            return None
+        obj = type(self).to_domain(dict(row))
+        await self._hydrate([obj])
+        return obj
 
     async def _all(self, stmt: Select[Any]) -> list[D]:
         rows = (await self.session.execute(stmt)).mappings().all()
-        return [type(self).to_domain(dict(row)) for row in rows]
+        objs = [type(self).to_domain(dict(row)) for row in rows]
+        await self._hydrate(objs)
+        return objs
+
+    async def _hydrate(self, objs: list[D]) -> None:
+        """Hook for child rows read with their aggregate (history, feedback), in one query for all."""
+
+    async def get_many(self, org_id: UUID, ids: Sequence[UUID]) -> list[D]:
+        """Several objects of one tenant by id, in one query (for DataLoaders)."""
+        return await self._all(select(self.t).where(self.t.c.org_id == org_id, self.t.c.id.in_(list(ids))))
+
+    async def children_of(self, org_id: UUID, parent_column: str, parent_ids: Sequence[UUID]) -> list[D]:
+        """The objects of one tenant whose ``parent_column`` is any of ``parent_ids``, oldest first."""
+        t = self.t
+        stmt = select(t).where(t.c.org_id == org_id, t.c[parent_column].in_(list(parent_ids)))
+        return await self._all(stmt.order_by(t.c.created_at, t.c.id))
 
     async def _get_in(self, org_id: UUID, obj_id: UUID, *, for_update: bool = False) -> D | None:
         return await self._one(self.t.c.id == obj_id, self.t.c.org_id == org_id, for_update=for_update)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 from uuid import UUID
 
 from sqlalchemy import and_, func, or_, select
@@ -28,12 +27,9 @@ class TandemRepository(Repository[Tandem]):
     to_row = staticmethod(m.tandem_to_row)
 
     async def get(self, org_id: UUID, tandem_id: UUID, *, for_update: bool = False) -> Tandem | None:
-        tandem = await self._get_in(org_id, tandem_id, for_update=for_update)
-        if tandem is not None:
-            await self._load_history([tandem])
-        return tandem
+        return await self._get_in(org_id, tandem_id, for_update=for_update)
 
-    async def _load_history(self, tandems: list[Tandem]) -> None:
+    async def _hydrate(self, tandems: list[Tandem]) -> None:
         if not tandems:
             return
         h = tb.transitions
@@ -41,11 +37,6 @@ class TandemRepository(Repository[Tandem]):
         stmt = select(h).where(h.c.tandem_id.in_(list(by_id))).order_by(h.c.at, h.c.id)
         for row in (await self.session.execute(stmt)).mappings():
             by_id[row["tandem_id"]].history.append(m.transition_to_domain(dict(row)))
-
-    async def _all_with_history(self, stmt: Any) -> list[Tandem]:
-        tandems = await self._all(stmt)
-        await self._load_history(tandems)
-        return tandems
 
     async def _after_write(self, obj: Tandem) -> None:
         rows = [m.transition_to_row(obj, tr) for tr in obj.history]
@@ -67,7 +58,7 @@ class TandemRepository(Repository[Tandem]):
     async def open_in_program(self, org_id: UUID, program_id: UUID) -> list[Tandem]:
         t = self.t
         stmt = select(t).where(t.c.org_id == org_id, t.c.program_id == program_id, t.c.status.in_(OPEN))
-        return await self._all_with_history(stmt.order_by(t.c.created_at, t.c.id).with_for_update())
+        return await self._all(stmt.order_by(t.c.created_at, t.c.id).with_for_update())
 
     async def due_for_expiry(self, now: datetime, *, limit: int) -> list[Tandem]:
         """The one query across tenants: a system job that sweeps every organization."""
@@ -79,7 +70,7 @@ class TandemRepository(Repository[Tandem]):
             .limit(limit)
             .with_for_update(skip_locked=True)
         )
-        return await self._all_with_history(stmt)
+        return await self._all(stmt)
 
     async def page(
         self, org_id: UUID, program_id: UUID, request: PageRequest, *, person_id: UUID | None = None
@@ -88,16 +79,14 @@ class TandemRepository(Repository[Tandem]):
         where = [t.c.org_id == org_id, t.c.program_id == program_id]
         if person_id is not None:
             where.append(or_(t.c.mentor_person_id == person_id, t.c.mentee_person_id == person_id))
-        page = await self._page(request, *where)
-        await self._load_history(page.items)
-        return page
+        return await self._page(request, *where)
 
     async def for_person(self, org_id: UUID, person_id: UUID) -> list[Tandem]:
         t = self.t
         stmt = select(t).where(
             t.c.org_id == org_id, or_(t.c.mentor_person_id == person_id, t.c.mentee_person_id == person_id)
         )
-        return await self._all_with_history(stmt.order_by(t.c.created_at, t.c.id))
+        return await self._all(stmt.order_by(t.c.created_at, t.c.id))
 
     async def is_excluded(self, org_id: UUID, mentor_person_id: UUID, mentee_person_id: UUID) -> bool:
         x = tb.pair_exclusions
@@ -144,12 +133,9 @@ class SessionRepository(Repository[Session]):
     to_row = staticmethod(m.session_to_row)
 
     async def get(self, org_id: UUID, session_id: UUID, *, for_update: bool = False) -> Session | None:
-        session = await self._get_in(org_id, session_id, for_update=for_update)
-        if session is not None:
-            await self._load_feedback([session])
-        return session
+        return await self._get_in(org_id, session_id, for_update=for_update)
 
-    async def _load_feedback(self, sessions: list[Session]) -> None:
+    async def _hydrate(self, sessions: list[Session]) -> None:
         if not sessions:
             return
         f = tb.feedback
@@ -164,20 +150,13 @@ class SessionRepository(Repository[Session]):
             f = tb.feedback
             await self.session.execute(pg_insert(f).values(rows).on_conflict_do_nothing(index_elements=["id"]))
 
-    async def _all_with_feedback(self, stmt: Any) -> list[Session]:
-        sessions = await self._all(stmt)
-        await self._load_feedback(sessions)
-        return sessions
-
     async def page(self, org_id: UUID, tandem_id: UUID, request: PageRequest) -> Page[Session]:
-        page = await self._page(request, self.t.c.org_id == org_id, self.t.c.tandem_id == tandem_id)
-        await self._load_feedback(page.items)
-        return page
+        return await self._page(request, self.t.c.org_id == org_id, self.t.c.tandem_id == tandem_id)
 
     async def for_tandem(self, org_id: UUID, tandem_id: UUID) -> list[Session]:
         t = self.t
         stmt = select(t).where(t.c.org_id == org_id, t.c.tandem_id == tandem_id)
-        return await self._all_with_feedback(stmt.order_by(t.c.starts_at, t.c.id))
+        return await self._all(stmt.order_by(t.c.starts_at, t.c.id))
 
     async def for_person(self, org_id: UUID, person_id: UUID) -> list[Session]:
         t, td = self.t, tb.tandems
@@ -187,4 +166,4 @@ class SessionRepository(Repository[Session]):
             .where(t.c.org_id == org_id, or_(td.c.mentor_person_id == person_id, td.c.mentee_person_id == person_id))
             .order_by(t.c.starts_at, t.c.id)
         )
-        return await self._all_with_feedback(stmt)
+        return await self._all(stmt)

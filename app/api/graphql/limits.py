@@ -1,0 +1,80 @@
+"""Protection against abusive queries: depth, aliases, tokens and an estimated cost.
+
+The cost counts every field once per item its parent list may hold: ``first`` when given,
+else the largest page for connections, and a typical size for plain nested lists.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+from typing import Any
+
+from graphql import (
+    FieldNode,
+    FragmentSpreadNode,
+    GraphQLError,
+    InlineFragmentNode,
+    IntValueNode,
+    OperationDefinitionNode,
+    SelectionSetNode,
+    ValidationContext,
+    ValidationRule,
+)
+from strawberry.extensions import AddValidationRules, MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
+from strawberry.extensions.base_extension import SchemaExtension
+
+from app.services.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
+
+MAX_DEPTH = 8
+MAX_COST = 20_000
+NESTED_LIST_SIZE = 20  # what a program's tandems or a tandem's sessions usually number
+LIST_FIELDS = {"enrollments", "tandems", "sessions", "goals", "history", "feedback"}
+CONNECTIONS = {"programs"}  # their edges are the `first` items: counted once, on the connection
+
+
+class CostLimitRule(ValidationRule):
+    def enter_operation_definition(self, node: OperationDefinitionNode, *_: Any) -> None:
+        cost = self._cost(node.selection_set, self.context, depth=0)
+        if cost > MAX_COST:
+            self.report_error(
+                GraphQLError(
+                    f"query cost {cost} exceeds the limit of {MAX_COST}: ask for fewer items (first) or fields",
+                    node,
+                    extensions={"code": "query_too_costly", "cost": cost, "limit": MAX_COST},
+                )
+            )
+
+    def _cost(self, selections: SelectionSetNode | None, context: ValidationContext, depth: int) -> int:
+        if selections is None or depth > 2 * MAX_DEPTH:  # depth is limited separately; stop runaway fragments
+            return 0
+        total = 0
+        for selection in selections.selections:
+            if isinstance(selection, FieldNode):
+                total += 1 + _multiplier(selection) * self._cost(selection.selection_set, context, depth + 1)
+            elif isinstance(selection, InlineFragmentNode):
+                total += self._cost(selection.selection_set, context, depth + 1)
+            elif isinstance(selection, FragmentSpreadNode):
+                fragment = context.get_fragment(selection.name.value)
+                total += self._cost(fragment.selection_set if fragment else None, context, depth + 1)
+        return total
+
+
+def _multiplier(field: FieldNode) -> int:
+    for argument in field.arguments or ():
+        if argument.name.value == "first":
+            value = argument.value
+            return int(value.value) if isinstance(value, IntValueNode) else MAX_PAGE_SIZE
+    if field.name.value in CONNECTIONS:
+        return DEFAULT_PAGE_SIZE
+    return NESTED_LIST_SIZE if field.name.value in LIST_FIELDS else 1
+
+
+def protections() -> list[Callable[[], SchemaExtension]]:
+    """Factories, so every request validates with fresh extension instances."""
+    return [
+        partial(QueryDepthLimiter, max_depth=MAX_DEPTH),
+        partial(MaxAliasesLimiter, max_alias_count=20),
+        partial(MaxTokensLimiter, max_token_count=3000),
+        partial(AddValidationRules, [CostLimitRule]),
+    ]

@@ -1,0 +1,291 @@
+"""GraphQL object types. Each wraps a domain object; relations resolve through DataLoaders."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from uuid import UUID
+
+import strawberry
+from strawberry.types import Info
+
+from app.api.graphql.context import Context
+from app.domain import enrollment as en
+from app.domain import goal as gl
+from app.domain import person as pe
+from app.domain import program as pr
+from app.domain import session as se
+from app.domain import tandem as ta
+from app.domain import values
+from app.domain.clock import utcnow
+from app.domain.health import assess_health
+
+ProgramStatus = strawberry.enum(pr.ProgramStatus)
+TandemStatus = strawberry.enum(ta.TandemStatus)
+SessionStatus = strawberry.enum(se.SessionStatus)
+GoalStatus = strawberry.enum(gl.GoalStatus)
+ParticipantRole = strawberry.enum(en.ParticipantRole)
+MeetingFormat = strawberry.enum(values.MeetingFormat)
+Side = strawberry.enum(ta.Side)
+
+Ctx = Info[Context, None]
+
+
+@strawberry.type
+class Person:
+    id: UUID
+    version: int = strawberry.field(description="pass as expectedVersion to commands (REST's ETag)")
+    display_name: str
+    email: str | None
+    birth_year: int
+    generation: str
+    digital_native: bool
+    bio: str
+    interests: list[str]
+    languages: list[str]
+    department: str | None
+    city: str | None
+    timezone: str
+    preferred_formats: list[MeetingFormat]  # type: ignore[valid-type]
+    source: str
+    external_id: str | None
+
+    @classmethod
+    def of(cls, p: pe.Person) -> Person:
+        return cls(
+            id=p.id,
+            version=p.version,
+            display_name=p.display_name,
+            email=p.email,
+            birth_year=p.birth_year,
+            generation=p.generation.value,
+            digital_native=p.digital_native,
+            bio=p.bio,
+            interests=list(p.interests),
+            languages=list(p.languages),
+            department=p.department,
+            city=p.city,
+            timezone=p.timezone,
+            preferred_formats=list(p.preferred_formats),
+            source=p.source,
+            external_id=p.external_id,
+        )
+
+
+@strawberry.type
+class Topic:
+    name: str
+    priority: int
+
+
+@strawberry.type
+class Enrollment:
+    id: UUID
+    version: int = strawberry.field(description="pass as expectedVersion to commands (REST's ETag)")
+    program_id: UUID
+    person_id: UUID
+    role: ParticipantRole  # type: ignore[valid-type]
+    needs: list[Topic]
+    offers: list[Topic]
+    key_questions: list[str]
+    capacity: int
+    status: str
+
+    @strawberry.field
+    async def person(self, info: Ctx) -> Person | None:
+        found = await info.context.loaders.person.load(self.person_id)
+        return Person.of(found) if found else None
+
+    @classmethod
+    def of(cls, e: en.Enrollment) -> Enrollment:
+        return cls(
+            id=e.id,
+            version=e.version,
+            program_id=e.program_id,
+            person_id=e.person_id,
+            role=e.role,
+            needs=[Topic(name=t.name, priority=t.priority) for t in e.needs],
+            offers=[Topic(name=t.name, priority=t.priority) for t in e.offers],
+            key_questions=list(e.key_questions),
+            capacity=e.capacity,
+            status=e.status.value,
+        )
+
+
+@strawberry.type
+class Feedback:
+    author_person_id: UUID
+    side: Side  # type: ignore[valid-type]
+    rating: int
+    learned: str
+    goals_covered: list[UUID]
+    comment: str
+    created_at: datetime
+
+
+@strawberry.type
+class Session:
+    id: UUID
+    version: int = strawberry.field(description="pass as expectedVersion to commands (REST's ETag)")
+    tandem_id: UUID
+    starts_at: datetime
+    duration_minutes: int
+    format: MeetingFormat  # type: ignore[valid-type]
+    location: str | None
+    video_link: str | None
+    agenda: str
+    notes: str
+    status: SessionStatus  # type: ignore[valid-type]
+    feedback: list[Feedback]
+
+    @classmethod
+    def of(cls, s: se.Session) -> Session:
+        return cls(
+            id=s.id,
+            version=s.version,
+            tandem_id=s.tandem_id,
+            starts_at=s.starts_at,
+            duration_minutes=s.duration_minutes,
+            format=s.format,
+            location=s.location,
+            video_link=s.video_link,
+            agenda=s.agenda,
+            notes=s.notes,
+            status=s.status,
+            feedback=[
+                Feedback(
+                    author_person_id=f.author_person_id,
+                    side=f.side,
+                    rating=f.rating,
+                    learned=f.learned,
+                    goals_covered=list(f.goals_covered),
+                    comment=f.comment,
+                    created_at=f.created_at,
+                )
+                for f in s.feedback
+            ],
+        )
+
+
+@strawberry.type
+class Goal:
+    id: UUID
+    version: int = strawberry.field(description="pass as expectedVersion to commands (REST's ETag)")
+    tandem_id: UUID
+    title: str
+    description: str
+    status: GoalStatus  # type: ignore[valid-type]
+
+    @classmethod
+    def of(cls, g: gl.Goal) -> Goal:
+        return cls(
+            id=g.id, version=g.version, tandem_id=g.tandem_id, title=g.title, description=g.description, status=g.status
+        )
+
+
+@strawberry.type
+class Transition:
+    from_status: TandemStatus | None  # type: ignore[valid-type]
+    to_status: TandemStatus  # type: ignore[valid-type]
+    actor_id: UUID | None
+    at: datetime
+    reason: str | None
+
+
+@strawberry.type
+class Health:
+    status: str
+    reason: str
+
+
+@strawberry.type
+class Tandem:
+    id: UUID
+    version: int = strawberry.field(description="pass as expectedVersion to commands (REST's ETag)")
+    program_id: UUID
+    mentor_enrollment_id: UUID
+    mentee_enrollment_id: UUID
+    status: TandemStatus  # type: ignore[valid-type]
+    formats: list[MeetingFormat]  # type: ignore[valid-type]
+    expires_at: datetime
+    rematch_flagged: bool
+    history: list[Transition]
+    domain: strawberry.Private[ta.Tandem]
+
+    @strawberry.field
+    async def mentor(self, info: Ctx) -> Person | None:
+        found = await info.context.loaders.person.load(self.domain.mentor_person_id)
+        return Person.of(found) if found else None
+
+    @strawberry.field
+    async def mentee(self, info: Ctx) -> Person | None:
+        found = await info.context.loaders.person.load(self.domain.mentee_person_id)
+        return Person.of(found) if found else None
+
+    @strawberry.field
+    async def goals(self, info: Ctx) -> list[Goal]:
+        return [Goal.of(g) for g in await info.context.loaders.tandem_goals.load(self.id)]
+
+    @strawberry.field
+    async def sessions(self, info: Ctx) -> list[Session]:
+        return [Session.of(s) for s in await info.context.loaders.tandem_sessions.load(self.id)]
+
+    @strawberry.field
+    async def health(self, info: Ctx) -> Health:
+        """Derived from sessions, feedback and the fit check, with the reason."""
+        sessions = await info.context.loaders.tandem_sessions.load(self.id)
+        program = await info.context.loaders.program.load(self.program_id)
+        rules = program.rules if program else pr.ProgramRules()
+        assessed = assess_health(self.domain, sessions, rules, utcnow())
+        return Health(status=assessed.health.value, reason=assessed.reason)
+
+    @classmethod
+    def of(cls, t: ta.Tandem) -> Tandem:
+        return cls(
+            id=t.id,
+            version=t.version,
+            program_id=t.program_id,
+            mentor_enrollment_id=t.mentor_enrollment_id,
+            mentee_enrollment_id=t.mentee_enrollment_id,
+            status=t.status,
+            formats=list(t.formats),
+            expires_at=t.expires_at,
+            rematch_flagged=t.rematch_flagged,
+            history=[
+                Transition(
+                    from_status=h.from_status, to_status=h.to_status, actor_id=h.actor_id, at=h.at, reason=h.reason
+                )
+                for h in t.history
+            ],
+            domain=t,
+        )
+
+
+@strawberry.type
+class Program:
+    id: UUID
+    version: int = strawberry.field(description="pass as expectedVersion to commands (REST's ETag)")
+    title: str
+    description: str
+    starts_on: date
+    ends_on: date
+    status: ProgramStatus  # type: ignore[valid-type]
+
+    @strawberry.field
+    async def enrollments(self, info: Ctx) -> list[Enrollment]:
+        return [Enrollment.of(e) for e in await info.context.loaders.program_enrollments.load(self.id)]
+
+    @strawberry.field
+    async def tandems(self, info: Ctx) -> list[Tandem]:
+        return [Tandem.of(t) for t in await info.context.loaders.program_tandems.load(self.id)]
+
+    @classmethod
+    def of(cls, p: pr.Program) -> Program:
+        return cls(
+            id=p.id,
+            version=p.version,
+            title=p.title,
+            description=p.description,
+            starts_on=p.starts_on,
+            ends_on=p.ends_on,
+            status=p.status,
+        )
