@@ -18,12 +18,14 @@ R = TypeVar("R")
 class Problem:
     code: str
     message: str
-    status: int = strawberry.field(description="the HTTP status REST answers for this error")
+    # not `status`: that name has another type on Program, Tandem, …, and GraphQL refuses one field
+    # name with two types in a `Program | Problem` selection
+    http_status: int = strawberry.field(description="the HTTP status REST answers for this error")
     field: str | None = None
 
     @classmethod
     def of(cls, error: DomainError) -> Problem:
-        return cls(code=error.code, message=error.detail, status=status_for(error), field=error.field)
+        return cls(code=error.code, message=error.detail, http_status=status_for(error), field=error.field)
 
 
 async def attempt(command: Awaitable[T], shape: Callable[[T], R]) -> R | Problem:

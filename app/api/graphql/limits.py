@@ -1,7 +1,8 @@
 """Protection against abusive queries: depth, aliases, tokens and an estimated cost.
 
 The cost counts every field once per item its parent list may hold: ``first`` when given,
-else the largest page for connections, and a typical size for plain nested lists.
+else the largest page for connections, and a typical size for plain nested lists (or their
+real bound where the domain has one: a session's feedback).
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ MAX_DEPTH = 8
 MAX_COST = 20_000
 NESTED_LIST_SIZE = 20  # what a program's tandems or a tandem's sessions usually number
 LIST_FIELDS = {"enrollments", "tandems", "sessions", "goals", "history", "feedback"}
+KNOWN_LIST_SIZES = {"feedback": 2}  # at most one per side of the tandem (a database constraint backs it)
 CONNECTIONS = {"programs"}  # their edges are the `first` items: counted once, on the connection
 
 
@@ -67,7 +69,8 @@ def _multiplier(field: FieldNode) -> int:
             return int(value.value) if isinstance(value, IntValueNode) else MAX_PAGE_SIZE
     if field.name.value in CONNECTIONS:
         return DEFAULT_PAGE_SIZE
-    return NESTED_LIST_SIZE if field.name.value in LIST_FIELDS else 1
+    name = field.name.value
+    return KNOWN_LIST_SIZES.get(name, NESTED_LIST_SIZE) if name in LIST_FIELDS else 1
 
 
 def protections() -> list[Callable[[], SchemaExtension]]:

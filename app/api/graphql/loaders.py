@@ -1,7 +1,14 @@
-"""DataLoaders: each relation is fetched for all parents of a request level in one query."""
+"""DataLoaders: each relation is fetched for all parents of a request level in one query.
+
+The loaders of a request share one unit of work, that is one database session, and an
+``AsyncSession`` refuses concurrent use. Loaders for sibling fields (a tandem's goals and
+sessions) dispatch their batches in the same event loop turn, so the batches take turns on
+the session under a lock; batching is unaffected, since keys are collected before dispatch.
+"""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable, Sequence
 from typing import TypeVar
 from uuid import UUID
@@ -24,9 +31,12 @@ BatchRead = Callable[[UnitOfWork, Caller, Sequence[UUID]], Awaitable[list[V]]]
 
 class Loaders:
     def __init__(self, uow: UnitOfWork, caller: Caller) -> None:
+        one_at_a_time = asyncio.Lock()
+
         def loader(read: BatchRead[V]) -> DataLoader[UUID, V]:
             async def load(keys: list[UUID]) -> list[V]:
-                return await read(uow, caller, keys)
+                async with one_at_a_time:
+                    return await read(uow, caller, keys)
 
             return DataLoader(load_fn=load)
 

@@ -48,7 +48,10 @@ class Query:
     @strawberry.field
     async def program(self, info: Ctx, id: UUID) -> Program | None:
         found = await _or_none(programs.get_program(info.context.uow_factory(), info.context.caller, id))
-        return Program.of(found) if found else None
+        if found is None:
+            return None
+        info.context.loaders.program.prime(found.id, found)  # its tandems' health needs its rules: no second read
+        return Program.of(found)
 
     @strawberry.field
     async def programs(self, info: Ctx, first: int = 50, after: str | None = None) -> Connection[Program]:

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from fastapi.responses import HTMLResponse
+from fastapi.routing import APIRoute
+from starlette.requests import Request
+from starlette.routing import Match
+from starlette.types import Scope
 from strawberry.fastapi import GraphQLRouter
 
 from app.api.graphql.context import get_context
@@ -9,10 +14,45 @@ from app.api.graphql.schema import schema
 
 
 def graphql_router(*, development: bool) -> GraphQLRouter:  # type: ignore[type-arg]
-    return GraphQLRouter(
+    router: GraphQLRouter = GraphQLRouter(  # type: ignore[type-arg]
         schema,
         context_getter=get_context,  # type: ignore[arg-type]  # a yield dependency, which FastAPI supports
         graphql_ide="graphiql" if development else None,
         include_in_schema=False,
         allow_queries_via_get=False,  # queries are POSTed: no side channel through links or caches
     )
+    if development:
+        _serve_the_ide_page(router)
+    return router
+
+
+def _serve_the_ide_page(router: GraphQLRouter) -> None:  # type: ignore[type-arg]
+    """GraphiQL in development, for a browser that opens /graphql.
+
+    Strawberry's own GET route builds the context first, and the context needs a bearer token,
+    which a browser does not send when it loads a page. This route answers the page alone; the
+    queries GraphiQL posts still need a token (paste ``{"Authorization": "Bearer ..."}`` into
+    its Headers tab).
+    """
+    page = router.graphql_ide_html
+
+    async def graphiql() -> HTMLResponse:
+        return HTMLResponse(page)
+
+    route = _IdePageRoute("", graphiql, methods=["GET"], include_in_schema=False, response_class=HTMLResponse)
+    router.routes.insert(0, route)  # ahead of strawberry's GET route, which it shadows for pages only
+
+
+class _IdePageRoute(APIRoute):
+    """Matches only a request for an HTML page: every other GET goes on to the GraphQL route."""
+
+    def matches(self, scope: Scope) -> tuple[Match, Scope]:
+        match, child = super().matches(scope)
+        if match is Match.FULL and not _asks_for_a_page(scope):
+            return Match.NONE, {}
+        return match, child
+
+
+def _asks_for_a_page(scope: Scope) -> bool:
+    request = Request(scope)
+    return "query" not in request.query_params and "text/html" in request.headers.get("accept", "")

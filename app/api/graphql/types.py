@@ -136,6 +136,8 @@ class Session:
     notes: str
     status: SessionStatus  # type: ignore[valid-type]
     feedback: list[Feedback]
+    ends_at: datetime
+    goals_covered: list[UUID]
 
     @classmethod
     def of(cls, s: se.Session) -> Session:
@@ -151,6 +153,8 @@ class Session:
             agenda=s.agenda,
             notes=s.notes,
             status=s.status,
+            ends_at=s.ends_at,
+            goals_covered=list(s.goals_covered),
             feedback=[
                 Feedback(
                     author_person_id=f.author_person_id,
@@ -212,6 +216,39 @@ class Tandem:
     domain: strawberry.Private[ta.Tandem]
 
     @strawberry.field
+    def mentor_person_id(self) -> UUID:
+        return self.domain.mentor_person_id
+
+    @strawberry.field
+    def mentee_person_id(self) -> UUID:
+        return self.domain.mentee_person_id
+
+    @strawberry.field
+    def mentor_accepted_at(self) -> datetime | None:
+        return self.domain.mentor_accepted_at
+
+    @strawberry.field
+    def mentee_accepted_at(self) -> datetime | None:
+        return self.domain.mentee_accepted_at
+
+    @strawberry.field
+    def fit_mentor(self) -> bool | None:
+        """The mentor's fit-check answer (null until given)."""
+        return self.domain.fit_mentor
+
+    @strawberry.field
+    def fit_mentee(self) -> bool | None:
+        return self.domain.fit_mentee
+
+    @strawberry.field
+    def end_reason(self) -> str | None:
+        return self.domain.end_reason
+
+    @strawberry.field
+    def never_pair_again(self) -> bool:
+        return self.domain.never_pair_again
+
+    @strawberry.field
     async def mentor(self, info: Ctx) -> Person | None:
         found = await info.context.loaders.person.load(self.domain.mentor_person_id)
         return Person.of(found) if found else None
@@ -264,6 +301,7 @@ class Tandem:
 class Program:
     id: UUID
     version: int = strawberry.field(description="pass as expectedVersion to commands (REST's ETag)")
+    org_id: UUID
     title: str
     description: str
     starts_on: date
@@ -283,6 +321,7 @@ class Program:
         return cls(
             id=p.id,
             version=p.version,
+            org_id=p.org_id,
             title=p.title,
             description=p.description,
             starts_on=p.starts_on,
