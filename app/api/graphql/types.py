@@ -213,40 +213,15 @@ class Tandem:
     expires_at: datetime
     rematch_flagged: bool
     history: list[Transition]
+    mentor_person_id: UUID
+    mentee_person_id: UUID
+    mentor_accepted_at: datetime | None
+    mentee_accepted_at: datetime | None
+    fit_mentor: bool | None = strawberry.field(description="the mentor's fit-check answer; null until given")
+    fit_mentee: bool | None = strawberry.field(description="the mentee's fit-check answer; null until given")
+    end_reason: str | None
+    never_pair_again: bool
     domain: strawberry.Private[ta.Tandem]
-
-    @strawberry.field
-    def mentor_person_id(self) -> UUID:
-        return self.domain.mentor_person_id
-
-    @strawberry.field
-    def mentee_person_id(self) -> UUID:
-        return self.domain.mentee_person_id
-
-    @strawberry.field
-    def mentor_accepted_at(self) -> datetime | None:
-        return self.domain.mentor_accepted_at
-
-    @strawberry.field
-    def mentee_accepted_at(self) -> datetime | None:
-        return self.domain.mentee_accepted_at
-
-    @strawberry.field
-    def fit_mentor(self) -> bool | None:
-        """The mentor's fit-check answer (null until given)."""
-        return self.domain.fit_mentor
-
-    @strawberry.field
-    def fit_mentee(self) -> bool | None:
-        return self.domain.fit_mentee
-
-    @strawberry.field
-    def end_reason(self) -> str | None:
-        return self.domain.end_reason
-
-    @strawberry.field
-    def never_pair_again(self) -> bool:
-        return self.domain.never_pair_again
 
     @strawberry.field
     async def mentor(self, info: Ctx) -> Person | None:
@@ -293,6 +268,14 @@ class Tandem:
                 )
                 for h in t.history
             ],
+            mentor_person_id=t.mentor_person_id,
+            mentee_person_id=t.mentee_person_id,
+            mentor_accepted_at=t.mentor_accepted_at,
+            mentee_accepted_at=t.mentee_accepted_at,
+            fit_mentor=t.fit_mentor,
+            fit_mentee=t.fit_mentee,
+            end_reason=t.end_reason,
+            never_pair_again=t.never_pair_again,
             domain=t,
         )
 
