@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test test-db lint openapi lock clean
+.PHONY: run test test-db lint openapi lock bench clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PY) -m venv $(VENV)
@@ -35,6 +35,10 @@ lint: $(STAMP)
 openapi: $(STAMP)
 	$(BIN)/python -m app.api.openapi
 	$(BIN)/python -m app.api.graphql.sdl
+
+## bench: the matching engine against plain scipy linear_sum_assignment on generated realistic profiles
+bench: $(STAMP)
+	$(BIN)/python -m bench.matching
 
 ## lock: re-pin every dependency after changing pyproject.toml
 lock:

@@ -22,31 +22,56 @@ class Participant:
 
 def check_pair(program: Program, mentor: Participant, mentee: Participant) -> None:
     """Raise the first broken rule for pairing ``mentor`` with ``mentee`` in ``program``."""
-    program.ensure_pairable()
+    violation = pair_violation(program, mentor, mentee)
+    if violation is not None:
+        raise violation
+
+
+def violated_rule(program: Program, mentor: Participant, mentee: Participant) -> str | None:
+    """The code of the first rule that pairing ``mentor`` with ``mentee`` breaks, or None."""
+    violation = pair_violation(program, mentor, mentee)
+    return violation.code if violation is not None else None
+
+
+def pair_violation(program: Program, mentor: Participant, mentee: Participant) -> RuleViolation | None:
+    """The first broken rule (what ``check_pair`` raises), or None; pure, raises nothing."""
+    try:
+        program.ensure_pairable()
+    except RuleViolation as closed:
+        return closed
     for side, expected in ((mentor, ParticipantRole.MENTOR), (mentee, ParticipantRole.MENTEE)):
-        enrollment = side.enrollment
-        if enrollment.program_id != program.id or enrollment.person_id != side.person.id:
-            raise RuleViolation("the enrollment belongs to another program", code="enrollment_not_in_program")
-        if enrollment.role is not expected:
-            raise RuleViolation(f"the {expected.value} side must be enrolled as {expected.value}", code="wrong_role")
-        if not enrollment.is_active:
-            raise RuleViolation("a withdrawn enrollment cannot be paired", code="enrollment_withdrawn")
-        if side.person.erased:
-            raise RuleViolation("an erased person cannot be paired", code="person_erased")
-    _check_rules(program, mentor.person, mentee.person)
+        violation = side_violation(program, side, expected)
+        if violation is not None:
+            return violation
+    return rule_violation(program, mentor.person, mentee.person)
 
 
-def _check_rules(program: Program, mentor: Person, mentee: Person) -> None:
+def side_violation(program: Program, side: Participant, expected: ParticipantRole) -> RuleViolation | None:
+    """Whether one side may be paired at all as ``expected`` in ``program``, whoever the partner is."""
+    enrollment = side.enrollment
+    if enrollment.program_id != program.id or enrollment.person_id != side.person.id:
+        return RuleViolation("the enrollment belongs to another program", code="enrollment_not_in_program")
+    if enrollment.role is not expected:
+        return RuleViolation(f"the {expected.value} side must be enrolled as {expected.value}", code="wrong_role")
+    if not enrollment.is_active:
+        return RuleViolation("a withdrawn enrollment cannot be paired", code="enrollment_withdrawn")
+    if side.person.erased:
+        return RuleViolation("an erased person cannot be paired", code="person_erased")
+    return None
+
+
+def rule_violation(program: Program, mentor: Person, mentee: Person) -> RuleViolation | None:
+    """The program's rules for the two people: identity, digital native/immigrant, generation gap, department."""
     rules = program.rules
     if mentor.id == mentee.id:
-        raise RuleViolation("a person cannot mentor themselves", code="same_person")
+        return RuleViolation("a person cannot mentor themselves", code="same_person")
     if rules.mentor_must_be_digital_native and not mentor.digital_native:
-        raise RuleViolation("mentors must be digital natives", code="mentor_not_digital_native")
+        return RuleViolation("mentors must be digital natives", code="mentor_not_digital_native")
     if rules.mentee_must_be_digital_immigrant and mentee.digital_native:
-        raise RuleViolation("mentees must be digital immigrants", code="mentee_not_digital_immigrant")
+        return RuleViolation("mentees must be digital immigrants", code="mentee_not_digital_immigrant")
     gap = generation_gap(mentor.birth_year, mentee.birth_year)
     if gap < rules.min_generation_gap:
-        raise RuleViolation(
+        return RuleViolation(
             f"the pair is {gap} generation(s) apart; the program asks for {rules.min_generation_gap}",
             code="generation_gap_too_small",
         )
@@ -57,7 +82,8 @@ def _check_rules(program: Program, mentor: Person, mentee: Person) -> None:
         and mentee.department
         and mentor.department.casefold() == mentee.department.casefold()
     ):
-        raise RuleViolation("mentor and mentee work in the same department", code="same_department")
+        return RuleViolation("mentor and mentee work in the same department", code="same_department")
+    return None
 
 
 def check_capacity(mentor: Enrollment, mentor_open_tandems: int, mentee_open_tandems: int) -> None:
