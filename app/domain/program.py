@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import calendar
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
@@ -12,6 +12,7 @@ from uuid import UUID, uuid4
 from app.domain.clock import utcnow
 from app.domain.errors import RuleViolation
 from app.domain.events import DomainEvent, EventRecorder
+from app.domain.matching_policy import MatchingPolicy, Objective, Weights
 from app.domain.organization import validate_name
 from app.domain.states import ensure_transition
 
@@ -103,6 +104,9 @@ class Program(EventRecorder):
     version: int = 1
     created_at: datetime = field(default_factory=utcnow)
     updated_at: datetime = field(default_factory=utcnow)
+    # the matching policy's own part; self_matching and proposal_expiry_days live in the rules
+    weights: Weights = field(default_factory=Weights)
+    objective: Objective = Objective.MAX_TOTAL_SCORE
 
     def __post_init__(self) -> None:
         EventRecorder.__init__(self)
@@ -144,6 +148,21 @@ class Program(EventRecorder):
         self.description = description if description is not None else self.description
         self.starts_on, self.ends_on = new_start, new_end
         self.rules = rules or self.rules
+        self.updated_at = utcnow()
+
+    @property
+    def matching_policy(self) -> MatchingPolicy:
+        """Weights and objective, with the rules' self-matching switch and proposal expiry."""
+        return MatchingPolicy.for_rules(self.rules, weights=self.weights, objective=self.objective)
+
+    def set_matching_policy(self, policy: MatchingPolicy) -> None:
+        """Replace the whole policy of a program that is not closed."""
+        if self.is_closed:
+            raise RuleViolation(f"a {self.status.value} program cannot be edited", code="program_closed")
+        self.weights, self.objective = policy.weights, policy.objective
+        self.rules = replace(
+            self.rules, self_matching=policy.self_matching, proposal_expiry_days=policy.proposal_expiry_days
+        )
         self.updated_at = utcnow()
 
     def open_enrollment(self) -> None:

@@ -2,7 +2,7 @@
 
 from fastapi import APIRouter
 
-from app.api.rest import enrollments, goals, me, organizations, people, programs, sessions, tandems
+from app.api.rest import enrollments, goals, matching, me, organizations, people, programs, sessions, tandems
 
 ROUTERS: list[APIRouter] = [
     me.router,
@@ -10,6 +10,7 @@ ROUTERS: list[APIRouter] = [
     people.router,
     programs.router,
     enrollments.router,
+    matching.router,
     tandems.router,
     goals.router,
     sessions.router,

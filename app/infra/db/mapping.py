@@ -11,6 +11,7 @@ from app.domain.access import Role
 from app.domain.availability import WeeklyWindow
 from app.domain.enrollment import Enrollment, EnrollmentStatus, ParticipantRole
 from app.domain.goal import Goal, GoalStatus
+from app.domain.matching_policy import Objective, Weights
 from app.domain.organization import Organization
 from app.domain.person import Person
 from app.domain.preference import Choice, Preference
@@ -110,8 +111,19 @@ def program_to_domain(row: dict[str, Any]) -> Program:
         ends_on=row["ends_on"],
         status=ProgramStatus(row["status"]),
         rules=ProgramRules(**row["rules"]),
+        **_policy_of(row["matching_policy"] or {}),
         **_base(row),
     )
+
+
+def _policy_of(stored: dict[str, Any]) -> dict[str, Any]:
+    """Weights and objective from the JSON column; a field left out (or ``{}``) takes the default."""
+    out: dict[str, Any] = {}
+    if "weights" in stored:
+        out["weights"] = Weights(**stored["weights"])
+    if "objective" in stored:
+        out["objective"] = Objective(stored["objective"])
+    return out
 
 
 def program_to_row(program: Program) -> dict[str, Any]:
@@ -124,6 +136,7 @@ def program_to_row(program: Program) -> dict[str, Any]:
         "ends_on": program.ends_on,
         "status": program.status.value,
         "rules": asdict(program.rules),
+        "matching_policy": {"weights": asdict(program.weights), "objective": program.objective.value},
     }
 
 

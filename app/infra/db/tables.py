@@ -62,6 +62,7 @@ class ProgramRow(Versioned, table=True):
     ends_on: date
     status: str = Field(max_length=32)
     rules: dict[str, Any] = json_object()
+    matching_policy: dict[str, Any] = json_object()  # weights and objective; {} = the defaults
 
 
 class EnrollmentRow(Versioned, table=True):

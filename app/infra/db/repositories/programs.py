@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -121,5 +121,17 @@ class PreferenceRepository:
             select(p)
             .where(p.c.org_id == org_id, p.c.author_enrollment_id.in_(author_enrollment_ids))
             .order_by(p.c.created_at, p.c.candidate_enrollment_id)
+        )
+        return [m.preference_to_domain(dict(row)) for row in (await self.session.execute(stmt)).mappings()]
+
+    async def involving(self, org_id: UUID, enrollment_id: UUID) -> list[Preference]:
+        p = tb.preferences
+        stmt = (
+            select(p)
+            .where(
+                p.c.org_id == org_id,
+                or_(p.c.author_enrollment_id == enrollment_id, p.c.candidate_enrollment_id == enrollment_id),
+            )
+            .order_by(p.c.created_at, p.c.author_enrollment_id, p.c.candidate_enrollment_id)
         )
         return [m.preference_to_domain(dict(row)) for row in (await self.session.execute(stmt)).mappings()]

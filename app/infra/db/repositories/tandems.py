@@ -99,6 +99,13 @@ class TandemRepository(Repository[Tandem]):
         )
         return bool((await self.session.execute(stmt)).scalar_one())
 
+    async def exclusions_of(self, org_id: UUID, person_id: UUID) -> list[tuple[UUID, UUID]]:
+        x = tb.pair_exclusions
+        stmt = select(x.c.mentor_person_id, x.c.mentee_person_id).where(
+            x.c.org_id == org_id, or_(x.c.mentor_person_id == person_id, x.c.mentee_person_id == person_id)
+        )
+        return [(row.mentor_person_id, row.mentee_person_id) for row in await self.session.execute(stmt)]
+
     async def exclude_pair(self, org_id: UUID, mentor_person_id: UUID, mentee_person_id: UUID) -> None:
         x = tb.pair_exclusions
         await self.session.execute(

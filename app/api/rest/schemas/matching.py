@@ -1,0 +1,139 @@
+"""A program's matching policy, and suggestions for self-matching."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Self
+from uuid import UUID
+
+from pydantic import BaseModel, Field
+
+from app.api.rest.schemas.base import Body
+from app.domain.enrollment import ParticipantRole
+from app.domain.matching import MatchingPolicy, Objective, Weights
+from app.domain.matching.policy import MAX_WEIGHT
+from app.domain.matching.suggestions import Suggestion
+from app.domain.program import Program
+
+
+def _weight(default: float, what: str) -> float:
+    return Field(default=default, ge=0, le=MAX_WEIGHT, allow_inf_nan=False, description=what)  # type: ignore[no-any-return]
+
+
+class WeightsModel(Body):
+    """How much each score component counts, 0 (ignored) to 10; a score divides by their sum."""
+
+    topic_fit: float = _weight(5.0, "the mentee's needs, by priority, that the mentor offers")
+    shared_interests: float = _weight(2.0, "interests in common")
+    contrast: float = _weight(3.0, "generation distance and different backgrounds")
+    format_place: float = _weight(3.0, "a workable meeting format and common weekly time")
+    mutual_like: float = _weight(2.0, "both liked each other")
+
+    def domain(self) -> Weights:
+        return Weights(**self.model_dump())
+
+
+class MatchingPolicyIn(Body):
+    """The whole policy (PUT): a field left out takes its default."""
+
+    weights: WeightsModel = Field(default_factory=WeightsModel)
+    objective: Objective = Field(
+        default=Objective.MAX_TOTAL_SCORE,
+        description="max_total_score, or max_participation (the most tandems first, then the best total)",
+    )
+    self_matching: bool = Field(default=False, description="a mutual like proposes the tandem at once")
+    proposal_expiry_days: int = Field(default=14, ge=1, le=90, description="days a proposal waits for both sides")
+
+    def domain(self) -> MatchingPolicy:
+        return MatchingPolicy(
+            weights=self.weights.domain(),
+            objective=self.objective,
+            self_matching=self.self_matching,
+            proposal_expiry_days=self.proposal_expiry_days,
+        )
+
+
+class WeightsOut(BaseModel):
+    topic_fit: float
+    shared_interests: float
+    contrast: float
+    format_place: float
+    mutual_like: float
+
+
+class MatchingPolicyOut(BaseModel):
+    program_id: UUID
+    weights: WeightsOut
+    objective: Objective
+    self_matching: bool
+    proposal_expiry_days: int
+    updated_at: datetime
+
+    @classmethod
+    def of(cls, program: Program) -> Self:
+        policy = program.matching_policy
+        w = policy.weights
+        return cls(
+            program_id=program.id,
+            weights=WeightsOut(
+                topic_fit=w.topic_fit,
+                shared_interests=w.shared_interests,
+                contrast=w.contrast,
+                format_place=w.format_place,
+                mutual_like=w.mutual_like,
+            ),
+            objective=policy.objective,
+            self_matching=policy.self_matching,
+            proposal_expiry_days=policy.proposal_expiry_days,
+            updated_at=program.updated_at,
+        )
+
+
+class ComponentsOut(BaseModel):
+    """Each component of the score, in [0, 1]."""
+
+    topic_fit: float
+    shared_interests: float
+    contrast: float
+    format_place: float
+    mutual_like: float
+
+
+class SuggestionOut(BaseModel):
+    enrollment_id: UUID = Field(description="the candidate's enrollment")
+    person_id: UUID
+    display_name: str
+    role: ParticipantRole
+    score: float = Field(description="weighted by the program's policy, in [0, 1]")
+    components: ComponentsOut
+    explanation: str
+    feasible: bool = Field(description="false: the pair breaks a hard rule and cannot be proposed")
+    blocked_by: str | None = Field(description="the code of the hard rule the pair breaks (feasible is false)")
+
+    @classmethod
+    def of(cls, suggestion: Suggestion) -> Self:
+        candidate, score = suggestion.candidate, suggestion.score
+        c = score.components
+        return cls(
+            enrollment_id=candidate.id,
+            person_id=candidate.person.id,
+            display_name=candidate.person.display_name,
+            role=candidate.role,
+            score=round(score.value, 4),
+            components=ComponentsOut(
+                topic_fit=round(c.topic_fit, 4),
+                shared_interests=round(c.shared_interests, 4),
+                contrast=round(c.contrast, 4),
+                format_place=round(c.format_place, 4),
+                mutual_like=round(c.mutual_like, 4),
+            ),
+            explanation=score.explanation,
+            feasible=suggestion.feasible,
+            blocked_by=suggestion.blocked_by,
+        )
+
+
+class SuggestionList(BaseModel):
+    """Feasible candidates first, best score first; then rule-breaking ones with ``blocked_by``."""
+
+    items: list[SuggestionOut]

@@ -1,0 +1,77 @@
+"""Use cases of matching: a program's matching policy, and suggestions for self-matching."""
+
+from __future__ import annotations
+
+from collections import Counter
+from uuid import UUID
+
+from app.domain.access import Caller
+from app.domain.enrollment import Enrollment
+from app.domain.errors import NotFound, PermissionDenied
+from app.domain.matching import MatchingPolicy, build_candidates, exclusions
+from app.domain.matching.suggestions import Suggestion, suggest
+from app.domain.program import Program
+from app.services import authz
+from app.services.ports import UnitOfWork
+
+MAX_SUGGESTIONS = 100
+
+
+async def get_matching_policy(uow: UnitOfWork, caller: Caller, program_id: UUID) -> Program:
+    """The program, whose ``matching_policy`` every member of the organization may read."""
+    org_id = authz.scope_of(caller, "program")
+    async with uow:
+        return authz.found(await uow.programs.get(org_id, program_id), "program")
+
+
+async def set_matching_policy(
+    uow: UnitOfWork, caller: Caller, program_id: UUID, policy: MatchingPolicy, expected_version: int | None = None
+) -> Program:
+    """Replace the whole policy (managers): weights, objective, self-matching and proposal expiry."""
+    org_id = authz.require_manager(caller)
+    async with uow:
+        program = authz.found(await uow.programs.get(org_id, program_id), "program")
+        authz.check_version(program, expected_version)
+        program.set_matching_policy(policy)
+        await uow.programs.save(program)
+        await uow.commit()
+    return program
+
+
+async def suggest_candidates(
+    uow: UnitOfWork, caller: Caller, program_id: UUID, enrollment_id: UUID, limit: int = 20
+) -> list[Suggestion]:
+    """The other side's active participants ranked for one enrollment, with their explanations.
+
+    Members may ask for their own enrollment only (403); managers for anyone. Rule-breaking
+    candidates come last with the rule's code; passes (either way) leave the candidate out.
+    """
+    org_id = authz.scope_of(caller, "program")
+    async with uow:
+        program = authz.found(await uow.programs.get(org_id, program_id), "program")
+        subject_enrollment = _in_program(await uow.enrollments.get(org_id, enrollment_id), program_id)
+        if not caller.manages_org and caller.person_id != subject_enrollment.person_id:
+            raise PermissionDenied("members may only see suggestions for themselves", code="not_your_enrollment")
+        enrollments = await uow.enrollments.children_of(org_id, "program_id", [program_id])
+        people = await uow.people.get_many(org_id, list({e.person_id for e in enrollments}))
+        preferences = await uow.preferences.involving(org_id, enrollment_id)
+        excluded = exclusions(await uow.tandems.exclusions_of(org_id, subject_enrollment.person_id))
+        open_counts: Counter[UUID] = Counter()
+        for tandem in await uow.tandems.children_of(org_id, "program_id", [program_id]):
+            if tandem.is_open:  # read without row locks: suggestions must not hold up pairings
+                open_counts.update((tandem.mentor_enrollment_id, tandem.mentee_enrollment_id))
+    by_id = {p.id: p for p in people}
+    present = [e for e in enrollments if e.person_id in by_id]
+    mentees, mentors = build_candidates(present, by_id, preferences, open_counts)
+    candidates = {c.id: c for c in (*mentees, *mentors)}
+    subject = candidates.get(enrollment_id)
+    if subject is None:  # withdrawn, or the person was erased: nobody to suggest for
+        return []
+    others = mentors if subject in mentees else mentees
+    return suggest(program, subject, others, program.weights, excluded, limit=limit)
+
+
+def _in_program(enrollment: Enrollment | None, program_id: UUID) -> Enrollment:
+    if enrollment is None or enrollment.program_id != program_id:
+        raise NotFound("enrollment not found", code="enrollment_not_found")
+    return enrollment
