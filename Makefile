@@ -14,7 +14,7 @@ $(STAMP): pyproject.toml constraints.txt
 
 ## run: serve http://127.0.0.1:8000 (Swagger UI at /docs) on the embedded PostgreSQL with demo data
 run: $(STAMP)
-	$(BIN)/tandem serve --migrate --demo-if-empty
+	$(BIN)/tandem serve --migrate --demo-if-empty --with-worker
 
 ## test: the whole suite (embedded PostgreSQL, or TEST_DATABASE_URL when set)
 test: $(STAMP)

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 from app.infra.db import tables  # noqa: F401  (registers every table on the metadata)
 from app.infra.db.base import metadata
+from app.infra.db.migrate import include_name
 
 config = context.config
 
@@ -26,7 +27,9 @@ def _url() -> str:
 
 
 def _run(connection: Connection) -> None:
-    context.configure(connection=connection, target_metadata=metadata, compare_type=True)
+    context.configure(
+        connection=connection, target_metadata=metadata, compare_type=True, include_name=include_name
+    )
     with context.begin_transaction():
         context.run_migrations()
 
@@ -40,7 +43,7 @@ async def _run_async() -> None:
 
 
 def run_migrations_offline() -> None:
-    context.configure(url=_url(), target_metadata=metadata, literal_binds=True)
+    context.configure(url=_url(), target_metadata=metadata, literal_binds=True, include_name=include_name)
     with context.begin_transaction():
         context.run_migrations()
 

@@ -22,6 +22,7 @@ from app.infra.auth.keys import load_or_create_signing_key, public_key_set
 from app.infra.auth.secret_box import SecretBox
 from app.infra.auth.tokens import TokenVerifier
 from app.infra.db.engine import make_engine, make_session_factory
+from app.infra.jobs import ProcrastinateJobQueue, in_process_worker, make_jobs_app
 from app.infra.settings import Settings
 
 DESCRIPTION = """Tandem runs reverse mentoring programs: senior leaders learn from digital natives.
@@ -30,8 +31,14 @@ Errors are RFC 9457 problem documents with a stable `code`. Authenticate with
 `Authorization: Bearer <access token>`."""
 
 
-def create_app(settings: Settings, *, database_url: str, engine: AsyncEngine | None = None) -> FastAPI:
-    """Build the service. ``database_url`` is resolved by the caller (embedded or external)."""
+def create_app(
+    settings: Settings, *, database_url: str, engine: AsyncEngine | None = None, with_worker: bool = False
+) -> FastAPI:
+    """Build the service. ``database_url`` is resolved by the caller (embedded or external).
+
+    ``with_worker`` also processes background jobs inside this process: handy for one-command
+    demos; production runs ``tandem worker`` processes instead.
+    """
     log = logging.getLogger("tandem")
 
     @asynccontextmanager
@@ -39,8 +46,12 @@ def create_app(settings: Settings, *, database_url: str, engine: AsyncEngine | N
         own_engine = engine is None
         app.state.engine = engine or make_engine(database_url, pool_size=settings.db_pool_size)
         app.state.session_factory = make_session_factory(app.state.engine)
+        jobs_app = make_jobs_app(database_url)
         try:
-            yield
+            async with jobs_app.open_async():
+                app.state.jobs = ProcrastinateJobQueue(jobs_app)
+                async with in_process_worker(jobs_app, enabled=with_worker):
+                    yield
         finally:
             if own_engine:
                 await app.state.engine.dispose()

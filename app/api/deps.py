@@ -12,7 +12,7 @@ from app.domain.access import Caller
 from app.infra.auth.tokens import InvalidToken, TokenVerifier
 from app.infra.db.unit_of_work import SqlUnitOfWork
 from app.infra.settings import Settings
-from app.services.ports import UnitOfWork
+from app.services.ports import JobQueue, UnitOfWork
 
 _bearer = HTTPBearer(auto_error=False, description="A Tandem access token (`tandem token` prints one)")
 
@@ -31,6 +31,11 @@ def get_caller(
     return verifier.verify(credentials.credentials)
 
 
+def get_job_queue(request: Request) -> JobQueue:
+    jobs: JobQueue = request.app.state.jobs
+    return jobs
+
+
 def get_settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
@@ -38,4 +43,5 @@ def get_settings(request: Request) -> Settings:
 
 UowFactory = Annotated[Callable[[], UnitOfWork], Depends(get_uow_factory)]
 CurrentCaller = Annotated[Caller, Depends(get_caller)]
+Jobs = Annotated[JobQueue, Depends(get_job_queue)]
 AppSettings = Annotated[Settings, Depends(get_settings)]

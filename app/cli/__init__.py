@@ -1,4 +1,4 @@
-"""The ``tandem`` command: serve, migrate, demo, token, expire-proposals."""
+"""The ``tandem`` command: serve, worker, migrate, demo, token, expire-proposals."""
 
 from __future__ import annotations
 
@@ -21,6 +21,11 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, help="port (default: $PORT or 8000)")
     serve.add_argument("--migrate", action="store_true", help="apply migrations before serving")
     serve.add_argument("--demo-if-empty", action="store_true", help="load the demo when it is not there yet")
+    serve.add_argument("--with-worker", action="store_true", help="also run background jobs in this process")
+
+    worker = sub.add_parser("worker", help="run background jobs (matching runs); start as many as you like")
+    worker.add_argument("--concurrency", type=int, default=1, help="jobs at once in this process (default 1)")
+    worker.add_argument("--once", action="store_true", help="process the queued jobs, then exit")
 
     sub.add_parser("migrate", help="apply database migrations up to the newest")
 
@@ -41,7 +46,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         if args.command == "serve":
-            commands.serve(args.host, args.port, migrate=args.migrate, demo_if_empty=args.demo_if_empty)
+            commands.serve(
+                args.host,
+                args.port,
+                migrate=args.migrate,
+                demo_if_empty=args.demo_if_empty,
+                with_worker=args.with_worker,
+            )
+        elif args.command == "worker":
+            commands.worker(concurrency=args.concurrency, once=args.once)
         elif args.command == "migrate":
             commands.migrate()
         elif args.command == "demo":

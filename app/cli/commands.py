@@ -19,6 +19,7 @@ from app.infra.db.connect import database_url
 from app.infra.db.engine import make_engine, make_session_factory
 from app.infra.db.migrate import upgrade
 from app.infra.db.unit_of_work import SqlUnitOfWork
+from app.infra.jobs import make_jobs_app, run_worker
 from app.infra.settings import Settings
 from app.services import identity
 from app.services.ports import UnitOfWork
@@ -28,7 +29,7 @@ log = logging.getLogger("tandem")
 T = TypeVar("T")
 
 
-def serve(host: str | None, port: int | None, *, migrate: bool, demo_if_empty: bool) -> None:
+def serve(host: str | None, port: int | None, *, migrate: bool, demo_if_empty: bool, with_worker: bool = False) -> None:
     settings = Settings()
     configure_logging(settings.log_level)
     url = database_url(settings)
@@ -36,8 +37,17 @@ def serve(host: str | None, port: int | None, *, migrate: bool, demo_if_empty: b
         upgrade(url)
     if demo_if_empty:
         log.info(asyncio.run(_with_uow(url, _demo_if_empty)))
-    app = create_app(settings, database_url=url)
+    app = create_app(settings, database_url=url, with_worker=with_worker)
     uvicorn.run(app, host=host or settings.host, port=port or settings.port, log_config=None, proxy_headers=True)
+
+
+def worker(*, concurrency: int, once: bool) -> None:
+    """Process background jobs from the database's queue; several workers share the work."""
+    settings = Settings()
+    configure_logging(settings.log_level)
+    app = make_jobs_app(database_url(settings), pool_size=concurrency + 3)
+    log.info("worker started (concurrency %d)", concurrency)
+    asyncio.run(run_worker(app, concurrency=concurrency, wait=not once))
 
 
 def migrate() -> None:

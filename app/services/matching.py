@@ -8,8 +8,9 @@ from uuid import UUID
 from app.domain.access import Caller
 from app.domain.enrollment import Enrollment
 from app.domain.errors import NotFound, PermissionDenied
-from app.domain.matching import MatchingPolicy, build_candidates, exclusions
+from app.domain.matching import Candidate, MatchingPolicy, build_candidates, exclusions
 from app.domain.matching.suggestions import Suggestion, suggest
+from app.domain.preference import Preference
 from app.domain.program import Program
 from app.services import authz
 from app.services.ports import UnitOfWork
@@ -52,23 +53,37 @@ async def suggest_candidates(
         subject_enrollment = _in_program(await uow.enrollments.get(org_id, enrollment_id), program_id)
         if not caller.manages_org and caller.person_id != subject_enrollment.person_id:
             raise PermissionDenied("members may only see suggestions for themselves", code="not_your_enrollment")
-        enrollments = await uow.enrollments.children_of(org_id, "program_id", [program_id])
-        people = await uow.people.get_many(org_id, list({e.person_id for e in enrollments}))
         preferences = await uow.preferences.involving(org_id, enrollment_id)
         excluded = exclusions(await uow.tandems.exclusions_of(org_id, subject_enrollment.person_id))
-        open_counts: Counter[UUID] = Counter()
-        for tandem in await uow.tandems.children_of(org_id, "program_id", [program_id]):
-            if tandem.is_open:  # read without row locks: suggestions must not hold up pairings
-                open_counts.update((tandem.mentor_enrollment_id, tandem.mentee_enrollment_id))
-    by_id = {p.id: p for p in people}
-    present = [e for e in enrollments if e.person_id in by_id]
-    mentees, mentors = build_candidates(present, by_id, preferences, open_counts)
+        mentees, mentors = await load_candidates(uow, org_id, program_id, preferences)
     candidates = {c.id: c for c in (*mentees, *mentors)}
     subject = candidates.get(enrollment_id)
     if subject is None:  # withdrawn, or the person was erased: nobody to suggest for
         return []
     others = mentors if subject in mentees else mentees
     return suggest(program, subject, others, program.weights, excluded, limit=limit)
+
+
+async def load_candidates(
+    uow: UnitOfWork, org_id: UUID, program_id: UUID, preferences: list[Preference] | None = None
+) -> tuple[list[Candidate], list[Candidate]]:
+    """The program's active participants as (mentees, mentors), inside the caller's unit of work.
+
+    ``preferences`` default to every like and pass authored in the program. Open tandems are
+    counted without row locks: reading candidates must not hold up pairings (which lock and
+    check again).
+    """
+    enrollments = await uow.enrollments.children_of(org_id, "program_id", [program_id])
+    people = await uow.people.get_many(org_id, list({e.person_id for e in enrollments}))
+    if preferences is None:
+        preferences = await uow.preferences.authored_by(org_id, [e.id for e in enrollments])
+    open_counts: Counter[UUID] = Counter()
+    for tandem in await uow.tandems.children_of(org_id, "program_id", [program_id]):
+        if tandem.is_open:
+            open_counts.update((tandem.mentor_enrollment_id, tandem.mentee_enrollment_id))
+    by_id = {p.id: p for p in people}
+    present = [e for e in enrollments if e.person_id in by_id]  # an erased person is nobody's candidate
+    return build_candidates(present, by_id, preferences, open_counts)
 
 
 def _in_program(enrollment: Enrollment | None, program_id: UUID) -> Enrollment:

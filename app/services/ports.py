@@ -14,6 +14,7 @@ from uuid import UUID
 
 from app.domain.enrollment import Enrollment
 from app.domain.goal import Goal
+from app.domain.matching.run import MatchingRun
 from app.domain.organization import Organization
 from app.domain.person import Person
 from app.domain.preference import Preference
@@ -85,6 +86,10 @@ class TandemRepository(BatchReads[Tandem], Protocol):
     async def for_person(self, org_id: UUID, person_id: UUID) -> list[Tandem]: ...
     async def is_excluded(self, org_id: UUID, mentor_person_id: UUID, mentee_person_id: UUID) -> bool: ...
     async def exclude_pair(self, org_id: UUID, mentor_person_id: UUID, mentee_person_id: UUID) -> None: ...
+    async def exclusions_among(self, org_id: UUID, person_ids: list[UUID]) -> list[tuple[UUID, UUID]]:
+        """The never_pair_again (mentor, mentee) person pairs with both people among ``person_ids``."""
+        ...
+
     async def exclusions_of(self, org_id: UUID, person_id: UUID) -> list[tuple[UUID, UUID]]:
         """The (mentor, mentee) person pairs dissolved with never_pair_again that include the person."""
         ...
@@ -126,6 +131,25 @@ class PreferenceRepository(Protocol):
         ...
 
 
+class MatchingRunRepository(Protocol):
+    async def get(self, org_id: UUID, run_id: UUID, *, for_update: bool = False) -> MatchingRun | None: ...
+    async def get_any(self, run_id: UUID, *, for_update: bool = False) -> MatchingRun | None:
+        """By id alone: for the background worker, which holds no caller."""
+        ...
+
+    async def add(self, run: MatchingRun) -> None: ...
+    async def save(self, run: MatchingRun) -> None: ...
+    async def page(self, org_id: UUID, program_id: UUID, request: PageRequest) -> Page[MatchingRun]: ...
+
+
+class JobQueue(Protocol):
+    """Background work, run by the worker processes (``tandem worker``), never on the request's loop."""
+
+    async def run_matching(self, run_id: UUID) -> None:
+        """Queue the matching run; any worker picks it up."""
+        ...
+
+
 class SsoConfigRepository(Protocol):
     async def get(self, org_id: UUID) -> SsoConfig | None: ...
     async def save(self, config: SsoConfig) -> None: ...
@@ -149,6 +173,7 @@ class UnitOfWork(Protocol):
     goals: GoalRepository
     sessions: SessionRepository
     preferences: PreferenceRepository
+    matching_runs: MatchingRunRepository
     users: UserRepository
     sso_configs: SsoConfigRepository
 

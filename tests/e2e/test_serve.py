@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import subprocess
+import time
 from pathlib import Path
 
 import httpx
@@ -13,10 +14,10 @@ from tests.e2e.server import token as operator_token
 
 
 def test_a_fresh_data_folder_serves_migrated_demo_data_on_the_embedded_database(home_outside_pytest: Path) -> None:
-    tmp_path = home_outside_pytest
-    env = environment(tmp_path, None)
+    """What `make run` does: migrate, load the demo, serve, and run background jobs in-process."""
+    env = environment(home_outside_pytest, None)
     mentee = demo_data.EXECUTIVES[0]
-    with serving(env, "--migrate", "--demo-if-empty") as base:
+    with serving(env, "--migrate", "--demo-if-empty", "--with-worker") as base:
         assert httpx.get(f"{base}/healthz").json() == {"status": "ok"}
         assert httpx.get(f"{base}/docs").status_code == 200
         token = operator_token(env, "--org", "demo", "--role", "member", "--email", mentee.email)
@@ -24,7 +25,30 @@ def test_a_fresh_data_folder_serves_migrated_demo_data_on_the_embedded_database(
         assert me.status_code == 200, me.text
         assert me.json()["person"]["display_name"] == mentee.name
         assert me.json()["person"]["digital_native"] is False
-    assert (tmp_path / "postgres" / "PG_VERSION").exists()
+        _match_the_enrolling_demo_program(base, operator_token(env, "--org", "demo", "--role", "program_manager"))
+    assert (home_outside_pytest / "postgres" / "PG_VERSION").exists()
+
+
+def _match_the_enrolling_demo_program(base: str, manager_token: str) -> None:
+    """The demo's next cohort is matched by a background run, reviewed and accepted over REST."""
+    api = httpx.Client(base_url=base, headers={"Authorization": f"Bearer {manager_token}"}, timeout=30)
+    programs = api.get("/v1/programs").json()["items"]
+    [program] = [p for p in programs if p["title"] == demo_data.UPCOMING_TITLE]
+    assert api.post(f"/v1/programs/{program['id']}/start-matching").status_code == 200
+    started = api.post(f"/v1/programs/{program['id']}/matching-runs", json={})
+    assert started.status_code == 202, started.text
+    run_url = started.headers["location"]
+    deadline = time.monotonic() + 60
+    while (run := api.get(run_url).json())["status"] not in ("completed", "failed"):
+        assert time.monotonic() < deadline, run
+        time.sleep(0.3)
+    assert run["status"] == "completed" and run["progress"] == 100, run
+    assert run["proposals"] and all(p["explanation"] for p in run["proposals"])
+    accepted = api.post(f"{run_url}/accept", json={})
+    assert accepted.status_code == 200, accepted.text
+    tandems = api.get(f"/v1/programs/{program['id']}/tandems", params={"limit": 200}).json()["items"]
+    assert len(tandems) == len(run["proposals"])
+    assert {t["status"] for t in tandems} == {"proposed"}
 
 
 def test_serve_uses_database_url_and_accepts_operator_tokens(tmp_path: Path, database_url: str) -> None:

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 from app.infra.db import tables  # noqa: F401  (registers the tables)
 from app.infra.db.base import metadata
-from app.infra.db.migrate import downgrade, upgrade
+from app.infra.db.migrate import downgrade, include_name, upgrade
 from tests.conftest import fresh_database
 
 
@@ -40,7 +40,10 @@ def _drift(url: str) -> list[object]:
         engine = create_async_engine(url)
         async with engine.connect() as conn:
             diff = await conn.run_sync(
-                lambda sync: compare_metadata(MigrationContext.configure(sync, opts={"compare_type": True}), metadata)
+                lambda sync: compare_metadata(
+                    MigrationContext.configure(sync, opts={"compare_type": True, "include_name": include_name}),
+                    metadata,
+                )
             )
         await engine.dispose()
         return list(diff)

@@ -5,13 +5,23 @@ from __future__ import annotations
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Query, Response, status
 
-from app.api.deps import CurrentCaller, UowFactory
-from app.api.rest.conventions import IfMatch, set_etag
+from app.api.deps import CurrentCaller, Jobs, UowFactory
+from app.api.rest.conventions import IfMatch, Paging, page_out, set_etag
 from app.api.rest.responses import COMMON, problems
-from app.api.rest.schemas.matching import MatchingPolicyIn, MatchingPolicyOut, SuggestionList, SuggestionOut
-from app.services import matching
+from app.api.rest.schemas.matching import (
+    AcceptedRunOut,
+    AcceptRunIn,
+    MatchingPolicyIn,
+    MatchingPolicyOut,
+    MatchingRunIn,
+    MatchingRunOut,
+    MatchingRunPage,
+    SuggestionList,
+    SuggestionOut,
+)
+from app.services import matching, matching_runs
 
 router = APIRouter(prefix="/v1/programs/{program_id}", tags=["matching"], responses=COMMON)
 
@@ -57,3 +67,53 @@ async def suggest_candidates(
     """
     suggestions = await matching.suggest_candidates(uow(), caller, program_id, enrollment_id, limit)
     return SuggestionList(items=[SuggestionOut.of(s) for s in suggestions])
+
+
+@router.post(
+    "/matching-runs",
+    operation_id="start_matching_run",
+    status_code=status.HTTP_202_ACCEPTED,
+    responses=problems(409),
+)
+async def start_matching_run(
+    program_id: UUID,
+    caller: CurrentCaller,
+    uow: UowFactory,
+    jobs: Jobs,
+    response: Response,
+    body: MatchingRunIn | None = None,
+) -> MatchingRunOut:
+    """Queue a matching run (managers; the program must be in matching). A worker computes the
+    exactly optimal proposals; follow Location to watch status and progress."""
+    pinned = body.domain() if body is not None else []
+    run = await matching_runs.start_run(uow(), jobs, caller, program_id, pinned)
+    response.headers["Location"] = f"/v1/programs/{program_id}/matching-runs/{run.id}"
+    return MatchingRunOut.of(run)
+
+
+@router.get("/matching-runs", operation_id="list_matching_runs")
+async def list_matching_runs(
+    program_id: UUID, caller: CurrentCaller, uow: UowFactory, paging: Paging
+) -> MatchingRunPage:
+    """The program's runs, oldest first (managers)."""
+    page = await matching_runs.list_runs(uow(), caller, program_id, paging)
+    return MatchingRunPage.model_validate(page_out(page, MatchingRunOut))
+
+
+@router.get("/matching-runs/{run_id}", operation_id="get_matching_run")
+async def get_matching_run(program_id: UUID, run_id: UUID, caller: CurrentCaller, uow: UowFactory) -> MatchingRunOut:
+    """Status and progress; once completed, the proposals (score, components, explanation) and
+    the unmatched participants with the reason."""
+    return MatchingRunOut.of(await matching_runs.get_run(uow(), caller, program_id, run_id))
+
+
+@router.post("/matching-runs/{run_id}/accept", operation_id="accept_matching_run", responses=problems(409))
+async def accept_matching_run(
+    program_id: UUID, run_id: UUID, caller: CurrentCaller, uow: UowFactory, body: AcceptRunIn | None = None
+) -> AcceptedRunOut:
+    """Turn all (``proposals`` left out) or the chosen proposals into proposed tandems, all or
+    none, under the rules of manual pairing: a clash with a tandem formed meanwhile is a 409
+    with the rule's code, and nothing is kept."""
+    indices = body.proposals if body is not None else None
+    accepted = await matching_runs.accept_run(uow(), caller, program_id, run_id, indices)
+    return AcceptedRunOut(run=MatchingRunOut.of(accepted.run), tandem_ids=[t.id for t in accepted.tandems])

@@ -11,6 +11,7 @@ from app.domain.access import Role
 from app.domain.availability import WeeklyWindow
 from app.domain.enrollment import Enrollment, EnrollmentStatus, ParticipantRole
 from app.domain.goal import Goal, GoalStatus
+from app.domain.matching.run import MatchingRun, PinnedPair, RunProposal, RunStatus, RunUnmatched
 from app.domain.matching_policy import Objective, Weights
 from app.domain.organization import Organization
 from app.domain.person import Person
@@ -356,4 +357,56 @@ def sso_to_row(sso: SsoConfig, sealed_secret: str) -> dict[str, Any]:
         "version": sso.version,
         "created_at": sso.created_at,
         "updated_at": sso.updated_at,
+    }
+
+
+def matching_run_to_domain(row: dict[str, Any]) -> MatchingRun:
+    return MatchingRun(
+        org_id=row["org_id"],
+        program_id=row["program_id"],
+        pinned=tuple(
+            PinnedPair(UUID(p["mentor_enrollment_id"]), UUID(p["mentee_enrollment_id"])) for p in row["pinned"]
+        ),
+        status=RunStatus(row["status"]),
+        progress=row["progress"],
+        proposals=tuple(
+            RunProposal(
+                mentor_enrollment_id=UUID(p["mentor_enrollment_id"]),
+                mentee_enrollment_id=UUID(p["mentee_enrollment_id"]),
+                mentor_person_id=UUID(p["mentor_person_id"]),
+                mentee_person_id=UUID(p["mentee_person_id"]),
+                score=p["score"],
+                components=dict(p["components"]),
+                explanation=p["explanation"],
+                pinned=p["pinned"],
+            )
+            for p in row["proposals"]
+        ),
+        unmatched=tuple(
+            RunUnmatched(UUID(u["enrollment_id"]), UUID(u["person_id"]), u["role"], u["reason"])
+            for u in row["unmatched"]
+        ),
+        error=row["error"],
+        accepted_proposal_ids=tuple(row["accepted_proposal_ids"]),
+        **_base(row),
+    )
+
+
+def _json(value: Any) -> Any:
+    """A dataclass as JSON-ready values: UUIDs as strings."""
+    return {k: str(v) if isinstance(v, UUID) else v for k, v in asdict(value).items()}
+
+
+def matching_run_to_row(run: MatchingRun) -> dict[str, Any]:
+    return {
+        **_base_of(run),
+        "org_id": run.org_id,
+        "program_id": run.program_id,
+        "status": run.status.value,
+        "progress": run.progress,
+        "pinned": [_json(p) for p in run.pinned],
+        "proposals": [_json(p) for p in run.proposals],
+        "unmatched": [_json(u) for u in run.unmatched],
+        "error": run.error,
+        "accepted_proposal_ids": list(run.accepted_proposal_ids),
     }

@@ -24,3 +24,11 @@ def upgrade(url: str, revision: str = "head") -> None:
 
 def downgrade(url: str, revision: str = "base") -> None:
     command.downgrade(alembic_config(url), revision)
+
+
+JOB_QUEUE_PREFIX = "procrastinate_"
+
+
+def include_name(name: str | None, type_: str, parent_names: object) -> bool:
+    """Autogenerate and the drift check ignore the job queue's objects: procrastinate owns them."""
+    return not (type_ in ("table", "index") and name is not None and name.startswith(JOB_QUEUE_PREFIX))

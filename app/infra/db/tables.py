@@ -238,6 +238,25 @@ class OutboxRow(Table, table=True):
     published_at: datetime | None = timestamp(default=None, nullable=True, index=True)
 
 
+class MatchingRunRow(Versioned, table=True):
+    """A matching run (a job): its status, progress, and the proposals a manager reviews."""
+
+    __tablename__: ClassVar[str] = "matching_runs"  # type: ignore[misc]
+    __table_args__ = (
+        Index("ix_matching_runs_program_created", "program_id", "created_at", "id"),
+        CheckConstraint("progress >= 0 AND progress <= 100", name="progress_range"),
+    )
+    org_id: UUID = tenant()
+    program_id: UUID = ref("programs.id", index=False)
+    status: str = Field(max_length=16)
+    progress: int = Field(default=0)
+    pinned: list[dict[str, Any]] = json_list()
+    proposals: list[dict[str, Any]] = json_list()
+    unmatched: list[dict[str, Any]] = json_list()
+    error: str | None = None
+    accepted_proposal_ids: list[int] = json_list()
+
+
 transitions = table_of(TandemTransitionRow)
 pair_exclusions = table_of(PairExclusionRow)
 feedback = table_of(FeedbackRow)
@@ -246,3 +265,4 @@ outbox = table_of(OutboxRow)
 preferences = table_of(PreferenceRow)
 sso_configs = table_of(SsoConfigRow)
 idempotency_keys = table_of(IdempotencyKeyRow)
+matching_runs = table_of(MatchingRunRow)

@@ -37,6 +37,7 @@ class SqlUnitOfWork:
         self.goals: ports.GoalRepository = r.GoalRepository(session, self._touched)
         self.sessions: ports.SessionRepository = r.SessionRepository(session, self._touched)
         self.preferences: ports.PreferenceRepository = r.PreferenceRepository(session)
+        self.matching_runs: ports.MatchingRunRepository = r.MatchingRunRepository(session, self._touched)
         if self._secrets is not None:
             self.sso_configs: ports.SsoConfigRepository = r.SsoConfigRepository(session, self._secrets)
         return self

@@ -8,10 +8,12 @@ from uuid import UUID
 
 from pydantic import BaseModel, Field
 
-from app.api.rest.schemas.base import Body
+from app.api.rest.conventions import PageOut
+from app.api.rest.schemas.base import Body, Resource
 from app.domain.enrollment import ParticipantRole
 from app.domain.matching import MatchingPolicy, Objective, Weights
 from app.domain.matching.policy import MAX_WEIGHT
+from app.domain.matching.run import MatchingRun, PinnedPair, RunStatus
 from app.domain.matching.suggestions import Suggestion
 from app.domain.program import Program
 
@@ -137,3 +139,102 @@ class SuggestionList(BaseModel):
     """Feasible candidates first, best score first; then rule-breaking ones with ``blocked_by``."""
 
     items: list[SuggestionOut]
+
+
+class PinnedPairModel(Body):
+    mentor_enrollment_id: UUID
+    mentee_enrollment_id: UUID
+
+
+class MatchingRunIn(Body):
+    """Pinned pairs are kept as given (they must satisfy every hard rule); the rest is optimized."""
+
+    pinned: list[PinnedPairModel] = Field(default_factory=list, max_length=1000)
+
+    def domain(self) -> list[PinnedPair]:
+        return [PinnedPair(p.mentor_enrollment_id, p.mentee_enrollment_id) for p in self.pinned]
+
+
+class AcceptRunIn(Body):
+    proposals: list[int] | None = Field(
+        default=None, max_length=10_000, description="indices into the run's proposals; left out: all of them"
+    )
+
+
+class RunProposalOut(BaseModel):
+    index: int = Field(description="what accept's ``proposals`` refers to")
+    mentor_enrollment_id: UUID
+    mentee_enrollment_id: UUID
+    mentor_person_id: UUID
+    mentee_person_id: UUID
+    score: float = Field(description="weighted by the program's policy, in [0, 1]")
+    components: ComponentsOut
+    explanation: str
+    pinned: bool
+    accepted: bool
+
+
+class RunUnmatchedOut(BaseModel):
+    enrollment_id: UUID
+    person_id: UUID
+    role: ParticipantRole
+    reason: str = Field(description="no feasible partner, capacity exhausted, or lost to a better global assignment")
+
+
+class MatchingRunOut(Resource):
+    program_id: UUID
+    status: RunStatus
+    progress: int = Field(ge=0, le=100)
+    pinned: list[PinnedPairModel]
+    proposals: list[RunProposalOut]
+    unmatched: list[RunUnmatchedOut]
+    error: str | None = Field(description="why a failed run failed")
+
+    @classmethod
+    def of(cls, run: MatchingRun) -> Self:
+        accepted = set(run.accepted_proposal_ids)
+        return cls(
+            id=run.id,
+            program_id=run.program_id,
+            status=run.status,
+            progress=run.progress,
+            pinned=[
+                PinnedPairModel(
+                    mentor_enrollment_id=p.mentor_enrollment_id, mentee_enrollment_id=p.mentee_enrollment_id
+                )
+                for p in run.pinned
+            ],
+            proposals=[
+                RunProposalOut(
+                    index=i,
+                    mentor_enrollment_id=p.mentor_enrollment_id,
+                    mentee_enrollment_id=p.mentee_enrollment_id,
+                    mentor_person_id=p.mentor_person_id,
+                    mentee_person_id=p.mentee_person_id,
+                    score=p.score,
+                    components=ComponentsOut(**p.components),
+                    explanation=p.explanation,
+                    pinned=p.pinned,
+                    accepted=i in accepted,
+                )
+                for i, p in enumerate(run.proposals)
+            ],
+            unmatched=[
+                RunUnmatchedOut(
+                    enrollment_id=u.enrollment_id, person_id=u.person_id, role=ParticipantRole(u.role), reason=u.reason
+                )
+                for u in run.unmatched
+            ],
+            error=run.error,
+            created_at=run.created_at,
+            updated_at=run.updated_at,
+        )
+
+
+class MatchingRunPage(PageOut[MatchingRunOut]):
+    pass
+
+
+class AcceptedRunOut(BaseModel):
+    run: MatchingRunOut
+    tandem_ids: list[UUID] = Field(description="the proposed tandems, in the order of the accepted proposals")

@@ -1,5 +1,6 @@
 """The repositories of every aggregate: the persistence ports of app/services/ports.py."""
 
+from app.infra.db.repositories.matching_runs import MatchingRunRepository
 from app.infra.db.repositories.programs import EnrollmentRepository, PreferenceRepository, ProgramRepository
 from app.infra.db.repositories.sso import SsoConfigRepository
 from app.infra.db.repositories.tandems import GoalRepository, SessionRepository, TandemRepository
@@ -8,6 +9,7 @@ from app.infra.db.repositories.tenants import OrganizationRepository, PersonRepo
 __all__ = [
     "EnrollmentRepository",
     "GoalRepository",
+    "MatchingRunRepository",
     "OrganizationRepository",
     "PersonRepository",
     "PreferenceRepository",

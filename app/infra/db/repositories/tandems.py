@@ -106,6 +106,15 @@ class TandemRepository(Repository[Tandem]):
         )
         return [(row.mentor_person_id, row.mentee_person_id) for row in await self.session.execute(stmt)]
 
+    async def exclusions_among(self, org_id: UUID, person_ids: list[UUID]) -> list[tuple[UUID, UUID]]:
+        if not person_ids:
+            return []
+        x = tb.pair_exclusions
+        stmt = select(x.c.mentor_person_id, x.c.mentee_person_id).where(
+            x.c.org_id == org_id, x.c.mentor_person_id.in_(person_ids), x.c.mentee_person_id.in_(person_ids)
+        )
+        return [(row.mentor_person_id, row.mentee_person_id) for row in await self.session.execute(stmt)]
+
     async def exclude_pair(self, org_id: UUID, mentor_person_id: UUID, mentee_person_id: UUID) -> None:
         x = tb.pair_exclusions
         await self.session.execute(

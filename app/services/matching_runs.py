@@ -1,0 +1,189 @@
+"""Use cases of matching runs: start one (a background job), watch it, accept its proposals.
+
+The optimizer never runs on a request's event loop: ``start_run`` stores a queued run and
+hands its id to the job queue; a worker calls ``execute_run``, which runs the optimizer in a
+thread and stores the proposals. ``accept_run`` turns chosen proposals into proposed tandems
+in one transaction through ``pairing.propose_pair``: the same locks and rules as manual pairing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from uuid import UUID
+
+from app.domain.access import Caller
+from app.domain.enrollment import ParticipantRole
+from app.domain.errors import DomainError, RuleViolation
+from app.domain.matching import match
+from app.domain.matching.run import MatchingRun, PinnedPair, RunStatus
+from app.domain.program import ProgramStatus
+from app.domain.tandem import Tandem
+from app.services import authz
+from app.services.matching import load_candidates
+from app.services.pagination import Page, PageRequest
+from app.services.pairing import propose_pair
+from app.services.ports import JobQueue, UnitOfWork
+
+log = logging.getLogger(__name__)
+
+PROGRESS_LOADED = 10
+PROGRESS_SCORED = 50
+
+
+@dataclass(frozen=True, slots=True)
+class Accepted:
+    run: MatchingRun
+    tandems: list[Tandem]
+
+
+async def start_run(
+    uow: UnitOfWork, jobs: JobQueue, caller: Caller, program_id: UUID, pinned: Sequence[PinnedPair] = ()
+) -> MatchingRun:
+    """Queue a run of the program (managers; the program must be in matching, else 422)."""
+    org_id = authz.require_manager(caller)
+    async with uow:
+        program = authz.found(await uow.programs.get(org_id, program_id), "program")
+        if program.status is not ProgramStatus.MATCHING:
+            raise RuleViolation(
+                f"a matching run needs the program in matching, not {program.status.value}",
+                code="program_not_matching",
+            )
+        run = MatchingRun(org_id=org_id, program_id=program_id, pinned=tuple(pinned))
+        await _check_pinned(uow, run)
+        await uow.matching_runs.add(run)
+        await uow.commit()
+    await jobs.run_matching(run.id)  # after the commit: the worker must find the run
+    return run
+
+
+async def _check_pinned(uow: UnitOfWork, run: MatchingRun) -> None:
+    """Pinned enrollments must belong to the program, on their side; the rules are checked by the run."""
+    wanted = {p.mentor_enrollment_id for p in run.pinned} | {p.mentee_enrollment_id for p in run.pinned}
+    if not wanted:
+        return
+    found = {e.id: e for e in await uow.enrollments.get_many(run.org_id, list(wanted))}
+    for pair in run.pinned:
+        mentor, mentee = found.get(pair.mentor_enrollment_id), found.get(pair.mentee_enrollment_id)
+        if (
+            mentor is None
+            or mentee is None
+            or mentor.program_id != run.program_id
+            or mentee.program_id != run.program_id
+            or mentor.role is not ParticipantRole.MENTOR
+            or mentee.role is not ParticipantRole.MENTEE
+        ):
+            raise RuleViolation(
+                "a pinned pair must name a mentor and a mentee of this program", code="pinned_unknown", field="pinned"
+            )
+
+
+async def get_run(uow: UnitOfWork, caller: Caller, program_id: UUID, run_id: UUID) -> MatchingRun:
+    org_id = authz.require_manager(caller)
+    async with uow:
+        run = await uow.matching_runs.get(org_id, run_id)
+        if run is None or run.program_id != program_id:
+            authz.found(None, "matching_run")
+        assert run is not None
+        return run
+
+
+async def list_runs(uow: UnitOfWork, caller: Caller, program_id: UUID, request: PageRequest) -> Page[MatchingRun]:
+    org_id = authz.require_manager(caller)
+    async with uow:
+        authz.found(await uow.programs.get(org_id, program_id), "program")
+        return await uow.matching_runs.page(org_id, program_id, request)
+
+
+async def accept_run(
+    uow: UnitOfWork, caller: Caller, program_id: UUID, run_id: UUID, indices: Sequence[int] | None = None
+) -> Accepted:
+    """All (``indices`` None) or the chosen proposals become proposed tandems, all or none.
+
+    The run's row lock serializes accepts of one run; every pairing goes through
+    ``propose_pair``, so an overlap with tandems formed meanwhile fails on the same rule
+    (409 ``mentee_already_paired`` / ``mentor_capacity_exceeded``) and nothing is kept.
+    """
+    org_id = authz.require_manager(caller)
+    async with uow:
+        program = authz.found(await uow.programs.get(org_id, program_id), "program")
+        run = await uow.matching_runs.get(org_id, run_id, for_update=True)
+        if run is None or run.program_id != program_id:
+            authz.found(None, "matching_run")
+        assert run is not None
+        chosen = run.chosen(indices)
+        # lock every enrollment involved at once, in id order: accepts of different runs cannot deadlock
+        involved = {p.mentor_enrollment_id for _, p in chosen} | {p.mentee_enrollment_id for _, p in chosen}
+        await uow.enrollments.lock(org_id, sorted(involved))
+        tandems = [
+            await propose_pair(
+                uow,
+                program,
+                mentor_enrollment_id=proposal.mentor_enrollment_id,
+                mentee_enrollment_id=proposal.mentee_enrollment_id,
+                actor_id=caller.user_id,
+                reason=f"matching run {run.id}, proposal {index}",
+            )
+            for index, proposal in chosen
+        ]
+        run.mark_accepted(index for index, _ in chosen)
+        await uow.matching_runs.save(run)
+        await uow.commit()
+    return Accepted(run, tandems)
+
+
+async def execute_run(uow: Callable[[], UnitOfWork], run_id: UUID) -> MatchingRun | None:
+    """The worker's part: load, optimize off the event loop, store; progress 10 → 50 → 100.
+
+    A run that is no longer queued (a retried job) is left alone. A rule a pinned pair breaks
+    fails the run with the reason; an unexpected error fails it and is raised again, so the job
+    queue records the failure too.
+    """
+    async with uow() as tx:
+        run = await tx.matching_runs.get_any(run_id, for_update=True)
+        if run is None or run.status is not RunStatus.QUEUED:
+            return run
+        run.start()
+        await tx.matching_runs.save(run)
+        await tx.commit()
+    try:
+        async with uow() as tx:
+            program = authz.found(await tx.programs.get(run.org_id, run.program_id), "program")
+            mentees, mentors = await load_candidates(tx, run.org_id, run.program_id)
+            people = list({c.person.id for c in (*mentees, *mentors)})
+            excluded = await tx.tandems.exclusions_among(run.org_id, people)
+            run.report(PROGRESS_LOADED)
+            await tx.matching_runs.save(run)
+            await tx.commit()
+        pinned = [(p.mentee_enrollment_id, p.mentor_enrollment_id) for p in run.pinned]
+        result = await asyncio.to_thread(
+            match, program, mentees, mentors, program.matching_policy, pinned=pinned, excluded=excluded
+        )
+        async with uow() as tx:
+            run.report(PROGRESS_SCORED)
+            await tx.matching_runs.save(run)
+            await tx.commit()
+        async with uow() as tx:
+            run.complete(result)
+            await tx.matching_runs.save(run)
+            await tx.commit()
+    except DomainError as error:
+        await _fail(uow, run, f"{error.code}: {error.detail}")
+    except Exception as error:
+        await _fail(uow, run, f"internal error: {type(error).__name__}")
+        raise
+    return run
+
+
+async def _fail(uow: Callable[[], UnitOfWork], run: MatchingRun, message: str) -> None:
+    log.warning("matching run %s failed: %s", run.id, message)
+    async with uow() as tx:
+        fresh = await tx.matching_runs.get_any(run.id, for_update=True)
+        if fresh is None or fresh.status not in (RunStatus.QUEUED, RunStatus.RUNNING):
+            return
+        fresh.fail(message)
+        await tx.matching_runs.save(fresh)
+        await tx.commit()
+    run.status, run.error = fresh.status, fresh.error
