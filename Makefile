@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test test-db lint openapi lock bench clean
+.PHONY: run test test-db lint openapi lock bench bench-latency clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PY) -m venv $(VENV)
@@ -39,6 +39,10 @@ openapi: $(STAMP)
 ## bench: the matching engine against plain scipy linear_sum_assignment on generated realistic profiles
 bench: $(STAMP)
 	$(BIN)/python -m bench.matching
+
+## bench-latency: API read latency p50/p95/p99 idle vs during a 5,000 x 5,000 matching run (real serve + worker)
+bench-latency: $(STAMP)
+	$(BIN)/python -m bench.latency
 
 ## lock: re-pin every dependency after changing pyproject.toml
 lock:

@@ -2,18 +2,26 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable
-from typing import TypeVar
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
 from uuid import UUID
 
 import strawberry
 
 from app.api.graphql.pagination import Connection, page_request
 from app.api.graphql.types import Ctx, Person, Program, Tandem
-from app.domain.errors import NotFound, PermissionDenied
-from app.services import identity, people, programs, tandems
+from app.api.graphql.types_matching import MatchingPolicy, MatchingRun, Suggestion
+from app.domain.errors import NotFound, PermissionDenied, RuleViolation
+from app.services import identity, matching, matching_runs, people, programs, tandems
 
 T = TypeVar("T")
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _described(description: str) -> Callable[[F], F]:
+    """``strawberry.field`` with a description; typed, as strawberry's overload for it gives Any."""
+    decorate: Callable[[F], F] = strawberry.field(description=description)
+    return decorate
 
 
 async def _or_none(found: Awaitable[T]) -> T | None:
@@ -67,3 +75,24 @@ class Query:
     async def person(self, info: Ctx, id: UUID) -> Person | None:
         found = await _or_none(people.get_person(info.context.uow_factory(), info.context.caller, id))
         return Person.of(found) if found else None
+
+    @_described("the program's weights, objective, self-matching and proposal expiry")
+    async def matching_policy(self, info: Ctx, program_id: UUID) -> MatchingPolicy | None:
+        found = await _or_none(
+            matching.get_matching_policy(info.context.uow_factory(), info.context.caller, program_id)
+        )
+        return MatchingPolicy.of(found) if found else None
+
+    @_described("a matching run of the program (managers): status, progress, proposals")
+    async def matching_run(self, info: Ctx, program_id: UUID, id: UUID) -> MatchingRun | None:
+        ctx = info.context
+        found = await _or_none(matching_runs.get_run(ctx.uow_factory(), ctx.caller, program_id, id))
+        return MatchingRun.of(found) if found else None
+
+    @_described("the other side ranked for one participant (members: their own enrollment)")
+    async def suggestions(self, info: Ctx, program_id: UUID, enrollment_id: UUID, limit: int = 20) -> list[Suggestion]:
+        if not 1 <= limit <= matching.MAX_SUGGESTIONS:
+            raise RuleViolation(f"limit must be 1 to {matching.MAX_SUGGESTIONS}", code="invalid_limit", field="limit")
+        ctx = info.context
+        found = await matching.suggest_candidates(ctx.uow_factory(), ctx.caller, program_id, enrollment_id, limit)
+        return [Suggestion.of(s) for s in found]

@@ -10,6 +10,7 @@ from app.api.graphql.limits import protections
 from app.api.graphql.mutations import ProgramMutations
 from app.api.graphql.mutations_enrollments import EnrollmentMutations
 from app.api.graphql.mutations_goals import GoalMutations
+from app.api.graphql.mutations_matching import MatchingMutations
 from app.api.graphql.mutations_organizations import OrganizationMutations
 from app.api.graphql.mutations_people import PeopleMutations
 from app.api.graphql.mutations_sessions import SessionMutations
@@ -24,6 +25,7 @@ MUTATION_GROUPS: tuple[type, ...] = (
     TandemMutations,
     GoalMutations,
     SessionMutations,
+    MatchingMutations,
 )
 
 Mutation = merge_types("Mutation", MUTATION_GROUPS)
