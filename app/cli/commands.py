@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import signal
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
@@ -38,7 +39,14 @@ def serve(host: str | None, port: int | None, *, migrate: bool, demo_if_empty: b
     if demo_if_empty:
         log.info(asyncio.run(_with_uow(url, _demo_if_empty)))
     app = create_app(settings, database_url=url, with_worker=with_worker)
+    # uvicorn re-raises the signal that stopped it once it has shut down; with the default SIGTERM
+    # action the process would die without running atexit, leaving the embedded server running
+    signal.signal(signal.SIGTERM, _exit_normally)
     uvicorn.run(app, host=host or settings.host, port=port or settings.port, log_config=None, proxy_headers=True)
+
+
+def _exit_normally(signum: int, frame: object) -> None:
+    raise SystemExit(0)
 
 
 def worker(*, concurrency: int, once: bool) -> None:

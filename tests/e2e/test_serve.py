@@ -27,6 +27,8 @@ def test_a_fresh_data_folder_serves_migrated_demo_data_on_the_embedded_database(
         assert me.json()["person"]["digital_native"] is False
         _match_the_enrolling_demo_program(base, operator_token(env, "--org", "demo", "--role", "program_manager"))
     assert (home_outside_pytest / "postgres" / "PG_VERSION").exists()
+    # SIGTERM stopped serve, and serve stopped its embedded server on the way out
+    assert not (home_outside_pytest / "postgres" / "postmaster.pid").exists()
 
 
 def _match_the_enrolling_demo_program(base: str, manager_token: str) -> None:
