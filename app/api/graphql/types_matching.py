@@ -15,12 +15,11 @@ from app.domain import program as pr
 from app.domain.enrollment import ParticipantRole as DomainRole
 from app.domain.matching import Objective as DomainObjective
 from app.domain.matching import run as mr
+from app.domain.matching.score import DISPLAY_DIGITS, rounded
 from app.domain.matching.suggestions import Suggestion as DomainSuggestion
 
 Objective = strawberry.enum(DomainObjective)
 RunStatus = strawberry.enum(mr.RunStatus)
-
-COMPONENT_NAMES = ("topic_fit", "shared_interests", "contrast", "format_place", "mutual_like")
 
 
 @strawberry.type(description="how much each score component counts, 0 (ignored) to 10")
@@ -42,7 +41,7 @@ class Components:
 
     @classmethod
     def of(cls, values: dict[str, float]) -> Components:
-        return cls(**{name: round(values[name], 4) for name in COMPONENT_NAMES})
+        return cls(**rounded(values))
 
 
 @strawberry.type
@@ -184,8 +183,8 @@ class Suggestion:
             person_id=candidate.person.id,
             display_name=candidate.person.display_name,
             role=candidate.role,
-            score=round(score.value, 4),
-            components=Components.of(dict(zip(COMPONENT_NAMES, score.components.as_tuple(), strict=True))),
+            score=round(score.value, DISPLAY_DIGITS),
+            components=Components.of(score.components.as_dict()),
             explanation=score.explanation,
             feasible=suggestion.feasible,
             blocked_by=suggestion.blocked_by,

@@ -34,6 +34,17 @@ class Components:
     def as_tuple(self) -> tuple[float, float, float, float, float]:
         return (self.topic_fit, self.shared_interests, self.contrast, self.format_place, self.mutual_like)
 
+    def as_dict(self) -> dict[str, float]:
+        return dict(zip(COMPONENTS, self.as_tuple(), strict=True))
+
+
+DISPLAY_DIGITS = 4  # what clients are shown; the optimizer always works at full precision
+
+
+def rounded(values: dict[str, float]) -> dict[str, float]:
+    """Component values as every adapter shows them."""
+    return {name: round(values[name], DISPLAY_DIGITS) for name in COMPONENTS}
+
 
 @dataclass(frozen=True, slots=True)
 class Score:

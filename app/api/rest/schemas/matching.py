@@ -14,6 +14,7 @@ from app.domain.enrollment import ParticipantRole
 from app.domain.matching import MatchingPolicy, Objective, Weights
 from app.domain.matching.policy import MAX_WEIGHT
 from app.domain.matching.run import MatchingRun, PinnedPair, RunStatus
+from app.domain.matching.score import DISPLAY_DIGITS, rounded
 from app.domain.matching.suggestions import Suggestion
 from app.domain.program import Program
 
@@ -121,14 +122,8 @@ class SuggestionOut(BaseModel):
             person_id=candidate.person.id,
             display_name=candidate.person.display_name,
             role=candidate.role,
-            score=round(score.value, 4),
-            components=ComponentsOut(
-                topic_fit=round(c.topic_fit, 4),
-                shared_interests=round(c.shared_interests, 4),
-                contrast=round(c.contrast, 4),
-                format_place=round(c.format_place, 4),
-                mutual_like=round(c.mutual_like, 4),
-            ),
+            score=round(score.value, DISPLAY_DIGITS),
+            components=ComponentsOut(**rounded(c.as_dict())),
             explanation=score.explanation,
             feasible=suggestion.feasible,
             blocked_by=suggestion.blocked_by,
