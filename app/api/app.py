@@ -7,22 +7,28 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from fastapi import FastAPI
+import httpx
+from fastapi import FastAPI, Response
+from fastapi.middleware.cors import CORSMiddleware
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from app.api import health
+from app.api import auth, health
 from app.api.graphql.router import graphql_router
 from app.api.middleware import BodySizeLimitMiddleware, RequestIdMiddleware
 from app.api.problems import install_problem_handlers
-from app.api.rest import ROUTERS
+from app.api.rate_limit import LoginRateLimiter
+from app.api.rest import ROUTERS, oauth
 from app.api.rest.idempotency import IdempotencyMiddleware
 from app.api.rest.openapi_extras import document_idempotency_keys
 from app.api.rest.responses import problems
-from app.infra.auth.keys import load_or_create_signing_key, public_key_set
+from app.api.security_headers import SecurityHeadersMiddleware
+from app.infra.auth.keys import Keyring
 from app.infra.auth.secret_box import SecretBox
-from app.infra.auth.tokens import TokenVerifier
+from app.infra.auth.tokens import TokenIssuer, TokenVerifier
 from app.infra.db.engine import make_engine, make_session_factory
 from app.infra.jobs import ProcrastinateJobQueue, in_process_worker, make_jobs_app
+from app.infra.oidc.metadata import ProviderDirectory
+from app.infra.oidc.relying_party import OidcRelyingParty
 from app.infra.settings import Settings
 
 DESCRIPTION = """Tandem runs reverse mentoring programs: senior leaders learn from digital natives.
@@ -47,8 +53,17 @@ def create_app(
         app.state.engine = engine or make_engine(database_url, pool_size=settings.db_pool_size)
         app.state.session_factory = make_session_factory(app.state.engine)
         jobs_app = make_jobs_app(database_url)
+        # no redirects: a provider's answer must come from the URL we checked (SSRF guard)
+        provider_http = httpx.AsyncClient(timeout=10.0, follow_redirects=False)
+        app.state.identity_providers = OidcRelyingParty(
+            ProviderDirectory(
+                provider_http,
+                allow_private=settings.private_provider_urls_allowed,
+                min_refetch=settings.provider_key_refetch_seconds,
+            )
+        )
         try:
-            async with jobs_app.open_async():
+            async with provider_http, jobs_app.open_async():
                 app.state.jobs = ProcrastinateJobQueue(jobs_app)
                 async with in_process_worker(jobs_app, enabled=with_worker):
                     yield
@@ -69,22 +84,31 @@ def create_app(
         # any operation may fail on our side; it still answers a problem document
         responses=problems(500),
     )
-    signing_key = load_or_create_signing_key(settings.signing_key_path)
+    keyring = Keyring.open(
+        settings.signing_keys_dir,
+        publish_ahead_seconds=settings.key_publish_ahead_seconds,
+        legacy_key=settings.signing_key_path,
+    )
     app.state.settings = settings
     app.state.log = log
-    app.state.token_verifier = TokenVerifier(public_key_set(signing_key), settings.issuer, settings.audience)
-    app.state.jwks = public_key_set(signing_key).as_dict()
+    app.state.keyring = keyring
+    ttl = settings.access_token_minutes * 60
+    app.state.token_issuer = TokenIssuer(keyring, settings.issuer, settings.audience, ttl)
+    app.state.token_verifier = TokenVerifier(keyring, settings.issuer, settings.audience)
     app.state.secret_box = SecretBox.from_file(settings.secret_box_path)
+    app.state.login_limiter = LoginRateLimiter(settings.login_rate_limit, settings.rate_limit_storage)
 
     install_problem_handlers(app)
     app.include_router(health.router)
+    app.include_router(auth.router)
+    app.include_router(oauth.router)
     for router in ROUTERS:
         app.include_router(router)
     document_idempotency_keys(app)
     app.include_router(graphql_router(development=settings.environment == "development"), prefix="/graphql")
     app.add_api_route(
         "/.well-known/jwks.json",
-        _jwks(app.state.jwks),
+        _jwks(keyring),
         methods=["GET"],
         operation_id="get_jwks",
         tags=["identity"],
@@ -92,12 +116,24 @@ def create_app(
     )
     app.add_middleware(IdempotencyMiddleware)
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(SecurityHeadersMiddleware, hsts=settings.environment == "production")
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
+            allow_headers=["Authorization", "Content-Type", "If-Match", "Idempotency-Key", "X-Request-ID"],
+            expose_headers=["ETag", "Location", "Retry-After", "X-Request-ID"],
+            max_age=600,
+        )
     app.add_middleware(RequestIdMiddleware)  # outermost: even a 413 carries a request id
     return app
 
 
-def _jwks(jwks: dict[str, Any]) -> Any:
-    async def get_jwks() -> dict[str, Any]:
-        return jwks
+def _jwks(keyring: Keyring) -> Any:
+    async def get_jwks(response: Response) -> dict[str, Any]:
+        # caches must not outlive the head start a new key gets before it signs
+        response.headers["Cache-Control"] = f"public, max-age={min(300, keyring.publish_ahead // 2):.0f}"
+        return dict(keyring.public_keys().as_dict())
 
     return get_jwks

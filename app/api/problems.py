@@ -15,6 +15,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from app.api.rate_limit import TooManyRequests
 from app.domain import errors as e
 from app.infra.auth.tokens import InvalidToken
 
@@ -29,6 +30,9 @@ STATUS_OF: dict[type[e.DomainError], int] = {
     e.InvalidTransition: 409,
     e.Conflict: 409,
     e.VersionMismatch: 412,
+    e.Unauthenticated: 401,
+    e.BadRequest: 400,
+    e.ProviderUnavailable: 502,
 }
 
 TITLES = {
@@ -44,6 +48,7 @@ TITLES = {
     422: "Unprocessable content",
     429: "Too many requests",
     500: "Internal server error",
+    502: "Bad gateway",
     503: "Service unavailable",
 }
 
@@ -73,6 +78,7 @@ def problem_response(
     *,
     errors: list[FieldError] | None = None,
     headers: dict[str, str] | None = None,
+    extra: dict[str, Any] | None = None,
 ) -> JSONResponse:
     body = Problem(
         type=TYPE_BASE + code,
@@ -82,9 +88,8 @@ def problem_response(
         code=code,
         errors=errors,
     )
-    return JSONResponse(
-        body.model_dump(exclude_none=True), status_code=status, media_type=PROBLEM_JSON, headers=headers
-    )
+    content = body.model_dump(exclude_none=True) | (extra or {})
+    return JSONResponse(content, status_code=status, media_type=PROBLEM_JSON, headers=headers)
 
 
 def problem_json(status: int, code: str, detail: str) -> bytes:
@@ -100,11 +105,27 @@ def status_for(error: e.DomainError) -> int:
     return 400
 
 
-async def _domain_error(_: Request, exc: Exception) -> JSONResponse:
+async def _domain_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, e.DomainError)
     status = status_for(exc)
     errors = [FieldError(field=exc.field, message=exc.detail, type=exc.code)] if exc.field and status == 422 else None
-    return problem_response(status, exc.code, exc.detail, errors=errors)
+    headers = extra = None
+    if status == 401:
+        scheme = "Basic" if request.url.path.startswith("/oauth/") else "Bearer"
+        headers = {"WWW-Authenticate": f'{scheme} realm="tandem"'}
+    if request.url.path.startswith("/oauth/"):
+        extra = {"error": exc.code, "error_description": exc.detail}  # RFC 6749 §5.2, for OAuth libraries
+    return problem_response(status, exc.code, exc.detail, errors=errors, headers=headers, extra=extra)
+
+
+async def _too_many_requests(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, TooManyRequests)
+    return problem_response(
+        429,
+        "rate_limited",
+        f"too many sign-in requests from this address; retry in {exc.retry_after} s",
+        headers={"Retry-After": str(exc.retry_after)},
+    )
 
 
 async def _invalid_token(_: Request, exc: Exception) -> JSONResponse:
@@ -116,9 +137,15 @@ async def _invalid_token(_: Request, exc: Exception) -> JSONResponse:
     )
 
 
-async def _validation_error(_: Request, exc: Exception) -> JSONResponse:
+async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
     errors = [_field_error(err) for err in exc.errors()]
+    if request.url.path.startswith("/oauth/"):
+        # RFC 6749 §5.2 speaks 400 for a malformed token request
+        code = "unsupported_grant_type" if any(err.field == "body.grant_type" for err in errors) else "invalid_request"
+        detail = "the token request has missing or invalid parameters"
+        extra = {"error": code, "error_description": detail}
+        return problem_response(400, code, detail, errors=errors, extra=extra)
     if any(err.type == "json_invalid" for err in errors):
         return problem_response(400, "malformed_json", "the request body is not valid JSON", errors=errors)
     return problem_response(422, "validation_failed", "the request has invalid fields", errors=errors)
@@ -145,6 +172,7 @@ async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
 def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(e.DomainError, _domain_error)
     app.add_exception_handler(InvalidToken, _invalid_token)
+    app.add_exception_handler(TooManyRequests, _too_many_requests)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(Exception, _unexpected)

@@ -1,4 +1,4 @@
-"""The ``tandem`` command: serve, worker, migrate, demo, token, expire-proposals."""
+"""The ``tandem`` command: serve, worker, migrate, demo, token, keys, expire-proposals, purge-logins."""
 
 from __future__ import annotations
 
@@ -34,11 +34,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     token = sub.add_parser("token", help="print a signed access token for operators and scripts")
     token.add_argument("--org", help="organization slug (every role but platform_admin)")
-    token.add_argument("--role", required=True, choices=[r.value for r in Role])
+    token.add_argument("--role", required=True, choices=[r.value for r in Role if r is not Role.PARTNER])
     token.add_argument("--email", help="bind the token to this person's user in the organization")
     token.add_argument("--minutes", type=int, default=60, help="lifetime in minutes (default 60)")
 
+    keys = sub.add_parser("keys", help="the token signing keys: list, rotate (no downtime), prune retired ones")
+    keys.add_argument("action", choices=["list", "rotate", "prune"])
+
     sub.add_parser("expire-proposals", help="expire tandem proposals nobody answered in time")
+    sub.add_parser("purge-logins", help="delete expired login attempts, login codes and refresh tokens")
     return parser
 
 
@@ -61,8 +65,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(asyncio.run(commands.demo(if_empty=args.if_empty)))
         elif args.command == "token":
             print(asyncio.run(commands.token(Role(args.role), args.org, args.email, args.minutes)))
+        elif args.command == "keys":
+            actions = {"list": commands.list_keys, "rotate": commands.rotate_keys, "prune": commands.prune_keys}
+            print(actions[args.action]())
         elif args.command == "expire-proposals":
             print(f"expired {asyncio.run(commands.expire())} proposal(s)")
+        elif args.command == "purge-logins":
+            print(f"deleted {asyncio.run(commands.purge_logins())} expired sign-in record(s)")
     except DomainError as error:
         print(f"tandem {args.command}: {error.detail}", file=sys.stderr)
         return 2

@@ -14,7 +14,8 @@ import uvicorn
 from app.api.app import create_app
 from app.api.log_config import configure_logging
 from app.domain.access import Role
-from app.infra.auth.keys import load_or_create_signing_key
+from app.domain.clock import utcnow
+from app.infra.auth.keys import Keyring
 from app.infra.auth.tokens import TokenIssuer
 from app.infra.db.connect import database_url
 from app.infra.db.engine import make_engine, make_session_factory
@@ -77,7 +78,7 @@ async def token(role: Role, org: str | None, email: str | None, minutes: int) ->
     async def issue(uow: Callable[[], UnitOfWork]) -> str:
         user = await identity.operator_user(uow(), role=role, org_slug=org, email=email)
         issuer = TokenIssuer(
-            load_or_create_signing_key(settings.signing_key_path),
+            keyring(settings),
             settings.issuer,
             settings.audience,
             settings.access_token_minutes * 60,
@@ -87,9 +88,46 @@ async def token(role: Role, org: str | None, email: str | None, minutes: int) ->
     return await _with_uow(url, issue)
 
 
+def keyring(settings: Settings) -> Keyring:
+    return Keyring.open(
+        settings.signing_keys_dir,
+        publish_ahead_seconds=settings.key_publish_ahead_seconds,
+        legacy_key=settings.signing_key_path,
+    )
+
+
+def rotate_keys() -> str:
+    ring = keyring(Settings())
+    added = ring.rotate()
+    return f"added signing key {added.kid}; it is published now and signs in {ring.publish_ahead:.0f} s"
+
+
+def prune_keys() -> str:
+    settings = Settings()
+    removed = keyring(settings).prune(token_lifetime_seconds=settings.access_token_minutes * 60)
+    return f"removed {len(removed)} retired signing key(s): {', '.join(k.kid for k in removed) or '-'}"
+
+
+def list_keys() -> str:
+    ring = keyring(Settings())
+    signer = ring.signing_key().kid
+    lines = [f"{k.kid}  created {int(k.created)}{'  (signing)' if k.kid == signer else ''}" for k in ring.entries()]
+    return "\n".join(lines)
+
+
 async def expire() -> int:
     async def run(uow: Callable[[], UnitOfWork]) -> int:
         return await expire_proposals(uow())
+
+    return await _with_uow(database_url(Settings()), run)
+
+
+async def purge_logins() -> int:
+    async def run(uow_factory: Callable[[], UnitOfWork]) -> int:
+        async with uow_factory() as uow:
+            removed = await uow.signins.purge_expired(utcnow())
+            await uow.commit()
+        return removed
 
     return await _with_uow(database_url(Settings()), run)
 

@@ -12,16 +12,32 @@ class Role(StrEnum):
     ORG_ADMIN = "org_admin"
     PROGRAM_MANAGER = "program_manager"
     MEMBER = "member"
+    PARTNER = "partner"  # a partner network's machine client; reaches only its own pool
+
+
+class Scope(StrEnum):
+    """What a partner's client-credentials token may do (OAuth scopes)."""
+
+    MENTORS_SYNC = "mentors:sync"
+    MENTORS_READ = "mentors:read"
 
 
 @dataclass(frozen=True, slots=True)
 class Caller:
-    """An authenticated principal. ``org_id`` is None only for platform admins."""
+    """An authenticated principal. ``org_id`` is None for platform admins and partners.
+
+    ``user_id`` is the user (or, for a partner, the partner id) the token was issued to;
+    ``scopes`` narrow what a partner token may do; ``session_id`` ties a token from a login
+    to its sign-in session, so logging out (or a detected refresh-token theft) ends it.
+    """
 
     user_id: UUID
     role: Role
     org_id: UUID | None = None
     person_id: UUID | None = None
+    partner_id: UUID | None = None
+    scopes: frozenset[str] = frozenset()
+    session_id: UUID | None = None  # the sign-in session (refresh family) the token belongs to
 
     @property
     def is_platform_admin(self) -> bool:
@@ -31,6 +47,9 @@ class Caller:
     def manages_org(self) -> bool:
         """Org admins and program managers run their organization's programs."""
         return self.role in (Role.ORG_ADMIN, Role.PROGRAM_MANAGER)
+
+    def has_scope(self, scope: Scope) -> bool:
+        return scope.value in self.scopes
 
     def in_org(self, org_id: UUID) -> bool:
         return self.is_platform_admin or self.org_id == org_id

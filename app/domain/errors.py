@@ -53,3 +53,21 @@ class VersionMismatch(DomainError):
     """The caller's expected version (If-Match) is not the stored one."""
 
     code = "version_mismatch"
+
+
+class Unauthenticated(DomainError):
+    """Credentials (a client secret, a refresh token, a login) were wrong, expired or revoked."""
+
+    code = "unauthenticated"
+
+
+class BadRequest(DomainError):
+    """The request is malformed for a protocol step (an OAuth grant, a login callback)."""
+
+    code = "bad_request"
+
+
+class ProviderUnavailable(DomainError):
+    """An organization's identity provider did not answer, or answered nonsense."""
+
+    code = "provider_unavailable"

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 from urllib.parse import urlsplit
 from uuid import UUID
 
@@ -13,6 +15,25 @@ from app.domain.errors import RuleViolation
 from app.domain.values import clean_labels
 
 _DOMAIN_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789-.")
+_RANK = {Role.MEMBER: 0, Role.PROGRAM_MANAGER: 1, Role.ORG_ADMIN: 2}
+
+
+@dataclass(frozen=True, slots=True)
+class ProviderIdentity:
+    """What a verified id token (and the provider's user info) says about the person logging in."""
+
+    subject: str
+    email: str | None
+    email_verified: bool | None
+    name: str | None
+    claims: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def birth_year(self) -> int | None:
+        """From the standard ``birthdate`` claim (``YYYY`` or ``YYYY-MM-DD``), when the provider shares it."""
+        value = self.claims.get("birthdate")
+        head = value[:4] if isinstance(value, str) else ""
+        return int(head) if head.isdigit() and head != "0000" else None
 
 
 @dataclass(eq=False)
@@ -31,6 +52,7 @@ class SsoConfig:
     role_claim: str = "groups"
     role_mapping: dict[str, Role] = field(default_factory=dict)
     default_role: Role = Role.MEMBER
+    frontend_url: str | None = None  # where a login lands with a one-time code; None: tokens as JSON
     version: int = 1
     created_at: datetime = field(default_factory=utcnow)
     updated_at: datetime = field(default_factory=utcnow)
@@ -53,10 +75,26 @@ class SsoConfig:
                     f"not an email domain: {domain!r}", code="invalid_domain", field="allowed_email_domains"
                 )
         self.allowed_email_domains = domains
-        if Role.PLATFORM_ADMIN in self.role_mapping.values() or self.default_role is Role.PLATFORM_ADMIN:
+        if self.frontend_url is not None:
+            front = urlsplit(self.frontend_url)
+            if front.scheme not in ("https", "http") or not front.hostname or front.fragment:
+                raise RuleViolation(
+                    "frontend_url must be an http(s) URL without fragment", code="invalid_url", field="frontend_url"
+                )
+        granted = {*self.role_mapping.values(), self.default_role}
+        if granted & {Role.PLATFORM_ADMIN, Role.PARTNER}:
             raise RuleViolation(
-                "an organization's provider cannot grant platform_admin", code="invalid_role", field="role_mapping"
+                "an organization's provider grants organization roles only (not platform_admin or partner)",
+                code="invalid_role",
+                field="role_mapping",
             )
 
     def allows_email(self, email: str) -> bool:
         return email.rsplit("@", 1)[-1].lower() in self.allowed_email_domains
+
+    def role_for(self, claims: Mapping[str, Any]) -> Role:
+        """The strongest role any value of the role claim maps to; ``default_role`` when none does."""
+        value = claims.get(self.role_claim)
+        values = [value] if isinstance(value, str) else value if isinstance(value, list) else []
+        mapped = [self.role_mapping[v] for v in values if isinstance(v, str) and v in self.role_mapping]
+        return max(mapped, key=_RANK.__getitem__) if mapped else self.default_role

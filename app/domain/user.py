@@ -16,10 +16,14 @@ class User:
     role: Role
     org_id: UUID | None = None
     person_id: UUID | None = None
+    sso_subject: str | None = None  # the provider's ``sub``: who this is, whatever the email
+    last_login_at: datetime | None = None
     id: UUID = field(default_factory=uuid4)
     version: int = 1
     created_at: datetime = field(default_factory=utcnow)
     updated_at: datetime = field(default_factory=utcnow)
 
-    def as_caller(self) -> Caller:
-        return Caller(user_id=self.id, role=self.role, org_id=self.org_id, person_id=self.person_id)
+    def as_caller(self, session_id: UUID | None = None) -> Caller:
+        return Caller(
+            user_id=self.id, role=self.role, org_id=self.org_id, person_id=self.person_id, session_id=session_id
+        )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 from typing import Literal
 
@@ -9,6 +10,7 @@ from pydantic import AliasChoices, Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from app.domain.program import PeriodBounds
+from app.domain.signin import Lifetimes
 
 
 class Settings(BaseSettings):
@@ -27,6 +29,22 @@ class Settings(BaseSettings):
     issuer: str = "http://127.0.0.1:8000"
     audience: str = "tandem-api"
     access_token_minutes: int = Field(default=15, ge=1, le=24 * 60)
+    refresh_token_days: int = Field(default=14, ge=1, le=365)
+    session_days: int = Field(default=30, ge=1, le=365, description="absolute lifetime of a sign-in")
+    key_publish_ahead_seconds: int = Field(
+        default=300, ge=0, description="a rotated signing key is published this long before it signs"
+    )
+    provider_key_refetch_seconds: float = Field(
+        default=60.0, ge=0, description="at most one JWKS refetch per provider this often (unknown kid)"
+    )
+    allow_private_provider_urls: bool | None = Field(
+        default=None, description="allow loopback/private provider URLs; default: only in development and test"
+    )
+    cors_origins: list[str] = Field(default_factory=list, description="front-end origins allowed by CORS")
+    login_rate_limit: str = Field(default="20/minute", description="per client address on /auth and /oauth")
+    rate_limit_storage: str = Field(
+        default="memory://", description="limits storage URI; async+redis://host:6379 shares limits across instances"
+    )
     program_min_months: int = Field(default=6, ge=1, le=60)
     program_max_months: int = Field(default=12, ge=1, le=60)
     max_body_bytes: int = Field(default=1_000_000, ge=1024)
@@ -55,4 +73,21 @@ class Settings(BaseSettings):
 
     @property
     def signing_key_path(self) -> Path:
+        """Where releases before key rotation kept their single key (it joins the ring)."""
         return self.data_dir / "keys" / "signing-key.json"
+
+    @property
+    def signing_keys_dir(self) -> Path:
+        return self.data_dir / "keys" / "signing"
+
+    @property
+    def private_provider_urls_allowed(self) -> bool:
+        if self.allow_private_provider_urls is not None:
+            return self.allow_private_provider_urls
+        return self.environment in ("development", "test")
+
+    @property
+    def lifetimes(self) -> Lifetimes:
+        return Lifetimes(
+            refresh_token=timedelta(days=self.refresh_token_days), session=timedelta(days=self.session_days)
+        )

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Protocol, TypeVar
 from uuid import UUID
 
-from app.domain.access import Caller, Role
+from app.domain.access import Caller, Role, Scope
 from app.domain.errors import NotFound, PermissionDenied, VersionMismatch
 from app.domain.tandem import Side, Tandem
 
@@ -55,6 +55,8 @@ def require_org_admin(caller: Caller, org_id: UUID) -> None:
 
 
 def require_manager(caller: Caller) -> UUID:
+    """For commands on an object, call it after loading the object in the caller's tenant, so
+    that another tenant's object is a 404 before the role is looked at."""
     org_id = tenant_of(caller)
     if not caller.manages_org:
         raise PermissionDenied("only program managers and org admins may do this", code="manager_required")
@@ -87,3 +89,17 @@ def require_side(caller: Caller, tandem: Tandem) -> Side:
     if side is None:
         raise PermissionDenied("only the tandem's mentor or mentee may do this", code="participant_required")
     return side
+
+
+def require_partner(caller: Caller, partner_id: UUID, scope: Scope) -> None:
+    """A partner's own resources: its token reaches its own partner only, with the scope needed.
+
+    Another partner's id is not found (its existence is not revealed); a token without the
+    scope is refused with ``insufficient_scope`` (RFC 6750), so the client knows what to request.
+    """
+    if caller.role is not Role.PARTNER:
+        raise PermissionDenied("this needs a partner's client-credentials token", code="partner_token_required")
+    if caller.partner_id != partner_id:
+        raise NotFound("partner not found", code="partner_not_found")
+    if not caller.has_scope(scope):
+        raise PermissionDenied(f"the token lacks the scope {scope.value}", code="insufficient_scope")

@@ -27,10 +27,10 @@ async def enroll_person(
 ) -> Enrollment:
     """Managers enroll anyone of their organization; a member enrolls themselves."""
     org_id = authz.scope_of(caller, "program")
-    authz.require_self_or_manager(caller, person_id)
     async with uow:
         program = authz.found(await uow.programs.get(org_id, program_id), "program")
         person = authz.found(await uow.people.get(org_id, person_id), "person")
+        authz.require_self_or_manager(caller, person_id)
         if await uow.enrollments.find(org_id, program_id, person_id):
             raise Conflict("the person is already enrolled in this program", code="already_enrolled")
         enrollment = enroll(

@@ -62,7 +62,12 @@ class Me:
 
 async def who_am_i(uow: UnitOfWork, caller: Caller) -> Me:
     person = None
-    if caller.org_id and caller.person_id:
+    if caller.org_id and caller.role is not Role.PARTNER:
         async with uow:
-            person = await uow.people.get(caller.org_id, caller.person_id)
+            person_id = caller.person_id
+            if person_id is None:  # a profile created after this token was issued (onboarding)
+                user = await uow.users.get(caller.user_id)
+                person_id = user.person_id if user and user.org_id == caller.org_id else None
+            if person_id is not None:
+                person = await uow.people.get(caller.org_id, person_id)
     return Me(caller=caller, person=person)

@@ -29,9 +29,10 @@ async def set_matching_policy(
     uow: UnitOfWork, caller: Caller, program_id: UUID, policy: MatchingPolicy, expected_version: int | None = None
 ) -> Program:
     """Replace the whole policy (managers): weights, objective, self-matching and proposal expiry."""
-    org_id = authz.require_manager(caller)
+    org_id = authz.scope_of(caller, "program")
     async with uow:
         program = authz.found(await uow.programs.get(org_id, program_id), "program")
+        authz.require_manager(caller)
         authz.check_version(program, expected_version)
         program.set_matching_policy(policy)
         await uow.programs.save(program)

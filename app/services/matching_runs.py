@@ -43,9 +43,10 @@ async def start_run(
     uow: UnitOfWork, jobs: JobQueue, caller: Caller, program_id: UUID, pinned: Sequence[PinnedPair] = ()
 ) -> MatchingRun:
     """Queue a run of the program (managers; the program must be in matching, else 422)."""
-    org_id = authz.require_manager(caller)
+    org_id = authz.scope_of(caller, "program")
     async with uow:
         program = authz.found(await uow.programs.get(org_id, program_id), "program")
+        authz.require_manager(caller)
         if program.status is not ProgramStatus.MATCHING:
             raise RuleViolation(
                 f"a matching run needs the program in matching, not {program.status.value}",
@@ -81,19 +82,21 @@ async def _check_pinned(uow: UnitOfWork, run: MatchingRun) -> None:
 
 
 async def get_run(uow: UnitOfWork, caller: Caller, program_id: UUID, run_id: UUID) -> MatchingRun:
-    org_id = authz.require_manager(caller)
+    org_id = authz.scope_of(caller, "matching_run")
     async with uow:
         run = await uow.matching_runs.get(org_id, run_id)
         if run is None or run.program_id != program_id:
             authz.found(None, "matching_run")
         assert run is not None
+        authz.require_manager(caller)
         return run
 
 
 async def list_runs(uow: UnitOfWork, caller: Caller, program_id: UUID, request: PageRequest) -> Page[MatchingRun]:
-    org_id = authz.require_manager(caller)
+    org_id = authz.scope_of(caller, "program")
     async with uow:
         authz.found(await uow.programs.get(org_id, program_id), "program")
+        authz.require_manager(caller)
         return await uow.matching_runs.page(org_id, program_id, request)
 
 
@@ -106,9 +109,10 @@ async def accept_run(
     ``propose_pair``, so an overlap with tandems formed meanwhile fails on the same rule
     (409 ``mentee_already_paired`` / ``mentor_capacity_exceeded``) and nothing is kept.
     """
-    org_id = authz.require_manager(caller)
+    org_id = authz.scope_of(caller, "program")
     async with uow:
         program = authz.found(await uow.programs.get(org_id, program_id), "program")
+        authz.require_manager(caller)
         run = await uow.matching_runs.get(org_id, run_id, for_update=True)
         if run is None or run.program_id != program_id:
             authz.found(None, "matching_run")

@@ -6,10 +6,10 @@ from dataclasses import dataclass, replace
 from typing import Any
 from uuid import UUID
 
-from app.domain.access import Caller
+from app.domain.access import Caller, Role
 from app.domain.availability import WeeklyWindow
 from app.domain.enrollment import Enrollment
-from app.domain.errors import Conflict
+from app.domain.errors import Conflict, PermissionDenied
 from app.domain.person import Person
 from app.domain.preference import Preference
 from app.domain.session import Session
@@ -20,11 +20,33 @@ from app.services.ports import UnitOfWork
 
 
 async def create_person(uow: UnitOfWork, caller: Caller, **profile: Any) -> Person:
+    """Managers create anyone's profile; a member who signed in without one creates their own."""
+    if caller.role is Role.MEMBER and caller.person_id is None:
+        return await _create_own_profile(uow, caller, profile)
     org_id = authz.require_manager(caller)
     person = Person(org_id=org_id, **profile)
     async with uow:
         await _ensure_email_free(uow, person)
         await uow.people.add(person)
+        await uow.commit()
+    return person
+
+
+async def _create_own_profile(uow: UnitOfWork, caller: Caller, profile: dict[str, Any]) -> Person:
+    """Onboarding after single sign-on: the profile carries the login's email and is linked to the
+    user, so tokens issued from now on (a refresh) name it."""
+    org_id = authz.tenant_of(caller)
+    async with uow:
+        user = await uow.users.get(caller.user_id)
+        if user is None or user.org_id != org_id:
+            raise PermissionDenied("only program managers and org admins may do this", code="manager_required")
+        if user.person_id is not None:
+            raise Conflict("you already have a profile; refresh your token to use it", code="profile_exists")
+        person = Person(org_id=org_id, **(profile | {"email": user.email}))
+        await _ensure_email_free(uow, person)
+        await uow.people.add(person)
+        user.person_id = person.id
+        await uow.users.save(user)
         await uow.commit()
     return person
 

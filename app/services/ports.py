@@ -9,18 +9,20 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 from types import TracebackType
-from typing import Protocol, Self, TypeVar
+from typing import Literal, Protocol, Self, TypeVar
 from uuid import UUID
 
 from app.domain.enrollment import Enrollment
 from app.domain.goal import Goal
 from app.domain.matching.run import MatchingRun
 from app.domain.organization import Organization
+from app.domain.partner import Partner, PartnerGrant, PartnerMentor, Placement, SyncStatus
 from app.domain.person import Person
 from app.domain.preference import Preference
 from app.domain.program import Program
 from app.domain.session import Session
-from app.domain.sso import SsoConfig
+from app.domain.signin import LoginAttempt, LoginCode, RefreshToken, SignInSession
+from app.domain.sso import ProviderIdentity, SsoConfig
 from app.domain.tandem import Tandem
 from app.domain.user import User
 from app.services.pagination import Page, PageRequest
@@ -150,6 +152,62 @@ class JobQueue(Protocol):
         ...
 
 
+class PartnerRepository(Protocol):
+    """Partner networks (not tenant data: a partner serves many organizations) and their grants."""
+
+    async def get(self, partner_id: UUID, *, lock: Literal["share", "update"] | None = None) -> Partner | None:
+        """``share`` while a pool sync runs, ``update`` while a grant is made: a grant waits for
+        running syncs and later syncs wait for the grant, so no mentor misses its Person there."""
+        ...
+
+    async def get_by_client_id(self, client_id: str) -> Partner | None: ...
+    async def add(self, partner: Partner) -> None: ...
+    async def save(self, partner: Partner) -> None: ...
+    async def page(self, request: PageRequest, *, granted_by_org: UUID | None = None) -> Page[Partner]: ...
+    async def add_grant(self, grant: PartnerGrant) -> bool:
+        """Store the grant unless the organization already granted the partner; True when new."""
+        ...
+
+    async def get_grant(self, org_id: UUID, partner_id: UUID) -> PartnerGrant | None: ...
+    async def remove_grant(self, org_id: UUID, partner_id: UUID) -> bool: ...
+    async def granting_orgs(self, partner_id: UUID) -> list[UUID]: ...
+
+
+class PartnerMentorRepository(Protocol):
+    """A partner's mentor pool, and the Persons its mentors become in granting organizations."""
+
+    async def upsert(self, mentors: Sequence[PartnerMentor]) -> dict[str, SyncStatus]:
+        """Insert or update by (partner_id, external_id); a row equal to the stored one is left alone.
+
+        Rows that existed get their stored id, version and created_at. External ids are unique
+        in ``mentors``.
+        """
+        ...
+
+    async def get(self, partner_id: UUID, external_id: str, *, for_update: bool = False) -> PartnerMentor | None: ...
+    async def save(self, mentor: PartnerMentor) -> None: ...
+    async def page(
+        self, partner_id: UUID, request: PageRequest, *, updated_since: datetime | None = None
+    ) -> Page[PartnerMentor]:
+        """Ordered by (updated_at, id): a mentor changed while a client pages shows up again later."""
+        ...
+
+    async def active(self, partner_id: UUID) -> list[PartnerMentor]: ...
+    async def placements(self, partner_id: UUID, external_ids: Sequence[str]) -> dict[str, list[Placement]]:
+        """Per external id, the mentor's Persons in the organizations that currently grant the partner."""
+        ...
+
+    async def email_owners(
+        self, org_ids: Sequence[UUID], emails: Sequence[str]
+    ) -> dict[tuple[UUID, str], tuple[UUID | None, str | None]]:
+        """(org_id, email) → (partner_id, external_id) of the Person holding that email there."""
+        ...
+
+    async def project(self, people: Sequence[Person]) -> None:
+        """Insert or update partner Persons by (org_id, partner_id, external_id)."""
+        ...
+
+
 class SsoConfigRepository(Protocol):
     async def get(self, org_id: UUID) -> SsoConfig | None: ...
     async def save(self, config: SsoConfig) -> None: ...
@@ -158,8 +216,44 @@ class SsoConfigRepository(Protocol):
 class UserRepository(Protocol):
     async def get(self, user_id: UUID) -> User | None: ...
     async def find(self, org_id: UUID | None, email: str) -> User | None: ...
+    async def find_by_subject(self, org_id: UUID, subject: str) -> User | None: ...
     async def add(self, user: User) -> None: ...
     async def save(self, user: User) -> None: ...
+
+
+class SignInRepository(Protocol):
+    """Login attempts, one-time codes, sessions and refresh tokens; ``take_*`` locks the row."""
+
+    async def add_login_attempt(self, attempt: LoginAttempt) -> None: ...
+    async def take_login_attempt(self, state_digest: str) -> LoginAttempt | None: ...
+    async def consume_login_attempt(self, state_digest: str, now: datetime) -> None: ...
+    async def add_login_code(self, code: LoginCode) -> None: ...
+    async def take_login_code(self, code_digest: str) -> LoginCode | None: ...
+    async def use_login_code(self, code_digest: str, now: datetime) -> None: ...
+    async def add_session(self, signin: SignInSession) -> None: ...
+    async def get_session(self, session_id: UUID, *, for_update: bool = False) -> SignInSession | None: ...
+    async def save_session(self, signin: SignInSession) -> None: ...
+    async def revoke_sessions_of(self, user_id: UUID, reason: str, now: datetime) -> int: ...
+    async def add_refresh_token(self, token: RefreshToken) -> None: ...
+    async def take_refresh_token(self, token_digest: str) -> RefreshToken | None: ...
+    async def use_refresh_token(self, token_digest: str, now: datetime) -> None: ...
+    async def purge_expired(self, now: datetime) -> int: ...
+
+
+class IdentityProviders(Protocol):
+    """Talks OpenID Connect to organizations' providers (discovery, code exchange, id tokens).
+
+    Failures are domain errors: ``Unauthenticated`` for a login the provider or its tokens do
+    not support, ``ProviderUnavailable`` when the provider cannot be reached.
+    """
+
+    async def authorization_url(
+        self, config: SsoConfig, *, redirect_uri: str, state: str, nonce: str, code_verifier: str
+    ) -> str: ...
+
+    async def complete(
+        self, config: SsoConfig, *, code: str, iss: str | None, redirect_uri: str, code_verifier: str, nonce: str
+    ) -> ProviderIdentity: ...
 
 
 class UnitOfWork(Protocol):
@@ -176,6 +270,9 @@ class UnitOfWork(Protocol):
     matching_runs: MatchingRunRepository
     users: UserRepository
     sso_configs: SsoConfigRepository
+    signins: SignInRepository
+    partners: PartnerRepository
+    partner_mentors: PartnerMentorRepository
 
     async def __aenter__(self) -> Self: ...
 

@@ -65,9 +65,10 @@ async def update_program(
     bounds: PeriodBounds | None = None,
 ) -> Program:
     """Edit a program. Rules may change, but never so that an open tandem silently breaks them."""
-    org_id = authz.require_manager(caller)
+    org_id = authz.scope_of(caller, "program")
     async with uow:
         program = authz.found(await uow.programs.get(org_id, program_id), "program")
+        authz.require_manager(caller)
         authz.check_version(program, expected_version)
         if isinstance(changes.get("rules"), dict):  # a partial change of some rules
             changes = {**changes, "rules": replace(program.rules, **changes["rules"])}
@@ -102,9 +103,10 @@ async def _ensure_open_tandems_fit(uow: UnitOfWork, program: Program, rules: Pro
 async def _transition(
     uow: UnitOfWork, caller: Caller, program_id: UUID, step: Callable[[Program], None], expected_version: int | None
 ) -> Program:
-    org_id = authz.require_manager(caller)
+    org_id = authz.scope_of(caller, "program")
     async with uow:
         program = authz.found(await uow.programs.get(org_id, program_id), "program")
+        authz.require_manager(caller)
         authz.check_version(program, expected_version)
         step(program)
         if program.is_closed:

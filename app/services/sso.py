@@ -1,4 +1,4 @@
-"""Use cases for an organization's SSO configuration (the login flow is the identity issue)."""
+"""Use cases for an organization's SSO configuration (the login itself: app/services/sso_login.py)."""
 
 from __future__ import annotations
 
@@ -23,6 +23,7 @@ async def configure_sso(
     role_claim: str = "groups",
     role_mapping: dict[str, Role] | None = None,
     default_role: Role = Role.MEMBER,
+    frontend_url: str | None = None,
     expected_version: int | None = None,
 ) -> SsoConfig:
     """Store (or replace) the organization's OpenID provider. Org admins only."""
@@ -41,6 +42,7 @@ async def configure_sso(
             role_claim=role_claim,
             role_mapping=role_mapping or {},
             default_role=default_role,
+            frontend_url=frontend_url,
             version=current.version + 1 if current else 1,
             created_at=current.created_at if current else utcnow(),
         )

@@ -30,9 +30,9 @@ async def propose_tandem(
 ) -> Tandem:
     """Manual pairing by a manager, checked by the same rules and locks as every pairing."""
     org_id = authz.scope_of(caller, "program")
-    authz.require_manager(caller)
     async with uow:
         program = authz.found(await uow.programs.get(org_id, program_id), "program")
+        authz.require_manager(caller)
         tandem = await propose_pair(
             uow,
             program,

@@ -11,7 +11,7 @@ from fastapi import FastAPI
 
 from app.api.app import create_app
 from app.domain.access import Caller
-from app.infra.auth.keys import load_or_create_signing_key
+from app.infra.auth.keys import Keyring
 from app.infra.auth.tokens import TokenIssuer
 from app.infra.settings import Settings
 
@@ -19,7 +19,8 @@ from app.infra.settings import Settings
 @pytest.fixture(scope="session")
 def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     data_dir: Path = tmp_path_factory.mktemp("api-data")
-    return Settings(environment="test", data_dir=data_dir, max_body_bytes=64 * 1024)
+    # the suite signs in far more often than a person would; the limit itself has its own test
+    return Settings(environment="test", data_dir=data_dir, max_body_bytes=64 * 1024, login_rate_limit="10000/minute")
 
 
 @pytest.fixture(scope="session")
@@ -38,8 +39,8 @@ async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
 
 @pytest.fixture(scope="session")
 def issuer(settings: Settings) -> TokenIssuer:
-    key = load_or_create_signing_key(settings.signing_key_path)
-    return TokenIssuer(key, settings.issuer, settings.audience, ttl_seconds=300)
+    keys = Keyring.open(settings.signing_keys_dir, publish_ahead_seconds=settings.key_publish_ahead_seconds)
+    return TokenIssuer(keys, settings.issuer, settings.audience, ttl_seconds=300)
 
 
 @pytest.fixture

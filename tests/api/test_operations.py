@@ -12,6 +12,7 @@ from joserfc.jwk import OctKey
 
 from app.api.app import create_app
 from app.domain.access import Caller, Role
+from app.infra.auth.keys import generate_key
 from app.infra.auth.tokens import TokenIssuer
 from tests.factories import member, new_person, pair_world
 
@@ -85,7 +86,7 @@ async def test_forged_expired_and_foreign_tokens_are_all_401(client, issuer, set
     world = await pair_world(uow_factory)
     person = await new_person(uow_factory, world["manager"], birth_year=1999)
     caller = member(person)
-    public = issuer.key.as_dict(private=False)
+    public = issuer.keys.signing_key().as_dict(private=False)
     claims = {
         "iss": settings.issuer,
         "aud": settings.audience,
@@ -99,23 +100,32 @@ async def test_forged_expired_and_foreign_tokens_are_all_401(client, issuer, set
     )
     unsigned = f"{_b64({'alg': 'none', 'typ': 'at+jwt'})}.{_b64(claims)}."
     expired = issuer.issue(caller, ttl_seconds=-120)
-    other_audience = TokenIssuer(issuer.key, settings.issuer, "someone-else", 60).issue(caller)
-    other_issuer = TokenIssuer(issuer.key, "https://evil.example", settings.audience, 60).issue(caller)
-    for token in (forged_hs256, unsigned, expired, other_audience, other_issuer, "not-a-jwt"):
+    other_audience = TokenIssuer(issuer.keys, settings.issuer, "someone-else", 60).issue(caller)
+    other_issuer = TokenIssuer(issuer.keys, "https://evil.example", settings.audience, 60).issue(caller)
+    unknown_kid = TokenIssuer(generate_key(), settings.issuer, settings.audience, 60).issue(caller)
+    not_yet_valid = _signed_with_claims(issuer, {**claims, "nbf": int(time.time()) + 600, "iat": int(time.time())})
+    tokens = (forged_hs256, unsigned, expired, other_audience, other_issuer, unknown_kid, not_yet_valid, "not-a-jwt")
+    for token in tokens:
         response = await client.get("/v1/me", headers={"Authorization": f"Bearer {token}"})
         assert response.status_code == 401, token
         assert "www-authenticate" in response.headers
 
 
-async def test_jwks_publishes_only_the_public_key(client, issuer) -> None:
+async def test_jwks_publishes_only_the_public_keys(client, issuer) -> None:
     keys = (await client.get("/.well-known/jwks.json")).json()["keys"]
-    assert [k["kid"] for k in keys] == [issuer.key.kid]
-    assert "d" not in keys[0]
+    assert [k["kid"] for k in keys] == [k.kid for k in issuer.keys.entries()]
+    assert issuer.keys.signing_key().kid in [k["kid"] for k in keys]
+    assert all("d" not in k for k in keys)
 
 
 async def test_a_platform_admin_token_has_no_person(client, bearer) -> None:
     response = await client.get("/v1/me", headers=bearer(Caller(uuid.uuid4(), Role.PLATFORM_ADMIN)))
     assert response.json()["person"] is None and response.json()["role"] == "platform_admin"
+
+
+def _signed_with_claims(issuer: TokenIssuer, claims: dict[str, object]) -> str:
+    key = issuer.keys.signing_key()
+    return jwt.encode({"alg": "ES256", "typ": "at+jwt", "kid": key.kid}, claims, key, algorithms=["ES256"])
 
 
 def _b64(part: dict[str, object]) -> str:

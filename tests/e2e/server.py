@@ -32,9 +32,9 @@ def environment(data_dir: Path, database_url: str | None) -> dict[str, str]:
 
 
 @contextmanager
-def serving(env: dict[str, str], *args: str) -> Iterator[str]:
-    """Run ``tandem serve`` on a free loopback port until it is ready; yield its base URL."""
-    port = free_port()
+def serving(env: dict[str, str], *args: str, port: int | None = None) -> Iterator[str]:
+    """Run ``tandem serve`` on ``port`` (a free loopback port by default) until it is ready; yield its base URL."""
+    port = port or free_port()
     log_path = Path(env["TANDEM_DATA_DIR"]) / "serve.log"
     with open(log_path, "w+") as log:
         process = subprocess.Popen([TANDEM, "serve", "--port", str(port), *args], env=env, stdout=log, stderr=log)

@@ -8,7 +8,7 @@ import pytest
 
 from app.domain.access import Role
 from app.domain.errors import RuleViolation
-from app.domain.sso import SsoConfig
+from app.domain.sso import ProviderIdentity, SsoConfig
 from tests.unit.builders import ORG_ID
 
 
@@ -78,3 +78,40 @@ def test_only_emails_of_allowed_domains_are_let_in() -> None:
     assert not sso.allows_email("lena@sub.acme.example")
     assert not sso.allows_email("lena@evil.example")
     assert not an_sso(allowed_email_domains=()).allows_email("lena@acme.example")
+
+
+def test_the_strongest_mapped_group_decides_the_role() -> None:
+    config = an_sso(role_mapping={"leads": Role.PROGRAM_MANAGER, "it-admins": Role.ORG_ADMIN})
+    assert config.role_for({"groups": ["staff", "leads", "it-admins"]}) is Role.ORG_ADMIN
+    assert config.role_for({"groups": "leads"}) is Role.PROGRAM_MANAGER
+    assert config.role_for({"groups": ["staff"]}) is Role.MEMBER
+    assert config.role_for({"groups": 42}) is Role.MEMBER  # a claim of the wrong shape grants nothing
+    assert config.role_for({}) is Role.MEMBER
+
+
+def test_an_organizations_provider_never_grants_platform_or_partner_roles() -> None:
+    for role in (Role.PLATFORM_ADMIN, Role.PARTNER):
+        with pytest.raises(RuleViolation):
+            an_sso(role_mapping={"x": role})
+        with pytest.raises(RuleViolation):
+            an_sso(default_role=role)
+
+
+def test_the_front_end_url_must_be_a_web_address() -> None:
+    assert an_sso(frontend_url="https://app.example/signed-in").frontend_url == "https://app.example/signed-in"
+    for bad in ("javascript:alert(1)", "https://app.example/#frag", "app.example"):
+        with pytest.raises(RuleViolation):
+            an_sso(frontend_url=bad)
+
+
+def test_the_birth_year_comes_from_the_standard_birthdate_claim() -> None:
+    def year(value: object) -> int | None:
+        return ProviderIdentity("sub", None, None, None, {"birthdate": value}).birth_year
+
+    assert (year("1990-04-01"), year("1975"), year("0000-04-01"), year(1990), year("soon")) == (
+        1990,
+        1975,
+        None,
+        None,
+        None,
+    )

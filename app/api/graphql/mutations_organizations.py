@@ -53,6 +53,7 @@ class Sso:
     role_claim: str
     role_mapping: list[RoleMapping]
     default_role: Role  # type: ignore[valid-type]
+    frontend_url: str | None = strawberry.field(description="where a login lands with a one-time code")
 
     @classmethod
     def of(cls, c: ss.SsoConfig) -> Sso:
@@ -66,6 +67,7 @@ class Sso:
             role_claim=c.role_claim,
             role_mapping=[RoleMapping(claim_value=k, role=v) for k, v in sorted(c.role_mapping.items())],
             default_role=c.default_role,
+            frontend_url=c.frontend_url,
         )
 
 
@@ -84,6 +86,9 @@ class SsoInput:
     role_claim: str = "groups"
     role_mapping: list[RoleMappingInput] = strawberry.field(default_factory=list, description="up to 100")
     default_role: Role = access.Role.MEMBER  # type: ignore[valid-type]
+    frontend_url: str | None = strawberry.field(
+        default=None, description="where a finished login redirects with a one-time code; unset: tokens as JSON"
+    )
 
 
 OrganizationResult = Annotated[Organization | Problem, strawberry.union("OrganizationResult")]
@@ -130,6 +135,7 @@ class OrganizationMutations:
             "role_claim": sso.role_claim,
             "role_mapping": {m.claim_value: m.role for m in sso.role_mapping},
             "default_role": sso.default_role,
+            "frontend_url": sso.frontend_url,
         }
         body = parse(SsoIn, values, "sso")
         if isinstance(body, Problem):
@@ -140,13 +146,14 @@ class OrganizationMutations:
                 ctx.uow_factory(),
                 ctx.caller,
                 org_id,
-                issuer=str(body.issuer).rstrip("/"),
+                issuer=body.issuer,
                 client_id=body.client_id,
                 client_secret=body.client_secret,
                 allowed_email_domains=tuple(body.allowed_email_domains),
                 role_claim=body.role_claim,
                 role_mapping=dict(body.role_mapping),
                 default_role=body.default_role,
+                frontend_url=body.frontend_url,
                 expected_version=expected_version,
             ),
             Sso.of,

@@ -20,6 +20,7 @@ def graphql_router(*, development: bool) -> GraphQLRouter:  # type: ignore[type-
         graphql_ide="graphiql" if development else None,
         include_in_schema=False,
         allow_queries_via_get=False,  # queries are POSTed: no side channel through links or caches
+        subscription_protocols=(),  # the schema has no subscriptions: no WebSocket endpoint either
     )
     if development:
         _serve_the_ide_page(router)

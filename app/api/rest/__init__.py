@@ -2,7 +2,18 @@
 
 from fastapi import APIRouter
 
-from app.api.rest import enrollments, goals, matching, me, organizations, people, programs, sessions, tandems
+from app.api.rest import (
+    enrollments,
+    goals,
+    matching,
+    me,
+    organizations,
+    partners,
+    people,
+    programs,
+    sessions,
+    tandems,
+)
 
 ROUTERS: list[APIRouter] = [
     me.router,
@@ -14,4 +25,6 @@ ROUTERS: list[APIRouter] = [
     tandems.router,
     goals.router,
     sessions.router,
+    partners.router,
+    partners.grants,
 ]

@@ -2,7 +2,8 @@
 
 Keys are scoped by caller (the token's subject). The same key with another body is a 422; a
 retry while the first request still runs is a 409. Server errors (5xx) are not stored, so the
-retry runs again.
+retry runs again; neither are responses marked ``Cache-Control: no-store`` (issued secrets),
+which must not rest in clear in the store.
 """
 
 from __future__ import annotations
@@ -59,15 +60,18 @@ class IdempotencyMiddleware:
     async def _run_and_store(
         self, scope: Scope, body: bytes, send: Send, store: IdempotencyStore, caller: str, key: str
     ) -> None:
-        status, kept_headers, chunks = 500, [], []
+        status, kept_headers, chunks, no_store = 500, [], [], False
 
         async def replay_receive() -> Message:
             return {"type": "http.request", "body": body, "more_body": False}
 
         async def capture(message: Message) -> None:
-            nonlocal status, kept_headers
+            nonlocal status, kept_headers, no_store
             if message["type"] == "http.response.start":
                 status = message["status"]
+                no_store = any(
+                    k.lower() == b"cache-control" and b"no-store" in v.lower() for k, v in message.get("headers", [])
+                )
                 kept_headers = [
                     (k.decode("latin-1"), v.decode("latin-1"))
                     for k, v in message.get("headers", [])
@@ -82,7 +86,7 @@ class IdempotencyMiddleware:
         except BaseException:
             await store.release(caller, key)
             raise
-        if status >= 500:
+        if status >= 500 or no_store:
             await store.release(caller, key)
         else:
             await store.complete(caller, key, StoredResponse(status, kept_headers, b"".join(chunks)))

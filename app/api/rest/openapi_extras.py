@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from fastapi import FastAPI
@@ -19,7 +20,8 @@ IDEMPOTENCY_KEY = {
 
 
 def document_idempotency_keys(app: FastAPI) -> None:
-    """Every POST under /v1 accepts an Idempotency-Key (handled by IdempotencyMiddleware)."""
+    """Every POST under /v1 accepts an Idempotency-Key (handled by IdempotencyMiddleware); the
+    OAuth endpoints document the statuses they really answer."""
     generate = app.openapi
 
     def openapi() -> dict[str, Any]:
@@ -30,6 +32,15 @@ def document_idempotency_keys(app: FastAPI) -> None:
             post = operations.get("post")
             if path.startswith("/v1/") and post is not None:
                 post.setdefault("parameters", []).append(dict(IDEMPOTENCY_KEY))
+            if path.startswith("/oauth/"):
+                for operation in operations.values():
+                    # the token endpoint answers bad parameters with 400 (RFC 6749 §5.2), never 422
+                    operation["responses"].pop("422", None)
+        schemas = schema.get("components", {}).get("schemas", {})
+        if "HTTPValidationError" not in json.dumps(schema["paths"]):
+            # FastAPI adds these for the 422s dropped above; every other 422 is a Problem
+            schemas.pop("HTTPValidationError", None)
+            schemas.pop("ValidationError", None)
         app.openapi_schema = schema
         return schema
 

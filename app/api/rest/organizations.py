@@ -71,13 +71,14 @@ async def configure_sso(
         uow(),
         caller,
         org_id,
-        issuer=str(body.issuer).rstrip("/"),
+        issuer=body.issuer,
         client_id=body.client_id,
         client_secret=body.client_secret,
         allowed_email_domains=tuple(body.allowed_email_domains),
         role_claim=body.role_claim,
         role_mapping=dict(body.role_mapping),
         default_role=body.default_role,
+        frontend_url=body.frontend_url,
         expected_version=if_match,
     )
     set_etag(response, config)

@@ -25,7 +25,10 @@ router = APIRouter(prefix="/v1/people", tags=["people"], responses=COMMON)
 
 @router.post("", operation_id="create_person", status_code=status.HTTP_201_CREATED, responses=problems(409))
 async def create_person(body: PersonIn, caller: CurrentCaller, uow: UowFactory, response: Response) -> PersonOut:
-    """Create a profile (program managers, org admins). The email is unique in the organization."""
+    """Create a profile (program managers, org admins). The email is unique in the organization.
+
+    A member who signed in through single sign-on without a profile creates their own here: it
+    takes their login's email and is theirs from the next token on (refresh the token)."""
     person = await people.create_person(uow(), caller, **body.profile())
     set_etag(response, person)
     response.headers["Location"] = f"/v1/people/{person.id}"

@@ -1,7 +1,8 @@
 """Tandem access tokens: short-lived JWTs (RFC 9068 ``at+jwt``) signed with ES256.
 
 Verification pins the algorithm and the ``typ`` header and checks iss, aud, exp and nbf, so an
-``alg: none`` or an HS256 token forged with the public key is refused.
+``alg: none`` or an HS256 token forged with the public key is refused. Keys come from the
+key ring, so tokens signed by a key that is being rotated out stay valid until they expire.
 """
 
 from __future__ import annotations
@@ -13,11 +14,11 @@ from uuid import UUID, uuid4
 
 from joserfc import jwt
 from joserfc.errors import JoseError
-from joserfc.jwk import ECKey, KeySet
+from joserfc.jwk import ECKey
 from joserfc.jwt import JWTClaimsRegistry
 
 from app.domain.access import Caller, Role
-from app.infra.auth.keys import ALGORITHM
+from app.infra.auth.keys import ALGORITHM, Keyring
 
 TOKEN_TYPE = "at+jwt"  # noqa: S105  (a JOSE type, not a secret)
 
@@ -28,7 +29,7 @@ class InvalidToken(Exception):
 
 @dataclass(frozen=True, slots=True)
 class TokenIssuer:
-    key: ECKey
+    keys: Keyring | ECKey  # a bare key is for tests that forge tokens with a key of their own
     issuer: str
     audience: str
     ttl_seconds: int
@@ -45,24 +46,30 @@ class TokenIssuer:
             "jti": uuid4().hex,
             "roles": [caller.role.value],
         }
-        if caller.org_id:
-            claims["org"] = str(caller.org_id)
-        if caller.person_id:
-            claims["person"] = str(caller.person_id)
-        header = {"alg": ALGORITHM, "typ": TOKEN_TYPE, "kid": self.key.kid}
-        return jwt.encode(header, claims, self.key, algorithms=[ALGORITHM])
+        optional = {
+            "org": caller.org_id,
+            "person": caller.person_id,
+            "partner": caller.partner_id,
+            "sid": caller.session_id,
+        }
+        claims.update({name: str(value) for name, value in optional.items() if value})
+        if caller.scopes:
+            claims["scope"] = " ".join(sorted(caller.scopes))  # RFC 9068: space-separated
+        key = self.keys.signing_key() if isinstance(self.keys, Keyring) else self.keys
+        header = {"alg": ALGORITHM, "typ": TOKEN_TYPE, "kid": key.kid}
+        return jwt.encode(header, claims, key, algorithms=[ALGORITHM])
 
 
 @dataclass(frozen=True, slots=True)
 class TokenVerifier:
-    keys: KeySet
+    keys: Keyring
     issuer: str
     audience: str
     leeway_seconds: int = 30
 
     def verify(self, token: str) -> Caller:
         try:
-            decoded = jwt.decode(token, self.keys, algorithms=[ALGORITHM])
+            decoded = jwt.decode(token, self.keys.public_keys(), algorithms=[ALGORITHM])
             if decoded.header.get("typ") != TOKEN_TYPE:
                 raise InvalidToken("not an access token")
             JWTClaimsRegistry(
@@ -77,18 +84,33 @@ class TokenVerifier:
             raise InvalidToken(str(exc) or type(exc).__name__) from exc
 
 
+def _uuid(claims: dict[str, Any], name: str) -> UUID | None:
+    value = claims.get(name)
+    return UUID(value) if value else None
+
+
 def _caller_from(claims: dict[str, Any]) -> Caller:
     roles = claims.get("roles") or []
     if len(roles) != 1:
         raise InvalidToken("a token carries exactly one role")
-    org = claims.get("org")
-    person = claims.get("person")
     role = Role(roles[0])
-    if role is not Role.PLATFORM_ADMIN and not org:
+    org, partner = _uuid(claims, "org"), _uuid(claims, "partner")
+    if role is Role.PARTNER:
+        if not partner or org:
+            raise InvalidToken("a partner token names its partner and no organization")
+    elif partner:
+        raise InvalidToken("only partner tokens name a partner")
+    elif role is not Role.PLATFORM_ADMIN and not org:
         raise InvalidToken("an organization role needs the org claim")
+    scope = claims.get("scope") or ""
+    if not isinstance(scope, str):
+        raise InvalidToken("scope must be a string")
     return Caller(
         user_id=UUID(claims["sub"]),
         role=role,
-        org_id=UUID(org) if org else None,
-        person_id=UUID(person) if person else None,
+        org_id=org,
+        person_id=_uuid(claims, "person"),
+        partner_id=partner,
+        scopes=frozenset(scope.split()),
+        session_id=_uuid(claims, "sid"),
     )

@@ -21,6 +21,17 @@ _BY_CONSTRAINT: dict[str, tuple[type[DomainError], str, str]] = {
     "ck_feedback_rating_range": (RuleViolation, "invalid_rating", "rating must be 1 to 5"),
     "ck_enrollments_capacity_positive": (RuleViolation, "invalid_capacity", "capacity must be at least 1"),
     "ck_programs_period_order": (RuleViolation, "invalid_period", "ends_on must be after starts_on"),
+    "uq_partners_name": (Conflict, "partner_name_taken", "another partner network has this name"),
+    "uq_people_partner_external": (
+        Conflict,
+        "external_id_taken",
+        "another person of the organization stands for this partner mentor",
+    ),
+    "ck_partner_mentors_digital_native": (
+        RuleViolation,
+        "not_a_digital_native",
+        "partner mentors must be digital natives (born 1981 or later)",
+    ),
 }
 
 SERIALIZATION_FAILURES = {"40001", "40P01"}  # serialization failure, deadlock detected

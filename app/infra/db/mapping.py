@@ -14,6 +14,7 @@ from app.domain.goal import Goal, GoalStatus
 from app.domain.matching.run import MatchingRun, PinnedPair, RunProposal, RunStatus, RunUnmatched
 from app.domain.matching_policy import Objective, Weights
 from app.domain.organization import Organization
+from app.domain.partner import Partner, PartnerGrant, PartnerMentor, parse_scopes
 from app.domain.person import Person
 from app.domain.preference import Choice, Preference
 from app.domain.program import Program, ProgramRules, ProgramStatus
@@ -44,7 +45,13 @@ def organization_to_row(org: Organization) -> dict[str, Any]:
 
 def user_to_domain(row: dict[str, Any]) -> User:
     return User(
-        email=row["email"], role=Role(row["role"]), org_id=row["org_id"], person_id=row["person_id"], **_base(row)
+        email=row["email"],
+        role=Role(row["role"]),
+        org_id=row["org_id"],
+        person_id=row["person_id"],
+        sso_subject=row["sso_subject"],
+        last_login_at=row["last_login_at"],
+        **_base(row),
     )
 
 
@@ -55,6 +62,8 @@ def user_to_row(user: User) -> dict[str, Any]:
         "role": user.role.value,
         "org_id": user.org_id,
         "person_id": user.person_id,
+        "sso_subject": user.sso_subject,
+        "last_login_at": user.last_login_at,
     }
 
 
@@ -338,6 +347,7 @@ def sso_to_domain(row: dict[str, Any], client_secret: str) -> SsoConfig:
         role_claim=row["role_claim"],
         role_mapping={k: Role(v) for k, v in row["role_mapping"].items()},
         default_role=Role(row["default_role"]),
+        frontend_url=row["frontend_url"],
         version=row["version"],
         created_at=row["created_at"],
         updated_at=row["updated_at"],
@@ -354,6 +364,7 @@ def sso_to_row(sso: SsoConfig, sealed_secret: str) -> dict[str, Any]:
         "role_claim": sso.role_claim,
         "role_mapping": {k: v.value for k, v in sso.role_mapping.items()},
         "default_role": sso.default_role.value,
+        "frontend_url": sso.frontend_url,
         "version": sso.version,
         "created_at": sso.created_at,
         "updated_at": sso.updated_at,
@@ -409,4 +420,59 @@ def matching_run_to_row(run: MatchingRun) -> dict[str, Any]:
         "unmatched": [_json(u) for u in run.unmatched],
         "error": run.error,
         "accepted_proposal_ids": list(run.accepted_proposal_ids),
+    }
+
+
+def partner_to_domain(row: dict[str, Any]) -> Partner:
+    return Partner(
+        name=row["name"],
+        client_id=row["client_id"],
+        client_secret_digest=row["client_secret_digest"],
+        allowed_scopes=parse_scopes(row["allowed_scopes"]),
+        **_base(row),
+    )
+
+
+def partner_to_row(partner: Partner) -> dict[str, Any]:
+    return {
+        **_base_of(partner),
+        "name": partner.name,
+        "client_id": partner.client_id,
+        "client_secret_digest": partner.client_secret_digest,
+        "allowed_scopes": sorted(s.value for s in partner.allowed_scopes),
+    }
+
+
+def partner_grant_to_domain(row: dict[str, Any]) -> PartnerGrant:
+    return PartnerGrant(
+        org_id=row["org_id"], partner_id=row["partner_id"], granted_by=row["granted_by"], created_at=row["created_at"]
+    )
+
+
+def partner_grant_to_row(grant: PartnerGrant) -> dict[str, Any]:
+    return asdict(grant)
+
+
+_MENTOR_PLAIN = ("partner_id", "external_id", "display_name", "birth_year", "email", "bio", "city", "timezone")
+
+
+def partner_mentor_to_domain(row: dict[str, Any]) -> PartnerMentor:
+    return PartnerMentor(
+        **{k: row[k] for k in _MENTOR_PLAIN},
+        interests=tuple(row["interests"]),
+        languages=tuple(row["languages"]),
+        preferred_formats=tuple(MeetingFormat(f) for f in row["preferred_formats"]),
+        withdrawn_at=row["withdrawn_at"],
+        **_base(row),
+    )
+
+
+def partner_mentor_to_row(mentor: PartnerMentor) -> dict[str, Any]:
+    return {
+        **_base_of(mentor),
+        **{k: getattr(mentor, k) for k in _MENTOR_PLAIN},
+        "interests": list(mentor.interests),
+        "languages": list(mentor.languages),
+        "preferred_formats": [f.value for f in mentor.preferred_formats],
+        "withdrawn_at": mentor.withdrawn_at,
     }

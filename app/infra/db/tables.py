@@ -10,6 +10,7 @@ from uuid import UUID
 from sqlalchemy import CheckConstraint, Index, UniqueConstraint, text
 from sqlmodel import Field
 
+from app.domain.generations import DIGITAL_NATIVE_FROM
 from app.infra.db.base import Table, Versioned, json_list, json_object, ref, table_of, tenant, timestamp
 
 OPEN_TANDEM = text("status IN ('proposed', 'active', 'paused')")
@@ -23,16 +24,31 @@ class OrganizationRow(Versioned, table=True):
 
 class UserRow(Versioned, table=True):
     __tablename__: ClassVar[str] = "users"  # type: ignore[misc]
-    __table_args__ = (UniqueConstraint("org_id", "email"),)
+    # the provider's subject identifies a returning user even after an email address changes
+    __table_args__ = (UniqueConstraint("org_id", "email"), UniqueConstraint("org_id", "sso_subject"))
     org_id: UUID | None = ref("organizations.id", nullable=True)
     email: str = Field(max_length=320)
     role: str = Field(max_length=32)
     person_id: UUID | None = ref("people.id", nullable=True)
+    sso_subject: str | None = Field(default=None, max_length=255)
+    last_login_at: datetime | None = timestamp(default=None, nullable=True)
 
 
 class PersonRow(Versioned, table=True):
     __tablename__: ClassVar[str] = "people"  # type: ignore[misc]
-    __table_args__ = (UniqueConstraint("org_id", "email"),)
+    __table_args__ = (
+        UniqueConstraint("org_id", "email"),
+        # one Person per partner mentor and organization, however many syncs race; partner_id
+        # leads so that the pool's reads (by partner and external_id) use the index too
+        Index(
+            "uq_people_partner_external",
+            "partner_id",
+            "external_id",
+            "org_id",
+            unique=True,
+            postgresql_where=text("partner_id IS NOT NULL"),
+        ),
+    )
     org_id: UUID = tenant()
     display_name: str = Field(max_length=200)
     email: str | None = Field(default=None, max_length=320)
@@ -47,7 +63,7 @@ class PersonRow(Versioned, table=True):
     preferred_formats: list[str] = json_list()
     availability: list[dict[str, Any]] = json_list()
     source: str = Field(max_length=64)
-    partner_id: UUID | None = None
+    partner_id: UUID | None = ref("partners.id", nullable=True, index=False)
     external_id: str | None = Field(default=None, max_length=200)
     erased_at: datetime | None = timestamp(default=None, nullable=True)
 
@@ -206,9 +222,59 @@ class SsoConfigRow(Table, table=True):
     role_claim: str = Field(max_length=100)
     role_mapping: dict[str, Any] = json_object()
     default_role: str = Field(max_length=32)
+    frontend_url: str | None = Field(default=None, max_length=500)
     version: int = Field(default=1)
     created_at: datetime = timestamp()
     updated_at: datetime = timestamp()
+
+
+class LoginAttemptRow(Table, table=True):
+    """An authorization request in flight; found by the digest of its state, consumed once."""
+
+    __tablename__: ClassVar[str] = "login_attempts"  # type: ignore[misc]
+    state_digest: str = Field(primary_key=True, max_length=64)
+    org_id: UUID = tenant()
+    browser_digest: str = Field(max_length=64)
+    nonce: str = Field(max_length=100)
+    code_verifier: str = Field(max_length=128)
+    redirect_uri: str = Field(max_length=600)
+    client_code_challenge: str | None = Field(default=None, max_length=128)
+    created_at: datetime = timestamp()
+    expires_at: datetime = timestamp(index=True)
+    consumed_at: datetime | None = timestamp(default=None, nullable=True)
+
+
+class LoginCodeRow(Table, table=True):
+    """A one-time code for a front end, exchanged at /oauth/token within a minute."""
+
+    __tablename__: ClassVar[str] = "login_codes"  # type: ignore[misc]
+    code_digest: str = Field(primary_key=True, max_length=64)
+    user_id: UUID = ref("users.id")
+    code_challenge: str | None = Field(default=None, max_length=128)
+    expires_at: datetime = timestamp(index=True)
+    used_at: datetime | None = timestamp(default=None, nullable=True)
+
+
+class SignInSessionRow(Table, table=True):
+    """A refresh-token family. Access tokens name it (``sid``), so revoking it ends them too."""
+
+    __tablename__: ClassVar[str] = "signin_sessions"  # type: ignore[misc]
+    id: UUID = Field(primary_key=True)
+    user_id: UUID = ref("users.id")
+    org_id: UUID | None = ref("organizations.id", nullable=True)
+    created_at: datetime = timestamp()
+    expires_at: datetime = timestamp()
+    revoked_at: datetime | None = timestamp(default=None, nullable=True)
+    revoked_reason: str | None = Field(default=None, max_length=64)
+
+
+class RefreshTokenRow(Table, table=True):
+    __tablename__: ClassVar[str] = "refresh_tokens"  # type: ignore[misc]
+    token_digest: str = Field(primary_key=True, max_length=64)
+    session_id: UUID = ref("signin_sessions.id")
+    issued_at: datetime = timestamp()
+    expires_at: datetime = timestamp()
+    used_at: datetime | None = timestamp(default=None, nullable=True)
 
 
 class IdempotencyKeyRow(Table, table=True):
@@ -266,3 +332,56 @@ preferences = table_of(PreferenceRow)
 sso_configs = table_of(SsoConfigRow)
 idempotency_keys = table_of(IdempotencyKeyRow)
 matching_runs = table_of(MatchingRunRow)
+login_attempts = table_of(LoginAttemptRow)
+login_codes = table_of(LoginCodeRow)
+signin_sessions = table_of(SignInSessionRow)
+refresh_tokens = table_of(RefreshTokenRow)
+
+
+class PartnerRow(Versioned, table=True):
+    """A partner network and its OAuth client; the client secret only ever as a SHA-256 digest."""
+
+    __tablename__: ClassVar[str] = "partners"  # type: ignore[misc]
+    name: str = Field(max_length=200, unique=True)
+    client_id: str = Field(max_length=64, unique=True)
+    client_secret_digest: str = Field(max_length=64)
+    allowed_scopes: list[str] = json_list()
+
+
+class PartnerGrantRow(Table, table=True):
+    """An organization's grant to a partner network: the primary key keeps one per pair."""
+
+    __tablename__: ClassVar[str] = "partner_grants"  # type: ignore[misc]
+    org_id: UUID = Field(primary_key=True, foreign_key="organizations.id")
+    partner_id: UUID = Field(primary_key=True, foreign_key="partners.id", index=True)
+    granted_by: UUID | None = None
+    created_at: datetime = timestamp()
+
+
+class PartnerMentorRow(Versioned, table=True):
+    """A partner's pool: one row per external_id of the partner, even when two syncs race."""
+
+    __tablename__: ClassVar[str] = "partner_mentors"  # type: ignore[misc]
+    __table_args__ = (
+        UniqueConstraint("partner_id", "external_id"),
+        # incremental syncs page by (updated_at, id) within a partner
+        Index("ix_partner_mentors_partner_updated", "partner_id", "updated_at", "id"),
+        CheckConstraint(f"birth_year >= {DIGITAL_NATIVE_FROM}", name="digital_native"),
+    )
+    partner_id: UUID = ref("partners.id", index=False)
+    external_id: str = Field(max_length=200)
+    display_name: str = Field(max_length=200)
+    email: str | None = Field(default=None, max_length=320)
+    birth_year: int
+    bio: str = ""
+    interests: list[str] = json_list()
+    languages: list[str] = json_list()
+    city: str | None = Field(default=None, max_length=200)
+    timezone: str = Field(max_length=64)
+    preferred_formats: list[str] = json_list()
+    withdrawn_at: datetime | None = timestamp(default=None, nullable=True)
+
+
+partners = table_of(PartnerRow)
+partner_grants = table_of(PartnerGrantRow)
+partner_mentors = table_of(PartnerMentorRow)

@@ -38,6 +38,9 @@ class SqlUnitOfWork:
         self.sessions: ports.SessionRepository = r.SessionRepository(session, self._touched)
         self.preferences: ports.PreferenceRepository = r.PreferenceRepository(session)
         self.matching_runs: ports.MatchingRunRepository = r.MatchingRunRepository(session, self._touched)
+        self.signins: ports.SignInRepository = r.SignInRepository(session)
+        self.partners: ports.PartnerRepository = r.PartnerRepository(session, self._touched)
+        self.partner_mentors: ports.PartnerMentorRepository = r.PartnerMentorRepository(session, self._touched)
         if self._secrets is not None:
             self.sso_configs: ports.SsoConfigRepository = r.SsoConfigRepository(session, self._secrets)
         return self

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Self
 
-from pydantic import AnyHttpUrl, Field, StringConstraints
+from pydantic import Field, StringConstraints
 
 from app.api.rest.conventions import PageOut
 from app.api.rest.schemas.base import Body, Resource
@@ -40,7 +40,9 @@ class OrganizationPage(PageOut[OrganizationOut]):
 
 
 class SsoIn(Body):
-    issuer: AnyHttpUrl = Field(description="the OpenID provider's issuer URL")
+    issuer: Annotated[str, StringConstraints(min_length=1, max_length=500, pattern=r"^https?://[^\s?#]+$")] = Field(
+        description="the OpenID provider's issuer URL, exactly as its discovery document names it"
+    )
     client_id: Annotated[str, StringConstraints(min_length=1, max_length=500)]
     client_secret: Annotated[str, StringConstraints(min_length=1, max_length=2000)] = Field(
         description="write-only: stored encrypted, never returned"
@@ -51,6 +53,11 @@ class SsoIn(Body):
         default_factory=dict, max_length=100, description="claim value → Tandem role"
     )
     default_role: Role = Role.MEMBER
+    frontend_url: Annotated[str, StringConstraints(min_length=1, max_length=500)] | None = Field(
+        default=None,
+        description="where a finished login redirects with a one-time `code` for /oauth/token; "
+        "unset: the callback answers the tokens as JSON",
+    )
 
 
 class SsoOut(Body):
@@ -61,6 +68,7 @@ class SsoOut(Body):
     role_claim: str
     role_mapping: dict[str, Role]
     default_role: Role
+    frontend_url: str | None
 
     @classmethod
     def of(cls, sso: SsoConfig) -> Self:
@@ -72,4 +80,5 @@ class SsoOut(Body):
             role_claim=sso.role_claim,
             role_mapping=sso.role_mapping,
             default_role=sso.default_role,
+            frontend_url=sso.frontend_url,
         )

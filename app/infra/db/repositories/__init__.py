@@ -1,7 +1,9 @@
 """The repositories of every aggregate: the persistence ports of app/services/ports.py."""
 
 from app.infra.db.repositories.matching_runs import MatchingRunRepository
+from app.infra.db.repositories.partners import PartnerMentorRepository, PartnerRepository
 from app.infra.db.repositories.programs import EnrollmentRepository, PreferenceRepository, ProgramRepository
+from app.infra.db.repositories.signin import SignInRepository
 from app.infra.db.repositories.sso import SsoConfigRepository
 from app.infra.db.repositories.tandems import GoalRepository, SessionRepository, TandemRepository
 from app.infra.db.repositories.tenants import OrganizationRepository, PersonRepository, UserRepository
@@ -11,10 +13,13 @@ __all__ = [
     "GoalRepository",
     "MatchingRunRepository",
     "OrganizationRepository",
+    "PartnerMentorRepository",
+    "PartnerRepository",
     "PersonRepository",
     "PreferenceRepository",
     "ProgramRepository",
     "SessionRepository",
+    "SignInRepository",
     "SsoConfigRepository",
     "TandemRepository",
     "UserRepository",

@@ -42,6 +42,9 @@ class UserRepository(Repository[User]):
         org_match = self.t.c.org_id.is_(None) if org_id is None else self.t.c.org_id == org_id
         return await self._one(org_match, self.t.c.email == email)
 
+    async def find_by_subject(self, org_id: UUID, subject: str) -> User | None:
+        return await self._one(self.t.c.org_id == org_id, self.t.c.sso_subject == subject)
+
 
 class PersonRepository(Repository[Person]):
     table = tb.PersonRow

@@ -1,0 +1,133 @@
+"""Browser sign-in through an organization's provider: /auth/{org_slug}/login and /callback,
+and /auth/logout.
+
+The login sets a short-lived, HttpOnly cookie that binds the attempt to this browser; the
+callback must bring it back along with the state. SameSite=Lax lets the cookie ride along
+on the provider's top-level redirect back to us, and on nothing cross-site that posts.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+from urllib.parse import urlsplit
+
+from fastapi import APIRouter, Cookie, Path, Query, Response, status
+from fastapi.responses import JSONResponse, RedirectResponse
+
+from app.api.deps import AppSettings, CurrentCaller, Issuer, Providers, UowFactory
+from app.api.rate_limit import LoginRateLimit
+from app.api.rest.oauth import NO_STORE, TokenOut
+from app.api.rest.responses import problems
+from app.infra.settings import Settings
+from app.services import signin, sso_login
+
+router = APIRouter(prefix="/auth", tags=["identity"])
+COOKIE = "tandem_login"
+OrgSlug = Annotated[str, Path(pattern=r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$", description="the organization's slug")]
+
+
+def _callback_url(settings: Settings, org_slug: str) -> str:
+    return f"{settings.issuer.rstrip('/')}/auth/{org_slug}/callback"
+
+
+@router.get(
+    "/{org_slug}/login",
+    operation_id="start_login",
+    status_code=status.HTTP_302_FOUND,
+    response_class=RedirectResponse,
+    responses={302: {"description": "to the organization's identity provider"}, **problems(404, 422, 429, 502)},
+)
+async def start_login(
+    org_slug: OrgSlug,
+    uow: UowFactory,
+    providers: Providers,
+    settings: AppSettings,
+    _: LoginRateLimit,
+    code_challenge: Annotated[str | None, Query(min_length=43, max_length=128)] = None,
+    code_challenge_method: Literal["S256"] = "S256",
+) -> RedirectResponse:
+    """Start single sign-on: redirects the browser to the organization's OpenID provider.
+
+    A front end may pass its own PKCE ``code_challenge`` (S256); the one-time code it then
+    receives is only redeemable with the matching ``code_verifier`` at /oauth/token.
+    """
+    start = await sso_login.begin_login(
+        uow(),
+        providers,
+        org_slug,
+        redirect_uri=_callback_url(settings, org_slug),
+        client_code_challenge=code_challenge,
+        lifetimes=settings.lifetimes,
+    )
+    redirect = RedirectResponse(start.authorization_url, status_code=status.HTTP_302_FOUND, headers=NO_STORE)
+    redirect.set_cookie(
+        COOKIE,
+        start.browser_secret,
+        max_age=int(settings.lifetimes.login_attempt.total_seconds()),
+        path=f"/auth/{org_slug}/",
+        secure=urlsplit(settings.issuer).scheme == "https",
+        httponly=True,
+        samesite="lax",
+    )
+    return redirect
+
+
+@router.get(
+    "/{org_slug}/callback",
+    operation_id="finish_login",
+    responses={
+        302: {"description": "to the organization's front end, with a one-time `code` for /oauth/token"},
+        **problems(400, 401, 403, 404, 422, 429, 502),
+    },
+)
+async def finish_login(
+    org_slug: OrgSlug,
+    uow: UowFactory,
+    providers: Providers,
+    issuer: Issuer,
+    settings: AppSettings,
+    _: LoginRateLimit,
+    state: Annotated[str | None, Query(max_length=200)] = None,
+    code: Annotated[str | None, Query(max_length=2000)] = None,
+    iss: Annotated[str | None, Query(max_length=500)] = None,
+    error: Annotated[str | None, Query(max_length=200)] = None,
+    tandem_login: Annotated[str | None, Cookie(include_in_schema=False)] = None,
+) -> Response:
+    """Where the provider sends the browser back. Answers the tokens as JSON when the
+    organization registered no front-end URL, else redirects there with a one-time code."""
+    done = await sso_login.finish_login(
+        uow(),
+        providers,
+        org_slug,
+        state=state,
+        browser_secret=tandem_login,
+        code=code,
+        iss=iss,
+        error=error,
+        lifetimes=settings.lifetimes,
+    )
+    if done.frontend_redirect is not None:
+        result: Response = RedirectResponse(done.frontend_redirect, status_code=status.HTTP_302_FOUND)
+    else:
+        assert done.grant is not None
+        tokens = TokenOut(
+            access_token=issuer.issue(done.grant.caller),
+            expires_in=issuer.ttl_seconds,
+            refresh_token=done.grant.refresh_token,
+        )
+        result = JSONResponse(tokens.model_dump(exclude_none=True))
+    result.headers.update(NO_STORE)
+    result.delete_cookie(COOKIE, path=f"/auth/{org_slug}/")
+    return result
+
+
+@router.post(
+    "/logout",
+    operation_id="log_out",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=problems(401, 403),
+)
+async def log_out(caller: CurrentCaller, uow: UowFactory) -> Response:
+    """End the caller's sign-in session: its refresh tokens and access tokens stop working."""
+    await signin.log_out(uow(), caller)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -1,0 +1,238 @@
+"""Repositories of partner networks, their grants, and their mentor pools.
+
+Syncs write with ``INSERT … ON CONFLICT`` on the unique keys, so two syncs of one mentor racing
+each other end in one row (the later waits for the earlier and then updates or leaves it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any, Literal
+from uuid import UUID
+
+from sqlalchemy import ColumnElement, and_, delete, func, literal_column, or_, select, text, tuple_
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+from app.domain.enrollment import EnrollmentStatus
+from app.domain.partner import Partner, PartnerGrant, PartnerMentor, Placement, SyncStatus
+from app.domain.person import Person
+from app.domain.tandem import TandemStatus
+from app.infra.db import mapping as m
+from app.infra.db import tables as tb
+from app.infra.db.base import table_of
+from app.infra.db.repository import Repository
+from app.services.pagination import Cursor, Page, PageRequest
+
+# statements stay well below PostgreSQL's 32767 bind parameters (about 16 per row)
+CHUNK = 500
+MATCHED = (TandemStatus.ACTIVE.value, TandemStatus.PAUSED.value, TandemStatus.COMPLETED.value)
+# what a sync changes on a partner Person; the organization's own additions (department,
+# seniority, availability) and erasure are left alone
+PERSON_SYNCED = (
+    "display_name",
+    "email",
+    "birth_year",
+    "bio",
+    "interests",
+    "languages",
+    "city",
+    "timezone",
+    "preferred_formats",
+    "source",
+)
+
+
+def _chunks(items: Sequence[Any]) -> list[Sequence[Any]]:
+    return [items[i : i + CHUNK] for i in range(0, len(items), CHUNK)]
+
+
+def _changed(table: Any, columns: Sequence[str]) -> ColumnElement[bool]:
+    """Whether the proposed row (``excluded``) differs from the stored one in any of ``columns``."""
+    stored = tuple_(*(table.c[c] for c in columns))
+    proposed = tuple_(*(literal_column(f"excluded.{c}") for c in columns))
+    return stored.is_distinct_from(proposed)
+
+
+class PartnerRepository(Repository[Partner]):
+    table = tb.PartnerRow
+    to_domain = staticmethod(m.partner_to_domain)
+    to_row = staticmethod(m.partner_to_row)
+
+    async def get(self, partner_id: UUID, *, lock: Literal["share", "update"] | None = None) -> Partner | None:
+        stmt = select(self.t).where(self.t.c.id == partner_id)
+        if lock is not None:
+            stmt = stmt.with_for_update(read=lock == "share")
+        found = await self._all(stmt)
+        return found[0] if found else None
+
+    async def get_by_client_id(self, client_id: str) -> Partner | None:
+        return await self._one(self.t.c.client_id == client_id)
+
+    async def page(self, request: PageRequest, *, granted_by_org: UUID | None = None) -> Page[Partner]:
+        if granted_by_org is None:
+            return await self._page(request)
+        g = tb.partner_grants
+        granted = select(g.c.partner_id).where(g.c.org_id == granted_by_org)
+        return await self._page(request, self.t.c.id.in_(granted))
+
+    async def add_grant(self, grant: PartnerGrant) -> bool:
+        stmt = pg_insert(tb.partner_grants).values(m.partner_grant_to_row(grant)).on_conflict_do_nothing()
+        inserted = await self.session.execute(stmt.returning(tb.partner_grants.c.org_id))
+        return inserted.first() is not None
+
+    async def get_grant(self, org_id: UUID, partner_id: UUID) -> PartnerGrant | None:
+        g = tb.partner_grants
+        stmt = select(g).where(g.c.org_id == org_id, g.c.partner_id == partner_id)
+        row = (await self.session.execute(stmt)).mappings().first()
+        return m.partner_grant_to_domain(dict(row)) if row else None
+
+    async def remove_grant(self, org_id: UUID, partner_id: UUID) -> bool:
+        g = tb.partner_grants
+        stmt = delete(g).where(g.c.org_id == org_id, g.c.partner_id == partner_id).returning(g.c.org_id)
+        return (await self.session.execute(stmt)).first() is not None
+
+    async def granting_orgs(self, partner_id: UUID) -> list[UUID]:
+        g = tb.partner_grants
+        stmt = select(g.c.org_id).where(g.c.partner_id == partner_id).order_by(g.c.org_id)
+        return list((await self.session.execute(stmt)).scalars())
+
+
+class PartnerMentorRepository(Repository[PartnerMentor]):
+    table = tb.PartnerMentorRow
+    to_domain = staticmethod(m.partner_mentor_to_domain)
+    to_row = staticmethod(m.partner_mentor_to_row)
+
+    SYNCED = (
+        "display_name",
+        "email",
+        "birth_year",
+        "bio",
+        "interests",
+        "languages",
+        "city",
+        "timezone",
+        "preferred_formats",
+        "withdrawn_at",  # a withdrawn mentor synced again is back in the pool
+    )
+
+    async def upsert(self, mentors: Sequence[PartnerMentor]) -> dict[str, SyncStatus]:
+        # one order for every writer: two syncs of overlapping batches cannot deadlock
+        ordered = sorted(mentors, key=lambda mentor: mentor.external_id)
+        by_external_id = {mentor.external_id: mentor for mentor in ordered}
+        statuses = dict.fromkeys(by_external_id, SyncStatus.UNCHANGED)
+        t = self.t
+        for chunk in _chunks(ordered):
+            stmt = pg_insert(t).values([m.partner_mentor_to_row(mentor) for mentor in chunk])
+            stmt = stmt.on_conflict_do_update(
+                index_elements=["partner_id", "external_id"],
+                set_={
+                    **{c: stmt.excluded[c] for c in self.SYNCED},
+                    "updated_at": stmt.excluded.updated_at,
+                    "version": t.c.version + 1,
+                },
+                where=_changed(t, self.SYNCED),
+            )
+            # identical rows return nothing; xmax = 0 tells an inserted row from an updated one
+            returning = stmt.returning(
+                t.c.external_id, t.c.id, t.c.version, t.c.created_at, literal_column("(xmax = 0)").label("inserted")
+            )
+            for row in (await self.session.execute(returning)).mappings():
+                mentor = by_external_id[row["external_id"]]
+                mentor.id, mentor.version, mentor.created_at = row["id"], row["version"], row["created_at"]
+                statuses[mentor.external_id] = SyncStatus.CREATED if row["inserted"] else SyncStatus.UPDATED
+        return statuses
+
+    async def get(self, partner_id: UUID, external_id: str, *, for_update: bool = False) -> PartnerMentor | None:
+        return await self._one(
+            self.t.c.partner_id == partner_id, self.t.c.external_id == external_id, for_update=for_update
+        )
+
+    async def page(
+        self, partner_id: UUID, request: PageRequest, *, updated_since: datetime | None = None
+    ) -> Page[PartnerMentor]:
+        """Keyset on (updated_at, id); the opaque cursor carries updated_at in its timestamp."""
+        t = self.t
+        stmt = select(t).where(t.c.partner_id == partner_id)
+        if updated_since is not None:
+            stmt = stmt.where(t.c.updated_at >= updated_since)
+        if request.after is not None:
+            after = request.after
+            stmt = stmt.where(
+                or_(t.c.updated_at > after.created_at, and_(t.c.updated_at == after.created_at, t.c.id > after.id))
+            )
+        items = await self._all(stmt.order_by(t.c.updated_at, t.c.id).limit(request.limit + 1))
+        more = len(items) > request.limit
+        items = items[: request.limit]
+        last = items[-1] if items and more else None
+        return Page(items=items, next_cursor=Cursor(last.updated_at, last.id) if last else None)
+
+    async def active(self, partner_id: UUID) -> list[PartnerMentor]:
+        t = self.t
+        stmt = select(t).where(t.c.partner_id == partner_id, t.c.withdrawn_at.is_(None))
+        return await self._all(stmt.order_by(t.c.external_id))
+
+    async def placements(self, partner_id: UUID, external_ids: Sequence[str]) -> dict[str, list[Placement]]:
+        if not external_ids:
+            return {}
+        p, g, o = table_of(tb.PersonRow), tb.partner_grants, table_of(tb.OrganizationRow)
+        e, td = table_of(tb.EnrollmentRow), tb.tandems
+        in_tandem = or_(td.c.mentor_person_id == p.c.id, td.c.mentee_person_id == p.c.id)
+        enrolled = select(func.count()).where(e.c.person_id == p.c.id, e.c.status == EnrollmentStatus.ACTIVE.value)
+        proposed = select(func.count()).where(in_tandem, td.c.status == TandemStatus.PROPOSED.value)
+        matched = select(func.count()).where(in_tandem, td.c.status.in_(MATCHED))
+        stmt = (
+            select(
+                p.c.external_id,
+                p.c.org_id,
+                o.c.name,
+                p.c.id,
+                enrolled.scalar_subquery(),
+                proposed.scalar_subquery(),
+                matched.scalar_subquery(),
+            )
+            # only organizations that grant the partner now: a revoked grant hides what happens there
+            .join(g, and_(g.c.org_id == p.c.org_id, g.c.partner_id == p.c.partner_id))
+            .join(o, o.c.id == p.c.org_id)
+            .where(p.c.partner_id == partner_id, p.c.external_id.in_(list(external_ids)))
+            .order_by(p.c.external_id, o.c.name, p.c.org_id)
+        )
+        out: dict[str, list[Placement]] = {}
+        for external_id, org_id, org_name, person_id, *counts in (await self.session.execute(stmt)).all():
+            out.setdefault(external_id, []).append(Placement(org_id, org_name, person_id, *counts))
+        return out
+
+    async def email_owners(
+        self, org_ids: Sequence[UUID], emails: Sequence[str]
+    ) -> dict[tuple[UUID, str], tuple[UUID | None, str | None]]:
+        if not org_ids or not emails:
+            return {}
+        p = table_of(tb.PersonRow)
+        stmt = select(p.c.org_id, p.c.email, p.c.partner_id, p.c.external_id).where(
+            p.c.org_id.in_(list(org_ids)), p.c.email.in_(list(emails))
+        )
+        return {(row[0], row[1]): (row[2], row[3]) for row in (await self.session.execute(stmt)).all()}
+
+    async def project(self, people: Sequence[Person]) -> None:
+        """Upsert on the partial unique index of partner Persons; org-side fields stay untouched.
+
+        The organization's own additions (department, availability) survive a re-sync, and an
+        equal profile is not rewritten (its version, the ETag, stays).
+        """
+        p = table_of(tb.PersonRow)
+        ordered = sorted(
+            people, key=lambda person: (str(person.partner_id), person.external_id or "", str(person.org_id))
+        )
+        for chunk in _chunks(ordered):
+            stmt = pg_insert(p).values([m.person_to_row(person) for person in chunk])
+            stmt = stmt.on_conflict_do_update(
+                index_elements=["partner_id", "external_id", "org_id"],
+                index_where=text("partner_id IS NOT NULL"),
+                set_={
+                    **{c: stmt.excluded[c] for c in PERSON_SYNCED},
+                    "updated_at": stmt.excluded.updated_at,
+                    "version": p.c.version + 1,
+                },
+                where=_changed(p, PERSON_SYNCED),
+            )
+            await self.session.execute(stmt)

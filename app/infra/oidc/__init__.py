@@ -1,0 +1,1 @@
+"""OpenID Connect towards organizations' identity providers (Tandem is the relying party)."""

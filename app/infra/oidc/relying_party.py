@@ -1,0 +1,167 @@
+"""The OpenID Connect relying party: authorization code + PKCE (S256), state and nonce, RFC 9207
+``iss`` checks, and id-token validation against the provider's keys.
+
+authlib builds the authorization request (with its S256 challenge); httpx carries the token
+request; joserfc verifies the id token. The allowed signature algorithms are the
+asymmetric ones the provider announces: never ``none``, never an HMAC keyed with something
+an attacker might know.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from typing import Any
+from urllib.parse import quote_plus
+
+import httpx
+from authlib.oauth2.rfc6749.parameters import prepare_grant_uri
+from authlib.oauth2.rfc7636 import create_s256_code_challenge
+from joserfc import jwt
+from joserfc.errors import JoseError
+from joserfc.jwt import JWTClaimsRegistry
+
+from app.domain.errors import ProviderUnavailable, Unauthenticated
+from app.domain.sso import ProviderIdentity, SsoConfig
+from app.infra.oidc.metadata import ProviderDirectory, ProviderMetadata
+
+ASYMMETRIC = ("RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA")
+BASE_SCOPES = ("openid", "email", "profile")
+LEEWAY_SECONDS = 60
+
+
+class OidcRelyingParty:
+    """Implements the ``IdentityProviders`` port for every organization's provider."""
+
+    def __init__(self, directory: ProviderDirectory) -> None:
+        self.directory = directory
+
+    async def authorization_url(
+        self, config: SsoConfig, *, redirect_uri: str, state: str, nonce: str, code_verifier: str
+    ) -> str:
+        metadata = await self.directory.metadata(config.issuer)
+        scopes = list(BASE_SCOPES)
+        if metadata.supports("scopes_supported", config.role_claim):
+            scopes.append(config.role_claim)  # e.g. "groups", when the provider has such a scope
+        return str(
+            prepare_grant_uri(
+                metadata.endpoint("authorization_endpoint"),
+                config.client_id,
+                "code",
+                redirect_uri=redirect_uri,
+                scope=" ".join(scopes),
+                state=state,
+                nonce=nonce,
+                code_challenge=create_s256_code_challenge(code_verifier),
+                code_challenge_method="S256",
+            )
+        )
+
+    async def complete(
+        self, config: SsoConfig, *, code: str, iss: str | None, redirect_uri: str, code_verifier: str, nonce: str
+    ) -> ProviderIdentity:
+        metadata = await self.directory.metadata(config.issuer)
+        # RFC 9207: an answer from another tenant's provider (mix-up) names another issuer
+        if iss is not None and iss != config.issuer:
+            raise Unauthenticated("the authorization response comes from another issuer", code="issuer_mismatch")
+        if iss is None and metadata.sends_iss:
+            raise Unauthenticated("the authorization response lacks the iss parameter", code="issuer_missing")
+        tokens = await self._exchange(config, metadata, code=code, redirect_uri=redirect_uri, verifier=code_verifier)
+        id_token = tokens.get("id_token")
+        if not isinstance(id_token, str):
+            raise Unauthenticated("the provider returned no id token", code="invalid_id_token")
+        claims = await self._verified_claims(config, metadata, id_token, nonce)
+        if "email" not in claims and isinstance(tokens.get("access_token"), str):
+            claims = {**await self._userinfo(metadata, tokens["access_token"], claims["sub"]), **claims}
+        verified = claims.get("email_verified")
+        return ProviderIdentity(
+            subject=str(claims["sub"]),
+            email=claims.get("email") if isinstance(claims.get("email"), str) else None,
+            email_verified=verified if isinstance(verified, bool) else None,
+            name=claims.get("name") if isinstance(claims.get("name"), str) else None,
+            claims=claims,
+        )
+
+    async def _exchange(
+        self, config: SsoConfig, metadata: ProviderMetadata, *, code: str, redirect_uri: str, verifier: str
+    ) -> dict[str, Any]:
+        form = {
+            "grant_type": "authorization_code",
+            "code": code,
+            "redirect_uri": redirect_uri,
+            "code_verifier": verifier,
+        }
+        headers = {"Accept": "application/json"}
+        methods = metadata.document.get("token_endpoint_auth_methods_supported") or ["client_secret_basic"]
+        if "client_secret_basic" in methods:
+            headers["Authorization"] = _basic_auth(config.client_id, config.client_secret)
+        else:
+            form |= {"client_id": config.client_id, "client_secret": config.client_secret}
+        try:
+            response = await self.directory.http.post(metadata.endpoint("token_endpoint"), data=form, headers=headers)
+        except httpx.HTTPError as exc:
+            raise ProviderUnavailable(f"the token endpoint did not answer: {exc}", code="provider_unreachable") from exc
+        try:
+            body = response.json()
+        except ValueError:
+            body = {}
+        if response.status_code != 200 or not isinstance(body, dict):
+            error = body.get("error", response.status_code) if isinstance(body, dict) else response.status_code
+            raise Unauthenticated(f"the provider refused the code: {error}", code="code_exchange_failed")
+        return body
+
+    async def _verified_claims(
+        self, config: SsoConfig, metadata: ProviderMetadata, id_token: str, nonce: str
+    ) -> dict[str, Any]:
+        header = _header(id_token)
+        announced = metadata.document.get("id_token_signing_alg_values_supported") or ["RS256"]
+        allowed = [alg for alg in announced if alg in ASYMMETRIC]
+        if header.get("alg") not in allowed:
+            raise Unauthenticated("the id token uses an algorithm we do not accept", code="invalid_id_token")
+        keys = await self.directory.keys_for(metadata, header.get("kid"))
+        try:
+            token = jwt.decode(id_token, keys, algorithms=allowed)
+            JWTClaimsRegistry(
+                leeway=LEEWAY_SECONDS,
+                iss={"essential": True, "value": config.issuer},
+                aud={"essential": True, "value": config.client_id},
+                sub={"essential": True},
+                exp={"essential": True},
+                iat={"essential": True},
+                nonce={"essential": True, "value": nonce},
+            ).validate(token.claims)
+        except (JoseError, ValueError, KeyError, TypeError) as exc:
+            raise Unauthenticated(f"the id token is not valid: {exc}", code="invalid_id_token") from exc
+        audience = token.claims.get("aud")
+        if isinstance(audience, list) and len(audience) > 1 and token.claims.get("azp") != config.client_id:
+            raise Unauthenticated("the id token was issued to another party (azp)", code="invalid_id_token")
+        return dict(token.claims)
+
+    async def _userinfo(self, metadata: ProviderMetadata, access_token: str, subject: str) -> dict[str, Any]:
+        endpoint = metadata.document.get("userinfo_endpoint")
+        if not isinstance(endpoint, str):
+            return {}
+        try:
+            response = await self.directory.http.get(endpoint, headers={"Authorization": f"Bearer {access_token}"})
+            info = response.json() if response.status_code == 200 else {}
+        except (httpx.HTTPError, ValueError):
+            return {}
+        # OpenID Connect Core §5.3.2: user info about anyone else must not be used
+        return info if isinstance(info, dict) and info.get("sub") == subject else {}
+
+
+def _header(token: str) -> dict[str, Any]:
+    try:
+        segment = token.split(".", 1)[0]
+        header = json.loads(base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4)))
+    except (ValueError, IndexError) as exc:
+        raise Unauthenticated("the id token is malformed", code="invalid_id_token") from exc
+    if not isinstance(header, dict):
+        raise Unauthenticated("the id token is malformed", code="invalid_id_token")
+    return header
+
+
+def _basic_auth(client_id: str, client_secret: str) -> str:
+    """RFC 6749 §2.3.1: client id and secret are form-encoded before Basic authentication."""
+    pair = f"{quote_plus(client_id)}:{quote_plus(client_secret)}"
+    return "Basic " + base64.b64encode(pair.encode()).decode()
