@@ -96,7 +96,9 @@ def create_app(
     app.state.token_issuer = TokenIssuer(keyring, settings.issuer, settings.audience, ttl)
     app.state.token_verifier = TokenVerifier(keyring, settings.issuer, settings.audience)
     app.state.secret_box = SecretBox.from_file(settings.secret_box_path)
-    app.state.login_limiter = LoginRateLimiter(settings.login_rate_limit, settings.rate_limit_storage)
+    app.state.login_limiter = LoginRateLimiter(
+        settings.login_rate_limit, settings.rate_limit_storage, token_limit=settings.token_rate_limit
+    )
 
     install_problem_handlers(app)
     app.include_router(health.router)

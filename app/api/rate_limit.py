@@ -26,15 +26,19 @@ class TooManyRequests(Exception):
 
 
 class LoginRateLimiter:
-    def __init__(self, limit: str, storage_uri: str) -> None:
+    """Two buckets per client address: browser logins (tight: people do not log in 20 times a
+    minute) and the token endpoint (looser: a whole office behind one NAT refreshes tokens)."""
+
+    def __init__(self, login_limit: str, storage_uri: str, token_limit: str | None = None) -> None:
         if not storage_uri.startswith("async+"):
             storage_uri = "async+" + storage_uri  # the async flavour of the same storage
-        self.item: RateLimitItem = parse(limit)
+        self.items: dict[str, RateLimitItem] = {"login": parse(login_limit), "token": parse(token_limit or login_limit)}
         self.limiter = MovingWindowRateLimiter(storage_from_string(storage_uri))  # type: ignore[arg-type]
 
     async def check(self, bucket: str, client: str) -> None:
-        if not await self.limiter.hit(self.item, bucket, client):
-            stats = await self.limiter.get_window_stats(self.item, bucket, client)
+        item = self.items[bucket]
+        if not await self.limiter.hit(item, bucket, client):
+            stats = await self.limiter.get_window_stats(item, bucket, client)
             raise TooManyRequests(max(1, math.ceil(stats.reset_time - time.time())))
 
 
@@ -48,4 +52,10 @@ async def limit_logins(request: Request) -> None:
     await limiter.check("login", _client_address(request))
 
 
+async def limit_token_requests(request: Request) -> None:
+    limiter: LoginRateLimiter = request.app.state.login_limiter
+    await limiter.check("token", _client_address(request))
+
+
 LoginRateLimit = Annotated[None, Depends(limit_logins)]
+TokenRateLimit = Annotated[None, Depends(limit_token_requests)]

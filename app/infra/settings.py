@@ -41,7 +41,8 @@ class Settings(BaseSettings):
         default=None, description="allow loopback/private provider URLs; default: only in development and test"
     )
     cors_origins: list[str] = Field(default_factory=list, description="front-end origins allowed by CORS")
-    login_rate_limit: str = Field(default="20/minute", description="per client address on /auth and /oauth")
+    login_rate_limit: str = Field(default="20/minute", description="browser logins per client address (/auth)")
+    token_rate_limit: str = Field(default="300/minute", description="token requests per client address (/oauth)")
     rate_limit_storage: str = Field(
         default="memory://", description="limits storage URI; async+redis://host:6379 shares limits across instances"
     )

@@ -20,7 +20,13 @@ from app.infra.settings import Settings
 def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     data_dir: Path = tmp_path_factory.mktemp("api-data")
     # the suite signs in far more often than a person would; the limit itself has its own test
-    return Settings(environment="test", data_dir=data_dir, max_body_bytes=64 * 1024, login_rate_limit="10000/minute")
+    return Settings(
+        environment="test",
+        data_dir=data_dir,
+        max_body_bytes=64 * 1024,
+        login_rate_limit="10000/minute",
+        token_rate_limit="10000/minute",
+    )
 
 
 @pytest.fixture(scope="session")

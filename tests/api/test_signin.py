@@ -128,14 +128,17 @@ async def test_malformed_token_requests_are_oauth_errors(client) -> None:
 
 async def test_sign_in_endpoints_are_rate_limited_per_address(app, client) -> None:
     original = app.state.login_limiter
-    app.state.login_limiter = LoginRateLimiter("3/minute", "memory://")
+    app.state.login_limiter = LoginRateLimiter("2/minute", "memory://", token_limit="3/minute")
     try:
         for _ in range(3):
             assert (await client.post("/oauth/revoke", data={"token": "x"})).status_code == 200
         limited = await client.post("/oauth/revoke", data={"token": "x"})
         problem(limited, 429, "rate_limited")
         assert int(limited.headers["retry-after"]) >= 1
-        problem(await client.get("/auth/acme/login"), 429, "rate_limited")
+        # browser logins count on their own, tighter bucket
+        for _ in range(2):
+            problem(await client.get("/auth/no-such-org/login"), 404, "organization_not_found")
+        problem(await client.get("/auth/no-such-org/login"), 429, "rate_limited")
     finally:
         app.state.login_limiter = original
 

@@ -18,7 +18,7 @@ from fastapi import APIRouter, Form, Request, Response, status
 from pydantic import BaseModel, Field
 
 from app.api.deps import AppSettings, Issuer, UowFactory
-from app.api.rate_limit import LoginRateLimit
+from app.api.rate_limit import TokenRateLimit
 from app.api.rest.responses import problems
 from app.domain.errors import BadRequest, Unauthenticated
 from app.services import partners, signin
@@ -60,7 +60,7 @@ async def issue_token(
     uow: UowFactory,
     issuer: Issuer,
     settings: AppSettings,
-    _: LoginRateLimit,
+    _: TokenRateLimit,
     grant_type: Annotated[GrantType, Form()],
     code: Annotated[str | None, Form(max_length=200)] = None,
     code_verifier: Annotated[str | None, Form(min_length=43, max_length=128)] = None,
@@ -104,7 +104,7 @@ async def issue_token(
 )
 async def revoke_token(
     uow: UowFactory,
-    _: LoginRateLimit,
+    _: TokenRateLimit,
     token: Annotated[str, Form(max_length=200)],
     token_type_hint: Annotated[str | None, Form(max_length=50)] = None,
 ) -> Response:
