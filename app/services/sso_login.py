@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from app.domain.clock import utcnow
-from app.domain.errors import BadRequest, DomainError, NotFound, PermissionDenied
+from app.domain.errors import BadRequest, Conflict, DomainError, NotFound, PermissionDenied
 from app.domain.organization import Organization
 from app.domain.person import Person
 from app.domain.signin import Lifetimes, LoginAttempt, digest, new_secret
@@ -104,6 +104,26 @@ async def finish_login(
         nonce=attempt.nonce,
     )
     email = _allowed_email(config, identity)
+    for last_try in (False, True):
+        try:
+            return await _sign_in(uow, org, config, identity, email, attempt, lifetimes)
+        except Conflict as clash:
+            # the same new user signing in twice at once: the other login created the user or
+            # person first, and a second pass finds (and locks) them
+            if last_try or clash.code not in ("user_exists", "email_taken"):
+                raise
+    raise AssertionError("unreachable")
+
+
+async def _sign_in(
+    uow: UnitOfWork,
+    org: Organization,
+    config: SsoConfig,
+    identity: ProviderIdentity,
+    email: str,
+    attempt: LoginAttempt,
+    lifetimes: Lifetimes,
+) -> LoginDone:
     async with uow:
         user = await _provision(uow, org, config, identity, email)
         if config.frontend_url:
@@ -155,6 +175,8 @@ async def _provision(
     to a new person when the provider shares a birth date (a profile needs the generation).
     """
     user = await uow.users.find_by_subject(org.id, identity.subject) or await uow.users.find(org.id, email)
+    if user is not None:  # locked and re-read: simultaneous logins of one user update it in turn
+        user = await uow.users.get(user.id, for_update=True)
     role = config.role_for(identity.claims)
     person = await uow.people.get_by_email(org.id, email)
     if person is None and identity.birth_year is not None:

@@ -9,6 +9,7 @@ import secrets
 import time
 import uuid
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -195,3 +196,19 @@ def test_a_front_end_gets_a_one_time_code_bound_to_its_pkce(oidc_provider_factor
     assert exchanged.status_code == 200, exchanged.text
     me = httpx.get(f"{tandem.base}/v1/me", headers={"Authorization": f"Bearer {exchanged.json()['access_token']}"})
     assert me.status_code == 200 and me.json()["role"] == "member"  # bob is in no mapped group
+
+
+def test_one_new_user_signing_in_twice_at_once_becomes_one_user(oidc_provider_factory, tandem: Tandem) -> None:
+    provider, slug = _configured(oidc_provider_factory, tandem)
+    provider.add_account(Account(sub="carla", email="carla@example.org", name="Carla", groups=("staff",)))
+    logins = [_login(tandem, slug, "carla") for _ in range(4)]  # four browsers, one person
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        done = list(pool.map(lambda login: login[0].get(login[1]), logins))
+    assert [r.status_code for r in done] == [200] * 4, [r.text for r in done]
+    users = {
+        httpx.get(f"{tandem.base}/v1/me", headers={"Authorization": f"Bearer {r.json()['access_token']}"}).json()[
+            "user_id"
+        ]
+        for r in done
+    }
+    assert len(users) == 1

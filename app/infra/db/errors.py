@@ -17,6 +17,7 @@ _BY_CONSTRAINT: dict[str, tuple[type[DomainError], str, str]] = {
     "uq_organizations_slug": (Conflict, "slug_taken", "the slug is taken"),
     "uq_people_org_id_email": (Conflict, "email_taken", "another person of the organization has this email"),
     "uq_users_org_id_email": (Conflict, "user_exists", "a user with this email exists"),
+    "uq_users_org_id_sso_subject": (Conflict, "user_exists", "a user of this provider subject exists"),
     "uq_enrollments_active_person": (Conflict, "already_enrolled", "the person is already enrolled"),
     "ck_feedback_rating_range": (RuleViolation, "invalid_rating", "rating must be 1 to 5"),
     "ck_enrollments_capacity_positive": (RuleViolation, "invalid_capacity", "capacity must be at least 1"),

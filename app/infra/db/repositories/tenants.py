@@ -35,8 +35,8 @@ class UserRepository(Repository[User]):
     to_domain = staticmethod(m.user_to_domain)
     to_row = staticmethod(m.user_to_row)
 
-    async def get(self, user_id: UUID) -> User | None:
-        return await self._one(self.t.c.id == user_id)
+    async def get(self, user_id: UUID, *, for_update: bool = False) -> User | None:
+        return await self._one(self.t.c.id == user_id, for_update=for_update)
 
     async def find(self, org_id: UUID | None, email: str) -> User | None:
         org_match = self.t.c.org_id.is_(None) if org_id is None else self.t.c.org_id == org_id
