@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Hashable, Iterable, Sequence
+from typing import TypeVar
 from uuid import UUID
 
 import numpy as np
@@ -25,6 +26,7 @@ from app.domain.program import PAIRABLE, Program
 
 Exclusions = frozenset[frozenset[UUID]]
 BoolMatrix = NDArray[np.bool_]
+T = TypeVar("T", bound=Hashable)
 
 NO_SHARED_LANGUAGE = "no_shared_language"
 PASSED = "passed"
@@ -53,17 +55,39 @@ def violation(program: Program, mentee: Candidate, mentor: Candidate, excluded: 
 def feasibility(
     program: Program, mentees: Sequence[Candidate], mentors: Sequence[Candidate], excluded: Exclusions = frozenset()
 ) -> BoolMatrix:
-    """``ok[i, j]``: mentee i and mentor j break no hard constraint (``violation`` is None)."""
-    ok = np.zeros((len(mentees), len(mentors)), dtype=np.bool_)
+    """``ok[i, j]``: mentee i and mentor j break no hard constraint (``violation`` is None).
+
+    Apart from a few pairs (same person, passes, exclusions), a mentee's row depends only on
+    whether they may be paired at all, their rule class and their language set: each distinct
+    row is computed once and copied to its mentees.
+    """
     if program.status not in PAIRABLE or not mentees or not mentors:
-        return ok
-    rows = np.array([side_violation(program, c.participant, ParticipantRole.MENTEE) is None for c in mentees])
-    cols = np.array([side_violation(program, c.participant, ParticipantRole.MENTOR) is None for c in mentors])
-    ok[:] = rows[:, None] & cols[None, :]
-    ok &= _program_rules(program, mentees, mentors)
-    ok &= _shared_language(mentees, mentors)
+        return np.zeros((len(mentees), len(mentors)), dtype=np.bool_)
+    mentee_ok = [side_violation(program, c.participant, ParticipantRole.MENTEE) is None for c in mentees]
+    mentor_ok = np.array([side_violation(program, c.participant, ParticipantRole.MENTOR) is None for c in mentors])
+    mentee_classes, mentee_class = _classes(mentees)
+    mentor_classes, mentor_class = _classes(mentors)
+    mentee_speaks, mentee_language = _codes(c.languages for c in mentees)
+    mentor_speaks, mentor_language = _codes(c.languages for c in mentors)
+    rules = _rule_table(program, mentee_classes, mentor_classes)[:, mentor_class]
+    shared = np.array([[bool(a & b) for b in mentor_speaks] for a in mentee_speaks])[:, mentor_language]
+    keys, row_of = _codes(zip(mentee_ok, mentee_class.tolist(), mentee_language.tolist(), strict=True))
+    rows = np.zeros((len(keys), len(mentors)), dtype=np.bool_)
+    for k, (may, rule_class, language) in enumerate(keys):
+        if may:
+            np.logical_and(rules[rule_class], shared[language], out=rows[k])
+            rows[k] &= mentor_ok
+    ok: BoolMatrix = np.take(rows, row_of, axis=0, mode="clip")  # in range: numpy's fast path
+    _forbid_same_person(ok, mentees, mentors)
     _forbid_pairs(ok, mentees, mentors, excluded)
     return ok
+
+
+def _codes(values: Iterable[T]) -> tuple[list[T], NDArray[np.intp]]:
+    """The distinct values in order of appearance, and the position of each value among them."""
+    index: dict[T, int] = {}
+    codes = [index.setdefault(value, len(index)) for value in values]
+    return list(index), np.array(codes, dtype=np.intp)
 
 
 def _rule_key(person: Person) -> Hashable:
@@ -89,38 +113,24 @@ def _classes(candidates: Sequence[Candidate]) -> tuple[list[list[Person]], NDArr
     return members, of
 
 
-def _program_rules(program: Program, mentees: Sequence[Candidate], mentors: Sequence[Candidate]) -> BoolMatrix:
-    """The pairing rules, evaluated once per pair of classes of equal rule keys, then per identity."""
-    mentee_classes, mentee_of = _classes(mentees)
-    mentor_classes, mentor_of = _classes(mentors)
+def _rule_table(program: Program, mentee_classes: list[list[Person]], mentor_classes: list[list[Person]]) -> BoolMatrix:
+    """The pairing rules, evaluated once per pair of classes of equal rule keys."""
     table = np.zeros((len(mentee_classes), len(mentor_classes)), dtype=np.bool_)
     for a, mentee_members in enumerate(mentee_classes):
         for b, mentor_members in enumerate(mentor_classes):
             # two different people stand for the classes; if there are none, the only pair is one person
             pair = next(((e, m) for e in mentee_members for m in mentor_members if e.id != m.id), None)
             table[a, b] = pair is not None and rule_violation(program, pair[1], pair[0]) is None
-    ok: BoolMatrix = table[np.ix_(mentee_of, mentor_of)]
+    return table
+
+
+def _forbid_same_person(ok: BoolMatrix, mentees: Sequence[Candidate], mentors: Sequence[Candidate]) -> None:
     columns_of: dict[UUID, list[int]] = defaultdict(list)
     for j, mentor in enumerate(mentors):
         columns_of[mentor.person.id].append(j)
     for i, mentee in enumerate(mentees):
         for j in columns_of.get(mentee.person.id, ()):
             ok[i, j] = False  # same_person
-    return ok
-
-
-def _shared_language(mentees: Sequence[Candidate], mentors: Sequence[Candidate]) -> BoolMatrix:
-    vocabulary = {
-        lang: k for k, lang in enumerate(sorted({lang for c in (*mentees, *mentors) for lang in c.languages}))
-    }
-    if not vocabulary:
-        return np.zeros((len(mentees), len(mentors)), dtype=np.bool_)
-    spoken = [np.zeros((len(side), len(vocabulary)), dtype=np.float32) for side in (mentees, mentors)]
-    for matrix, side in zip(spoken, (mentees, mentors), strict=True):
-        for k, candidate in enumerate(side):
-            matrix[k, [vocabulary[lang] for lang in candidate.languages]] = 1.0
-    shared: BoolMatrix = (spoken[0] @ spoken[1].T) > 0
-    return shared
 
 
 def _forbid_pairs(

@@ -2,8 +2,10 @@
 
 Pinned pairs (a manager's choice) must satisfy every hard constraint; they use up their
 mentor's capacity and take their mentee out of the run. The rest is one exact assignment
-(``assignment.assign``) over the feasible scores. Every proposal carries its score with the
-components and an explanation; every participant left without one carries the reason.
+(``assignment.Slots``) over the feasible scores, which are computed block by block straight
+into the solver's matrix (no full score matrix is held). Every proposal carries its score with
+the components and an explanation (``score.py``, the reference, for the few chosen pairs);
+every participant left without one carries the reason.
 """
 
 from __future__ import annotations
@@ -16,10 +18,10 @@ from uuid import UUID
 import numpy as np
 
 from app.domain.errors import Conflict, RuleViolation
-from app.domain.matching.assignment import assign
+from app.domain.matching.assignment import Slots
 from app.domain.matching.candidates import Candidate
 from app.domain.matching.constraints import exclusions, feasibility, violation
-from app.domain.matching.matrix import score_matrix
+from app.domain.matching.matrix import ScoreBlocks
 from app.domain.matching.policy import MatchingPolicy, Objective
 from app.domain.matching.score import Score, score
 from app.domain.program import Program
@@ -74,10 +76,13 @@ def match(
     pinned_ids = {p.mentee.id for p in fixed} | {p.mentor.id for p in fixed}
     open_mentees = [m for m in mentees if m.id not in pinned_ids and m.free_capacity > 0]
     feasible = feasibility(program, open_mentees, mentors, excluded_pairs)
-    scores = score_matrix(open_mentees, mentors, policy.weights)
     capacities = np.array([free[mentor.id] for mentor in mentors], dtype=np.int64)
-    pairs = assign(scores, feasible, capacities, policy.objective)
-    del scores
+    slots = Slots.plan(feasible, capacities, policy.objective)
+    # only the rows and columns that can take part are scored, straight into the solver's matrix
+    scores = ScoreBlocks(
+        [open_mentees[i] for i in slots.rows.tolist()], [mentors[j] for j in slots.columns.tolist()], policy.weights
+    )
+    pairs = slots.solve(scores)
     proposals = fixed + [
         Proposal(open_mentees[i], mentors[j], score(open_mentees[i], mentors[j], policy.weights)) for i, j in pairs
     ]
@@ -118,6 +123,9 @@ def _pin(
     free: dict[UUID, int],
 ) -> list[Proposal]:
     """Check the pinned pairs and take them; ``free`` loses the capacity they use."""
+    pinned = list(pinned)
+    if not pinned:
+        return []
     mentee_by_id = {m.id: m for m in mentees}
     mentor_by_id = {m.id: m for m in mentors}
     fixed: list[Proposal] = []

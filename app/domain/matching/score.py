@@ -1,7 +1,8 @@
 """The score of one mentee-mentor pair: five components in [0, 1], weighted, explained in words.
 
 This is the reference definition. ``matrix.py`` computes the same numbers for all pairs at
-once with numpy; the tests hold the two to each other.
+once with numpy; the tests hold the two to each other. Both turn the counts a component depends
+on into its value with the small functions below (``topic_share`` ...), so they agree exactly.
 """
 
 from __future__ import annotations
@@ -66,17 +67,45 @@ class Score:
         return f"score {self.value:.2f} of 1 = " + "; ".join(parts)
 
 
+def topic_share(met: int, wanted: int) -> float:
+    """The priority points met of those wanted (none wanted: 0)."""
+    return met / wanted if wanted else 0.0
+
+
+def jaccard(common: int, union: int) -> float:
+    return common / union if common else 0.0
+
+
+def contrast_value(gap: int, differences: int) -> float:
+    """Half for the generation gap (full at ``CONTRAST_FULL_GAP``), a sixth per background difference."""
+    return min(gap, CONTRAST_FULL_GAP) / CONTRAST_FULL_GAP / 2 + differences / 6
+
+
+def format_place_value(workable: bool, overlap: int | None) -> float:
+    """Half for a workable format, half for the weekly quarter-hours in common (None: not restricted)."""
+    time_fit = 1.0 if overlap is None else min(overlap / FULL_OVERLAP_QUARTERS, 1.0)
+    return ((1.0 if workable else 0.0) + time_fit) / 2
+
+
 def topic_fit(mentee: Candidate, mentor: Candidate) -> tuple[float, str]:
     """The share of the mentee's needs, weighted by their priorities, that the mentor offers."""
     if not mentee.needs:
         return 0.0, "the mentee named no needs"
-    met = [(name, p) for key, (name, p) in mentee.needs.items() if key in mentor.offers]
-    missed = [(name, p) for key, (name, p) in mentee.needs.items() if key not in mentor.offers]
-    value = sum(p for _, p in met) / sum(p for _, p in mentee.needs.values())
-    said = "offers " + ", ".join(f"{n} (priority {p})" for n, p in met) if met else "offers none of the needs"
+    offers = mentor.offers
+    met: list[str] = []
+    missed: list[str] = []
+    points = wanted = 0
+    for key, (name, priority) in mentee.needs.items():
+        wanted += priority
+        if key in offers:
+            points += priority
+            met.append(f"{name} (priority {priority})")
+        else:
+            missed.append(f"{name} (priority {priority})")
+    said = "offers " + ", ".join(met) if met else "offers none of the needs"
     if missed:
-        said += "; not " + ", ".join(f"{n} (priority {p})" for n, p in missed)
-    return value, said
+        said += "; not " + ", ".join(missed)
+    return topic_share(points, wanted), said
 
 
 def shared_interests(mentee: Candidate, mentor: Candidate) -> tuple[float, str]:
@@ -85,7 +114,7 @@ def shared_interests(mentee: Candidate, mentor: Candidate) -> tuple[float, str]:
     common = [label for key, label in mentee.interests.items() if key in mentor.interests]
     if not common:
         return 0.0, "no interests in common"
-    return len(common) / len(union), f"{len(common)} of {len(union)} interests in common: {', '.join(common)}"
+    return jaccard(len(common), len(union)), f"{len(common)} of {len(union)} interests in common: {', '.join(common)}"
 
 
 def contrast(mentee: Candidate, mentor: Candidate) -> tuple[float, str]:
@@ -101,7 +130,7 @@ def contrast(mentee: Candidate, mentor: Candidate) -> tuple[float, str]:
         )
         if left is not None and right is not None and left != right
     ]
-    value = min(gap, CONTRAST_FULL_GAP) / CONTRAST_FULL_GAP / 2 + len(differences) / 6
+    value = contrast_value(gap, len(differences))
     said = f"{gap} generation(s) apart ({a.value} and {b.value})"
     said += "; different " + ", ".join(differences) if differences else "; same or unknown background"
     return value, said
@@ -113,21 +142,18 @@ def format_place(mentee: Candidate, mentor: Candidate) -> tuple[float, str]:
     common = mentee.formats & mentor.formats
     workable = common if same_city else common - IN_PERSON
     if workable:
-        format_fit = 1.0
         said = "common formats: " + ", ".join(
             _format(f) + (" (same city)" if f in IN_PERSON else "") for f in sorted(workable)
         )
     else:
-        format_fit = 0.0
         said = "in-person formats only, in different cities" if common else "no common meeting format"
+    overlap = None
     if mentee.quarters and mentor.quarters:
         overlap = len(mentee.quarters & mentor.quarters)
-        time_fit = min(overlap / FULL_OVERLAP_QUARTERS, 1.0)
         said += f"; {overlap / 4:g} h a week in common"
     else:
-        time_fit = 1.0
         said += "; availability not restricted"
-    return (format_fit + time_fit) / 2, said
+    return format_place_value(bool(workable), overlap), said
 
 
 def mutual_like(mentee: Candidate, mentor: Candidate) -> tuple[float, str]:
@@ -144,12 +170,12 @@ def score(mentee: Candidate, mentor: Candidate, weights: Weights) -> Score:
         format_place(mentee, mentor),
         mutual_like(mentee, mentor),
     )
-    components = Components(*(value for value, _ in parts))
-    total_weight = weights.total
     value = 0.0
-    for weight, component in zip(weights.as_tuple(), components.as_tuple(), strict=True):
+    for weight, (component, _) in zip(weights.as_tuple(), parts, strict=True):
         value += weight * component
+    total_weight = weights.total
     value = value / total_weight if total_weight else 0.0
+    components = Components(parts[0][0], parts[1][0], parts[2][0], parts[3][0], parts[4][0])
     notes = (parts[0][1], parts[1][1], parts[2][1], parts[3][1], parts[4][1])
     return Score(value, components, weights, notes)
 
