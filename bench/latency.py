@@ -6,7 +6,10 @@ from ``bench.matching``; bulk Core inserts through the mapping functions). Then 
 ``tandem serve`` and a separate ``tandem worker`` on it, and measures sequential reads on
 loopback (GET /v1/programs/{id} and GET /v1/programs?limit=50): first idle, then while a
 matching run is queued or running (a new run is started when one ends before enough samples
-are taken). Prints p50/p95/p99 of both phases, the ratio of the p99s and the run's duration.
+are taken). Both phases pause ``--pace`` ms between rounds, like clients that do something
+with each answer, so the samples spread over the whole run (loading, solving, storing) rather
+than crowding its first second. Prints p50/p95/p99 of both phases, the ratio of the p99s and
+the run's duration.
 Every process it starts, and the database, is stopped at the end, even on errors.
 """
 
@@ -15,6 +18,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import atexit
+import json
 import os
 import shutil
 import statistics
@@ -33,12 +37,13 @@ from sqlalchemy import insert
 
 from app.domain.enrollment import ParticipantRole
 from app.domain.organization import Organization
+from app.domain.partner import Partner
 from app.infra.db import mapping as m
 from app.infra.db import tables as tb
 from app.infra.db.embedded import start_embedded
 from app.infra.db.engine import make_engine
 from app.infra.db.migrate import upgrade
-from bench.matching import ORG, Profiles
+from bench.matching import ORG, PARTNERS, Profiles
 
 TANDEM = str(Path(sys.executable).with_name("tandem"))
 SLUG = "bench"
@@ -83,6 +88,11 @@ async def seed(url: str, size: int, seed_value: int) -> str:
             await conn.execute(insert(tb.OrganizationRow.__table__).values(m.organization_to_row(org)))  # type: ignore[attr-defined]
             program = m.program_to_row(profiles.program)
             await conn.execute(insert(tb.ProgramRow.__table__).values(program))  # type: ignore[attr-defined]
+            # the generated partner mentors name these networks (people.partner_id is a foreign key)
+            networks = [Partner.register(f"Bench network {i}")[0] for i in range(len(PARTNERS))]
+            for network, partner_id in zip(networks, PARTNERS, strict=True):
+                network.id = partner_id
+                await conn.execute(insert(tb.PartnerRow.__table__).values(m.partner_to_row(network)))  # type: ignore[attr-defined]
         for table, rows in ((tb.PersonRow, people), (tb.EnrollmentRow, enrollments)):
             for start in range(0, len(rows), CHUNK):
                 async with engine.begin() as conn:
@@ -164,11 +174,12 @@ def timed_get(client: httpx.Client, path: str) -> float:
     return elapsed
 
 
-def idle_phase(client: httpx.Client, paths: list[str], requests: int) -> dict[str, list[float]]:
+def idle_phase(client: httpx.Client, paths: list[str], requests: int, pace: float) -> dict[str, list[float]]:
     samples: dict[str, list[float]] = {p: [] for p in paths}
     for _ in range(requests):
         for path in paths:
             samples[path].append(timed_get(client, path))
+        time.sleep(pace)
     return samples
 
 
@@ -179,7 +190,7 @@ def start_run(client: httpx.Client, program_id: str) -> tuple[str, float]:
 
 
 def run_phase(
-    client: httpx.Client, paths: list[str], requests: int, program_id: str
+    client: httpx.Client, paths: list[str], requests: int, program_id: str, pace: float
 ) -> tuple[dict[str, list[float]], list[dict[str, Any]]]:
     """Samples taken while a run is queued/running, and each finished run's record."""
     samples: dict[str, list[float]] = {p: [] for p in paths}
@@ -205,6 +216,7 @@ def run_phase(
             for path in paths:
                 samples[path].append(timed_get(client, path))
             taken += 1
+            time.sleep(pace)
         else:
             time.sleep(POLL_EVERY)  # enough samples: wait for the run to end, to time it
     else:
@@ -269,6 +281,7 @@ def main() -> None:
     parser.add_argument("--size", type=int, default=5_000, help="mentees and mentors each (default 5000)")
     parser.add_argument("--requests", type=int, default=400, help="sequential reads per endpoint and phase")
     parser.add_argument("--seed", type=int, default=2030)
+    parser.add_argument("--pace", type=float, default=10.0, help="ms between rounds of reads, both phases (default 10)")
     parser.add_argument("--workers", type=int, default=1, help="tandem worker processes (default 1)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder (logs) afterwards")
     args = parser.parse_args()
@@ -295,8 +308,11 @@ def main() -> None:
             port = free_port()
             serve_log = root / "serve.log"
             server = stack.enter_context(process(["serve", "--host", "127.0.0.1", "--port", str(port)], env, serve_log))
+            # co-located, as recommended in the README: workers keep off the first CPU
+            cpus = sorted(os.sched_getaffinity(0))
+            worker_env = env | ({"TANDEM_WORKER_CPUS": json.dumps(cpus[1:])} if len(cpus) > 1 else {})
             for k in range(args.workers):
-                stack.enter_context(process(["worker"], env, root / f"worker-{k}.log"))
+                stack.enter_context(process(["worker"], worker_env, root / f"worker-{k}.log"))
             base = f"http://127.0.0.1:{port}"
             wait_ready(base, server, serve_log)
             headers = {"Authorization": f"Bearer {token(env)}"}
@@ -306,8 +322,8 @@ def main() -> None:
                 for _ in range(20):
                     timed_get(client, path)
 
-            idle = idle_phase(client, paths, args.requests)
-            busy, runs = run_phase(client, paths, args.requests, program_id)
+            idle = idle_phase(client, paths, args.requests, args.pace / 1000)
+            busy, runs = run_phase(client, paths, args.requests, program_id, args.pace / 1000)
             print()
             holds = report(idle, busy, runs)
             print(f"\ntarget (p99 during a run within 2x of idle): {'holds' if holds else 'MISSED'}")

@@ -49,6 +49,11 @@ class Settings(BaseSettings):
     program_min_months: int = Field(default=6, ge=1, le=60)
     program_max_months: int = Field(default=12, ge=1, le=60)
     max_body_bytes: int = Field(default=1_000_000, ge=1024)
+    worker_niceness: int = Field(default=10, ge=0, le=19, description="`tandem worker` lowers its CPU priority by this")
+    worker_cpus: set[int] = Field(
+        default_factory=set,
+        description="CPUs `tandem worker` is confined to (a JSON list), so API processes beside it keep the others",
+    )
     log_level: str = "INFO"
 
     @field_validator("database_url")
