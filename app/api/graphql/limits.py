@@ -30,9 +30,13 @@ from app.services.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 MAX_DEPTH = 8
 MAX_COST = 20_000
 NESTED_LIST_SIZE = 20  # what a program's tandems or a tandem's sessions usually number
-LIST_FIELDS = {"enrollments", "tandems", "sessions", "goals", "history", "feedback"}
+LIST_FIELDS = {"enrollments", "tandems", "sessions", "goals", "history", "feedback", "placements"}
 KNOWN_LIST_SIZES = {"feedback": 2}  # at most one per side of the tandem (a database constraint backs it)
-CONNECTIONS = {"programs"}  # their edges are the `first` items: counted once, on the connection
+CONNECTIONS = {
+    "programs",
+    "partners",
+    "partnerMentors",
+}  # their edges are the `first` items: counted once, on the connection
 
 
 class CostLimitRule(ValidationRule):

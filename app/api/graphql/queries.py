@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import Any, TypeVar
+from datetime import datetime
+from typing import Annotated, Any, TypeVar
 from uuid import UUID
 
 import strawberry
@@ -11,8 +12,9 @@ import strawberry
 from app.api.graphql.pagination import Connection, page_request
 from app.api.graphql.types import Ctx, Person, Program, Tandem
 from app.api.graphql.types_matching import MatchingPolicy, MatchingRun, Suggestion
+from app.api.graphql.types_partners import Partner, PartnerMentor, mentor_connection
 from app.domain.errors import NotFound, PermissionDenied, RuleViolation
-from app.services import identity, matching, matching_runs, people, programs, tandems
+from app.services import identity, matching, matching_runs, partner_mentors, partners, people, programs, tandems
 
 T = TypeVar("T")
 F = TypeVar("F", bound=Callable[..., Any])
@@ -96,3 +98,40 @@ class Query:
         ctx = info.context
         found = await matching.suggest_candidates(ctx.uow_factory(), ctx.caller, program_id, enrollment_id, limit)
         return [Suggestion.of(s) for s in found]
+
+    @_described(
+        "partner networks: platform admins see all, a partner itself, managers those their organization granted"
+    )
+    async def partners(self, info: Ctx, first: int = 50, after: str | None = None) -> Connection[Partner]:
+        page = await partners.list_partners(info.context.uow_factory(), info.context.caller, page_request(first, after))
+        return Connection.of(page, Partner.of)
+
+    @_described("a partner network (never its secret); null for another partner or one not granted to the caller")
+    async def partner(self, info: Ctx, id: UUID) -> Partner | None:
+        found = await _or_none(partners.get_partner(info.context.uow_factory(), info.context.caller, id))
+        return Partner.of(found) if found else None
+
+    @_described(
+        "a partner's mentor pool, least recently changed first, with what happened to each mentor "
+        "(the partner's token with scope mentors:read, or a platform admin)"
+    )
+    async def partner_mentors(
+        self,
+        info: Ctx,
+        partner_id: UUID,
+        updated_since: Annotated[
+            datetime | None,
+            strawberry.argument(
+                description="only mentors whose pool entry changed at or after this time (with offset)"
+            ),
+        ] = None,
+        first: int = 50,
+        after: str | None = None,
+    ) -> Connection[PartnerMentor]:
+        if updated_since is not None and updated_since.utcoffset() is None:
+            raise RuleViolation("updatedSince needs a UTC offset", code="validation_failed", field="updatedSince")
+        ctx = info.context
+        page = await partner_mentors.list_partner_mentors(
+            ctx.uow_factory(), ctx.caller, partner_id, page_request(first, after), updated_since=updated_since
+        )
+        return mentor_connection(page)

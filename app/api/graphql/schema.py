@@ -12,6 +12,7 @@ from app.api.graphql.mutations_enrollments import EnrollmentMutations
 from app.api.graphql.mutations_goals import GoalMutations
 from app.api.graphql.mutations_matching import MatchingMutations
 from app.api.graphql.mutations_organizations import OrganizationMutations
+from app.api.graphql.mutations_partners import PartnerMutations
 from app.api.graphql.mutations_people import PeopleMutations
 from app.api.graphql.mutations_sessions import SessionMutations
 from app.api.graphql.mutations_tandems import TandemMutations
@@ -26,6 +27,7 @@ MUTATION_GROUPS: tuple[type, ...] = (
     GoalMutations,
     SessionMutations,
     MatchingMutations,
+    PartnerMutations,
 )
 
 Mutation = merge_types("Mutation", MUTATION_GROUPS)

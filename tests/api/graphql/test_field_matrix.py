@@ -14,6 +14,10 @@ outcomes read as GraphQL answers them:
   in app/api/graphql/queries.py), so a member asking for a matching run gets null where REST
   answers 403.
 
+Partner fields mirror REST's /v1/partners rows. A partner network belongs to no organization:
+fields naming only a partner are asked by another partner network instead of by strangers
+(``test_another_partner_finds_none_of_its_pool``), as in the REST matrix.
+
 A field the schema has and ``FIELD_MATRIX`` does not classify fails ``test_every_field_is_classified``,
 with the lines to paste; each field needs its call in ``CALLS`` as well.
 """
@@ -30,7 +34,7 @@ from graphql import build_schema
 
 from app.api.graphql.schema import schema
 from tests.api import route_matrix_world as w
-from tests.api.route_matrix_world import ROLES, STRANGERS, Ids, World
+from tests.api.route_matrix_world import OTHER_PARTNER, ROLES, STRANGERS, Ids, World
 
 OUTCOMES = {"401", "allow", "deny", "hidden"}
 MALFORMED = {"validation_failed"}
@@ -45,6 +49,10 @@ FIELD_MATRIX: dict[str, str] = {
     "Query.matchingPolicy": "401 hidden allow allow allow hidden",
     "Query.matchingRun": "401 hidden allow allow hidden hidden",
     "Query.suggestions": "401 hidden allow allow allow hidden",
+    # partner networks as REST's /v1/partners rows, but a member asking for one partner gets null (REST: 403)
+    "Query.partners": "401 allow allow allow deny allow",
+    "Query.partner": "401 allow allow allow hidden allow",
+    "Query.partnerMentors": "401 allow deny deny deny allow",
     "Mutation.createOrganization": "401 allow deny deny deny deny",
     "Mutation.updateOrganization": "401 allow allow deny deny hidden",
     "Mutation.configureSso": "401 allow allow deny deny hidden",
@@ -82,6 +90,12 @@ FIELD_MATRIX: dict[str, str] = {
     "Mutation.setMatchingPolicy": "401 hidden allow allow deny hidden",
     "Mutation.startMatchingRun": "401 hidden allow allow deny hidden",
     "Mutation.acceptMatchingRun": "401 hidden allow allow deny hidden",
+    "Mutation.createPartner": "401 allow deny deny deny deny",
+    "Mutation.rotatePartnerSecret": "401 allow deny deny deny deny",
+    "Mutation.grantPartnerAccess": "401 allow allow deny deny hidden",
+    "Mutation.revokePartnerAccess": "401 allow allow deny deny hidden",
+    "Mutation.syncPartnerMentors": "401 deny deny deny deny allow",
+    "Mutation.withdrawPartnerMentor": "401 deny deny deny deny allow",
 }
 
 # each field called with the world's objects ($name: an id of route_matrix_world), minimal valid arguments
@@ -139,6 +153,17 @@ CALLS: dict[str, str] = {
     "Mutation.setMatchingPolicy": 'setMatchingPolicy(programId: "$program_id", policy: {})',
     "Mutation.startMatchingRun": 'startMatchingRun(programId: "$program_id")',
     "Mutation.acceptMatchingRun": 'acceptMatchingRun(programId: "$program_id", runId: "$run_id")',
+    "Query.partners": "partners",
+    "Query.partner": 'partner(id: "$partner_id")',
+    "Query.partnerMentors": 'partnerMentors(partnerId: "$partner_id")',
+    "Mutation.createPartner": 'createPartner(name: "Matrix partner $unique_slug")',
+    "Mutation.rotatePartnerSecret": 'rotatePartnerSecret(id: "$partner_id")',
+    # the world's partner already granted: the allowed roles get the grant again, unchanged
+    "Mutation.grantPartnerAccess": 'grantPartnerAccess(orgId: "$org_id", partnerId: "$partner_id")',
+    "Mutation.revokePartnerAccess": 'revokePartnerAccess(orgId: "$org_id", partnerId: "$partner_id")',
+    "Mutation.syncPartnerMentors": 'syncPartnerMentors(partnerId: "$partner_id", '
+    'items: [{externalId: "$external_id", displayName: "Mia Pool", birthYear: 1999}])',
+    "Mutation.withdrawPartnerMentor": 'withdrawPartnerMentor(partnerId: "$partner_id", externalId: "$external_id")',
 }
 
 FRESH: dict[str, w.Fresh] = {
@@ -154,6 +179,16 @@ FRESH: dict[str, w.Fresh] = {
     "Mutation.resumeTandem": w.fresh_paused_tandem,
     **{f"Mutation.{name}": w.fresh_session for name in ("holdSession", "cancelSession", "missSession")},
     "Mutation.giveFeedback": w.fresh_held_session,
+    "Mutation.withdrawPartnerMentor": w.fresh_pool_mentor,
+    "Mutation.revokePartnerAccess": w.fresh_granted_partner,
+}
+
+# fields naming a partner network but no organization's object: a partner belongs to no
+# organization, so strangers are not asked (test_another_partner_finds_none_of_its_pool instead)
+PARTNER_FIELDS = [field for field, call in CALLS.items() if "$partner_id" in call and "$org_id" not in call]
+# partner fields another partner may be refused (403) on, rather than not find
+CROSS_PARTNER_EXEMPT: dict[str, str] = {
+    "Mutation.rotatePartnerSecret": "platform admins only: every other caller gets 403",
 }
 
 # cells where the app departs from API.md; strict xfail: once fixed, they fail until removed here.
@@ -196,6 +231,7 @@ def test_every_cell_names_a_known_outcome_and_every_field_a_call() -> None:
         assert "401" not in cells[1:], f"{field}: only anonymous callers get 401"
     assert FIELD_MATRIX.keys() == CALLS.keys(), "every classified field needs its call, and only those"
     assert not (FRESH.keys() | {field for field, _ in KNOWN_DEVIATIONS}) - FIELD_MATRIX.keys()
+    assert not CROSS_PARTNER_EXEMPT.keys() - set(PARTNER_FIELDS)
 
 
 # running the cells ---------------------------------------------------------------------------
@@ -268,7 +304,7 @@ async def test_each_role_gets_its_classified_outcome(
 def _names_an_object(field: str) -> bool:
     """Fields whose arguments name an object of organization A (ids, not only new values)."""
     call = CALLS[field]
-    return "_id" in call and "unique_slug" not in call
+    return "_id" in call and "unique_slug" not in call and field not in PARTNER_FIELDS
 
 
 @pytest.mark.parametrize(
@@ -280,3 +316,18 @@ async def test_another_organization_finds_none_of_its_objects(
 ) -> None:
     response = await ask(client, world, field, stranger, bearer(world.callers[stranger]))
     check(response, field, "hidden", f"{field} as {stranger} (another organization)")
+
+
+@pytest.mark.parametrize(
+    "field",
+    [
+        pytest.param(field, id=f"{field} as {OTHER_PARTNER}")
+        for field in PARTNER_FIELDS
+        if field not in CROSS_PARTNER_EXEMPT
+    ],
+)
+async def test_another_partner_finds_none_of_its_pool(
+    field: str, world: World, client: httpx.AsyncClient, bearer: Any
+) -> None:
+    response = await ask(client, world, field, OTHER_PARTNER, bearer(world.callers[OTHER_PARTNER]))
+    check(response, field, "hidden", f"{field} as {OTHER_PARTNER} (another partner network)")
