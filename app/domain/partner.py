@@ -20,8 +20,8 @@ from app.domain.clock import utcnow
 from app.domain.errors import BadRequest, RuleViolation
 from app.domain.generations import DIGITAL_NATIVE_FROM, Generation, generation_of, is_digital_native
 from app.domain.organization import validate_name
-from app.domain.person import Person, normalize_email, validate_birth_year
-from app.domain.values import MeetingFormat, clean_labels, validate_timezone
+from app.domain.person import Person, clean_profile
+from app.domain.values import MeetingFormat
 
 CLIENT_ID_PREFIX = "ptn_"
 MAX_CLIENT_ID_LENGTH = 64
@@ -172,19 +172,13 @@ class PartnerMentor:
 
     def __post_init__(self) -> None:
         self.external_id = validate_external_id(self.external_id)
-        self.display_name = validate_name(self.display_name, "display_name")
-        validate_birth_year(self.birth_year)
+        clean_profile(self)
         if not is_digital_native(self.birth_year):
             raise RuleViolation(
                 f"partner mentors must be digital natives (born {DIGITAL_NATIVE_FROM} or later)",
                 code="not_a_digital_native",
                 field="birth_year",
             )
-        self.email = normalize_email(self.email)
-        self.interests = clean_labels(self.interests, "interests")
-        self.languages = tuple(lang.lower() for lang in clean_labels(self.languages, "languages"))
-        validate_timezone(self.timezone)
-        self.preferred_formats = tuple(dict.fromkeys(MeetingFormat(f) for f in self.preferred_formats))
 
     @property
     def generation(self) -> Generation:

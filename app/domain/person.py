@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, fields
 from datetime import datetime
+from typing import Protocol
 from uuid import UUID, uuid4
 
 from app.domain.availability import WeeklyWindow, normalize_windows
@@ -40,6 +41,27 @@ def normalize_email(email: str | None) -> str | None:
     return email
 
 
+class Profile(Protocol):
+    display_name: str
+    birth_year: int
+    email: str | None
+    interests: tuple[str, ...]
+    languages: tuple[str, ...]
+    timezone: str
+    preferred_formats: tuple[MeetingFormat, ...]
+
+
+def clean_profile(profile: Profile) -> None:
+    """Validate and normalize the self-description a person (or a partner's mentor) gives."""
+    profile.display_name = validate_name(profile.display_name, "display_name")
+    validate_birth_year(profile.birth_year)
+    profile.email = normalize_email(profile.email)
+    profile.interests = clean_labels(profile.interests, "interests")
+    profile.languages = tuple(lang.lower() for lang in clean_labels(profile.languages, "languages"))
+    validate_timezone(profile.timezone)
+    profile.preferred_formats = tuple(dict.fromkeys(MeetingFormat(f) for f in profile.preferred_formats))
+
+
 @dataclass(eq=False)
 class Person(EventRecorder):
     org_id: UUID
@@ -66,13 +88,7 @@ class Person(EventRecorder):
 
     def __post_init__(self) -> None:
         EventRecorder.__init__(self)
-        self.display_name = validate_name(self.display_name, "display_name")
-        validate_birth_year(self.birth_year)
-        self.email = normalize_email(self.email)
-        self.interests = clean_labels(self.interests, "interests")
-        self.languages = tuple(lang.lower() for lang in clean_labels(self.languages, "languages"))
-        validate_timezone(self.timezone)
-        self.preferred_formats = tuple(dict.fromkeys(MeetingFormat(f) for f in self.preferred_formats))
+        clean_profile(self)
         self.availability = normalize_windows(self.availability)
 
     @property
