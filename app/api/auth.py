@@ -76,6 +76,7 @@ async def start_login(
     "/{org_slug}/callback",
     operation_id="finish_login",
     responses={
+        200: {"model": TokenOut, "description": "the tokens, when the organization registered no front-end URL"},
         302: {"description": "to the organization's front end, with a one-time `code` for /oauth/token"},
         **problems(400, 401, 403, 404, 422, 429, 502),
     },
