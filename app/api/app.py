@@ -12,7 +12,7 @@ from fastapi import FastAPI, Response
 from fastapi.middleware.cors import CORSMiddleware
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from app.api import auth, health
+from app.api import auth, health, metrics
 from app.api.graphql.router import graphql_router
 from app.api.middleware import BodySizeLimitMiddleware, RequestIdMiddleware
 from app.api.problems import install_problem_handlers
@@ -96,12 +96,14 @@ def create_app(
     app.state.token_issuer = TokenIssuer(keyring, settings.issuer, settings.audience, ttl)
     app.state.token_verifier = TokenVerifier(keyring, settings.issuer, settings.audience)
     app.state.secret_box = SecretBox.from_file(settings.secret_box_path)
+    app.state.metrics = metrics.Metrics()
     app.state.login_limiter = LoginRateLimiter(
         settings.login_rate_limit, settings.rate_limit_storage, token_limit=settings.token_rate_limit
     )
 
     install_problem_handlers(app)
     app.include_router(health.router)
+    app.include_router(metrics.router)
     app.include_router(auth.router)
     app.include_router(oauth.router)
     for router in ROUTERS:
@@ -128,6 +130,7 @@ def create_app(
             expose_headers=["ETag", "Location", "Retry-After", "X-Request-ID"],
             max_age=600,
         )
+    app.add_middleware(metrics.MetricsMiddleware, metrics=app.state.metrics)
     app.add_middleware(RequestIdMiddleware)  # outermost: even a 413 carries a request id
     return app
 

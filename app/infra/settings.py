@@ -55,6 +55,9 @@ class Settings(BaseSettings):
         description="CPUs `tandem worker` is confined to (a JSON list), so API processes beside it keep the others",
     )
     log_level: str = "INFO"
+    metrics_token: str | None = Field(
+        default=None, description="when set, GET /metrics needs `Authorization: Bearer <it>`", min_length=16
+    )
 
     @field_validator("database_url")
     @classmethod

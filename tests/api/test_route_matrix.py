@@ -48,6 +48,7 @@ ROUTE_MATRIX: dict[RouteKey, str] = {
     # operations, documentation and keys
     ("GET", "/healthz"): PUBLIC,
     ("GET", "/readyz"): PUBLIC,
+    ("GET", "/metrics"): PUBLIC,  # kept on a private network, or guarded by TANDEM_METRICS_TOKEN
     ("GET", "/openapi.json"): PUBLIC,
     ("GET", "/docs"): PUBLIC,
     ("GET", "/docs/oauth2-redirect"): PUBLIC,
