@@ -201,3 +201,46 @@ def test_a_generated_client_runs_a_whole_program(client_package: ModuleType, tmp
         assert sorted(f.rating for f in stored.feedback) == [5, 5]
         other_tenant = Api(client_package, base, token(env, "--role", "platform_admin"))
         other_tenant.call("tandems", "get_tandem", tandem.id, expect=404)
+
+
+def test_a_partner_network_syncs_its_pool_with_the_generated_client(
+    client_package: ModuleType, tmp_path: Path, database_url: str
+) -> None:
+    """Machine to machine: credentials once, a client-credentials token, a sync, the pool read back."""
+    env = environment(tmp_path, database_url)
+    slug = f"acme-{uuid.uuid4().hex[:8]}"
+    with serving(env) as base:
+        admin = Api(client_package, base, token(env, "--role", "platform_admin"))
+        org = admin.call(
+            "organizations", "create_organization", body=admin.model("OrganizationIn", name=slug, slug=slug), expect=201
+        )
+        partner = admin.call(
+            "partners", "create_partner", body=admin.model("PartnerIn", name=f"NextGen {slug}"), expect=201
+        )
+        org_admin = Api(client_package, base, token(env, "--org", slug, "--role", "org_admin"))
+        org_admin.call("partners", "grant_partner_access", org.id, partner.id, expect=201)
+
+        from tandem_client import Client
+        from tandem_client.api.identity import issue_token
+
+        grant = client_package.models.BodyIssueTokenGrantType.CLIENT_CREDENTIALS
+        body = admin.model(
+            "BodyIssueToken", grant_type=grant, client_id=partner.client_id, client_secret=partner.client_secret
+        )
+        issued = issue_token.sync_detailed(client=Client(base_url=base), body=body)
+        assert issued.status_code == 200, issued.content
+        assert issued.parsed.scope == "mentors:read mentors:sync"
+
+        machine = Api(client_package, base, issued.parsed.access_token)
+        rows = [
+            machine.model("PartnerMentorIn", external_id="ngt-1", display_name="Mia Kaya", birth_year=2001),
+            machine.model("PartnerMentorIn", external_id="ngt-2", display_name="Too Old", birth_year=1960),
+        ]
+        report = machine.call(
+            "partners", "sync_partner_mentors", partner.id, body=machine.model("PartnerMentorBatchIn", items=rows)
+        )
+        assert [(r.external_id, str(r.status)) for r in report.items] == [("ngt-1", "created"), ("ngt-2", "error")]
+        pool = machine.call("partners", "list_partner_mentors", partner.id)
+        assert [m.external_id for m in pool.items] == ["ngt-1"]
+        people = org_admin.call("people", "list_people")
+        assert [(p.display_name, p.source) for p in people.items] == [("Mia Kaya", "partner")]

@@ -52,7 +52,6 @@ def _basic_credentials(request: Request) -> tuple[str, str] | None:
     "/oauth/token",
     operation_id="issue_token",
     responses=problems(400, 401, 429),
-    openapi_extra={"security": [{}, {"HTTPBasic": []}]},
 )
 async def issue_token(
     request: Request,
@@ -69,7 +68,10 @@ async def issue_token(
     client_secret: Annotated[str | None, Form(max_length=200)] = None,
     scope: Annotated[str | None, Form(max_length=500)] = None,
 ) -> TokenOut:
-    """Exchange a login code, a refresh token or partner client credentials for an access token."""
+    """Exchange a login code, a refresh token or partner client credentials for an access token.
+
+    Partners send their credentials in the form (`client_id`, `client_secret`) or as HTTP Basic
+    authentication (RFC 6749 §2.3.1); no bearer token is needed here."""
     response.headers.update(NO_STORE)
     lifetimes = settings.lifetimes
     if grant_type == "authorization_code":
