@@ -2,19 +2,11 @@
 
 from __future__ import annotations
 
-import base64
-import json
-import time
 import uuid
-
-from joserfc import jwt
-from joserfc.jwk import OctKey
 
 from app.api.app import create_app
 from app.domain.access import Caller, Role
-from app.infra.auth.keys import generate_key
-from app.infra.auth.tokens import TokenIssuer
-from tests.factories import member, new_person, pair_world
+from tests.factories import member, pair_world
 
 
 async def test_healthz_answers_while_the_process_is_up(client) -> None:
@@ -82,35 +74,6 @@ async def test_me_shows_a_member_their_own_profile(client, bearer, uow_factory) 
     assert body["person"]["generation"] == "gen_x" and body["person"]["digital_native"] is False
 
 
-async def test_forged_expired_and_foreign_tokens_are_all_401(client, issuer, settings, uow_factory) -> None:
-    world = await pair_world(uow_factory)
-    person = await new_person(uow_factory, world["manager"], birth_year=1999)
-    caller = member(person)
-    public = issuer.keys.signing_key().as_dict(private=False)
-    claims = {
-        "iss": settings.issuer,
-        "aud": settings.audience,
-        "sub": str(caller.user_id),
-        "roles": ["member"],
-        "org": str(caller.org_id),
-        "exp": int(time.time()) + 60,
-    }
-    forged_hs256 = jwt.encode(
-        {"alg": "HS256", "typ": "at+jwt"}, claims, OctKey.import_key(str(public)), algorithms=["HS256"]
-    )
-    unsigned = f"{_b64({'alg': 'none', 'typ': 'at+jwt'})}.{_b64(claims)}."
-    expired = issuer.issue(caller, ttl_seconds=-120)
-    other_audience = TokenIssuer(issuer.keys, settings.issuer, "someone-else", 60).issue(caller)
-    other_issuer = TokenIssuer(issuer.keys, "https://evil.example", settings.audience, 60).issue(caller)
-    unknown_kid = TokenIssuer(generate_key(), settings.issuer, settings.audience, 60).issue(caller)
-    not_yet_valid = _signed_with_claims(issuer, {**claims, "nbf": int(time.time()) + 600, "iat": int(time.time())})
-    tokens = (forged_hs256, unsigned, expired, other_audience, other_issuer, unknown_kid, not_yet_valid, "not-a-jwt")
-    for token in tokens:
-        response = await client.get("/v1/me", headers={"Authorization": f"Bearer {token}"})
-        assert response.status_code == 401, token
-        assert "www-authenticate" in response.headers
-
-
 async def test_jwks_publishes_only_the_public_keys(client, issuer) -> None:
     keys = (await client.get("/.well-known/jwks.json")).json()["keys"]
     assert [k["kid"] for k in keys] == [k.kid for k in issuer.keys.entries()]
@@ -121,12 +84,3 @@ async def test_jwks_publishes_only_the_public_keys(client, issuer) -> None:
 async def test_a_platform_admin_token_has_no_person(client, bearer) -> None:
     response = await client.get("/v1/me", headers=bearer(Caller(uuid.uuid4(), Role.PLATFORM_ADMIN)))
     assert response.json()["person"] is None and response.json()["role"] == "platform_admin"
-
-
-def _signed_with_claims(issuer: TokenIssuer, claims: dict[str, object]) -> str:
-    key = issuer.keys.signing_key()
-    return jwt.encode({"alg": "ES256", "typ": "at+jwt", "kid": key.kid}, claims, key, algorithms=["ES256"])
-
-
-def _b64(part: dict[str, object]) -> str:
-    return base64.urlsafe_b64encode(json.dumps(part).encode()).rstrip(b"=").decode()
