@@ -27,20 +27,22 @@ def _tandem(env: dict[str, str], *args: str) -> str:
 
 
 def test_a_rotated_key_is_published_then_signs_while_old_tokens_stay_valid(tmp_path: Path, database_url: str) -> None:
-    env = environment(tmp_path, database_url) | {"TANDEM_KEY_PUBLISH_AHEAD_SECONDS": "3"}
+    # the head start must exceed the server's rescan interval (5 s), as 300 s does in production
+    env = environment(tmp_path, database_url) | {"TANDEM_KEY_PUBLISH_AHEAD_SECONDS": "8"}
     with serving(env) as base:
         old_token = operator_token(env, "--role", "platform_admin")
         old_kid = _kid(old_token)
         assert "rotate" not in _tandem(env, "keys", "list") and old_kid in _tandem(env, "keys", "list")
 
         new_kid = _tandem(env, "keys", "rotate").split()[3].rstrip(";")
-        deadline = time.monotonic() + 15  # the server rescans its key folder every few seconds
+        rotated_at = time.monotonic()
+        assert _kid(operator_token(env, "--role", "platform_admin")) == old_kid  # not signing yet
+        deadline = rotated_at + 15  # the server rescans its key folder every few seconds
         while new_kid not in {k["kid"] for k in httpx.get(f"{base}/.well-known/jwks.json").json()["keys"]}:
             assert time.monotonic() < deadline, "the running server never published the new key"
             time.sleep(0.5)
-        assert _kid(operator_token(env, "--role", "platform_admin")) == old_kid  # published, not yet signing
 
-        time.sleep(3)
+        time.sleep(max(0.0, rotated_at + 8.5 - time.monotonic()))
         new_token = operator_token(env, "--role", "platform_admin")
         assert _kid(new_token) == new_kid
         for token in (old_token, new_token):  # both verify: clients holding either keep working

@@ -55,6 +55,7 @@ class Keyring:
         self.publish_ahead = publish_ahead_seconds
         self._lock = threading.Lock()
         self._keys: list[RingKey] = []
+        self._public = KeySet([])  # built once per change of the folder: every request verifies with it
         self._scanned_at = 0.0
         self._folder_mtime = -1.0
 
@@ -91,6 +92,7 @@ class Keyring:
                 if mtime != self._folder_mtime or not self._keys:
                     self._folder_mtime = mtime
                     self._keys = self._read()
+                    self._public = KeySet([ECKey.import_key(k.key.as_dict(private=False)) for k in self._keys])
             return list(self._keys)
 
     def _read(self) -> list[RingKey]:
@@ -107,7 +109,8 @@ class Keyring:
         return (ready[-1] if ready else keys[0]).key
 
     def public_keys(self) -> KeySet:
-        return KeySet([ECKey.import_key(k.key.as_dict(private=False)) for k in self.entries()])
+        self.entries()  # rescans when due
+        return self._public
 
     def knows(self, kid: str) -> bool:
         return any(k.kid == kid for k in self.entries())
