@@ -8,7 +8,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy import text
 
-from app.api.problems import PROBLEM_JSON, Problem, problem_response
+from app.api.problems import Problem, problem_response
+from app.api.rest.responses import PROBLEM_CONTENT
 
 router = APIRouter(tags=["operations"])
 READY_TIMEOUT_SECONDS = 2.0
@@ -23,7 +24,7 @@ async def healthz() -> dict[str, str]:
     "/readyz",
     operation_id="get_readiness",
     summary="The database is reachable",
-    responses={503: {"model": Problem, "content": {PROBLEM_JSON: {}}, "description": "database unreachable"}},
+    responses={503: {"model": Problem, "content": PROBLEM_CONTENT, "description": "database unreachable"}},
 )
 async def readyz(request: Request) -> JSONResponse:
     try:

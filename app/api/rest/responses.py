@@ -23,9 +23,13 @@ DESCRIPTIONS = {
 }
 
 
+# the media type we really send, with its schema: typed clients (openapi-typescript) read errors from it
+PROBLEM_CONTENT = {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}}
+
+
 def problems(*statuses: int) -> dict[int | str, dict[str, Any]]:
     return {
-        status: {"model": Problem, "content": {PROBLEM_JSON: {}}, "description": DESCRIPTIONS.get(status, "Error")}
+        status: {"model": Problem, "content": PROBLEM_CONTENT, "description": DESCRIPTIONS.get(status, "Error")}
         for status in statuses
     }
 
