@@ -33,6 +33,7 @@ STATUS_OF: dict[type[e.DomainError], int] = {
     e.Unauthenticated: 401,
     e.BadRequest: 400,
     e.ProviderUnavailable: 502,
+    e.ServiceUnavailable: 503,
 }
 
 TITLES = {
@@ -113,6 +114,8 @@ async def _domain_error(request: Request, exc: Exception) -> JSONResponse:
     if status == 401:
         scheme = "Basic" if request.url.path.startswith("/oauth/") else "Bearer"
         headers = {"WWW-Authenticate": f'{scheme} realm="tandem"'}
+    if status == 503:
+        headers = {"Retry-After": "30"}
     if request.url.path.startswith("/oauth/"):
         extra = {"error": exc.code, "error_description": exc.detail}  # RFC 6749 §5.2, for OAuth libraries
     return problem_response(status, exc.code, exc.detail, errors=errors, headers=headers, extra=extra)

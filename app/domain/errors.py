@@ -71,3 +71,9 @@ class ProviderUnavailable(DomainError):
     """An organization's identity provider did not answer, or answered nonsense."""
 
     code = "provider_unavailable"
+
+
+class ServiceUnavailable(DomainError):
+    """A part of Tandem itself (the job queue) cannot take the work right now; retry later."""
+
+    code = "service_unavailable"

@@ -17,6 +17,7 @@ import procrastinate
 from psycopg.conninfo import make_conninfo
 from sqlalchemy.engine import make_url
 
+from app.domain.errors import ServiceUnavailable
 from app.infra.db.engine import make_engine, make_session_factory
 from app.infra.db.unit_of_work import SqlUnitOfWork
 from app.services import matching_runs
@@ -75,7 +76,12 @@ class ProcrastinateJobQueue:
         self.app = app
 
     async def run_matching(self, run_id: UUID) -> None:
-        await self.app.configure_task(RUN_MATCHING).defer_async(run_id=str(run_id))
+        try:
+            await self.app.configure_task(RUN_MATCHING).defer_async(run_id=str(run_id))
+        except (procrastinate.exceptions.ProcrastinateException, OSError) as error:
+            raise ServiceUnavailable(
+                "the job queue cannot take work right now; retry shortly", code="job_queue_unavailable"
+            ) from error
 
 
 async def run_worker(app: procrastinate.App, *, concurrency: int = 1, wait: bool = True) -> None:

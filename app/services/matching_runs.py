@@ -16,7 +16,7 @@ from uuid import UUID
 
 from app.domain.access import Caller
 from app.domain.enrollment import ParticipantRole
-from app.domain.errors import DomainError, RuleViolation
+from app.domain.errors import DomainError, RuleViolation, ServiceUnavailable
 from app.domain.matching import match
 from app.domain.matching.run import MatchingRun, PinnedPair, RunStatus
 from app.domain.program import ProgramStatus
@@ -56,7 +56,17 @@ async def start_run(
         await _check_pinned(uow, run)
         await uow.matching_runs.add(run)
         await uow.commit()
-    await jobs.run_matching(run.id)  # after the commit: the worker must find the run
+    try:
+        await jobs.run_matching(run.id)  # after the commit: the worker must find the run
+    except ServiceUnavailable:
+        # committed, but no worker will ever see it: fail it rather than leave it queued forever
+        async with uow:
+            stored = await uow.matching_runs.get(org_id, run.id, for_update=True)
+            if stored is not None and stored.status is RunStatus.QUEUED:
+                stored.fail("the job queue could not take the run; start a new one")
+                await uow.matching_runs.save(stored)
+                await uow.commit()
+        raise
     return run
 
 

@@ -9,7 +9,7 @@ from typing import Any
 import httpx
 
 from app.domain.values import Topic
-from app.infra.jobs import make_jobs_app, run_worker
+from app.infra.jobs import ProcrastinateJobQueue, make_jobs_app, run_worker
 from app.services import programs
 from tests.api.helpers import problem
 from tests.factories import enroll, member, new_org, new_person, pair_world
@@ -153,3 +153,22 @@ async def test_roles_tenants_and_program_status(client, bearer, uow_factory, dat
     problem(
         await client.post(_runs(world), json={"pinned": [pin]}, headers=bearer(world["manager"])), 422, "pinned_unknown"
     )
+
+
+async def test_a_run_the_job_queue_cannot_take_fails_instead_of_waiting_forever(
+    app, client, bearer, uow_factory, database_url
+) -> None:
+    world = await _world(uow_factory)
+    headers = bearer(world["manager"])
+    original = app.state.jobs
+    app.state.jobs = ProcrastinateJobQueue(make_jobs_app(database_url))  # never opened: like a lost connection
+    try:
+        refused = await client.post(_runs(world), json={}, headers=headers)
+    finally:
+        app.state.jobs = original
+    problem(refused, 503, "job_queue_unavailable")
+    assert int(refused.headers["retry-after"]) > 0
+    [run] = (await client.get(_runs(world), headers=headers)).json()["items"]
+    assert run["status"] == "failed" and "start a new one" in run["error"]
+    # with the queue back, a new run goes through
+    assert (await _completed_run(client, headers, world, database_url))["status"] == "completed"

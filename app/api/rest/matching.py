@@ -73,7 +73,7 @@ async def suggest_candidates(
     "/matching-runs",
     operation_id="start_matching_run",
     status_code=status.HTTP_202_ACCEPTED,
-    responses=problems(409),
+    responses=problems(409, 503),
 )
 async def start_matching_run(
     program_id: UUID,

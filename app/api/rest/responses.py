@@ -20,6 +20,8 @@ DESCRIPTIONS = {
     422: "Invalid fields (see errors) or a broken rule (see code)",
     429: "Too many requests; see Retry-After",
     500: "Unexpected error on our side (logged with the request id)",
+    502: "An organization's identity provider did not answer usefully",
+    503: "Temporarily unavailable (the job queue); see Retry-After",
 }
 
 
