@@ -43,13 +43,13 @@ async def start_login(
     providers: Providers,
     settings: AppSettings,
     _: LoginRateLimit,
-    code_challenge: Annotated[str | None, Query(min_length=43, max_length=128)] = None,
+    code_challenge: Annotated[str | None, Query(pattern=r"^[A-Za-z0-9._~-]{43,128}$")] = None,
     code_challenge_method: Literal["S256"] = "S256",
 ) -> RedirectResponse:
     """Start single sign-on: redirects the browser to the organization's OpenID provider.
 
-    A front end may pass its own PKCE ``code_challenge`` (S256); the one-time code it then
-    receives is only redeemable with the matching ``code_verifier`` at /oauth/token.
+    An organization with a front-end URL needs the front end's own PKCE ``code_challenge`` (S256);
+    the one-time code it then receives is only redeemable with the matching ``code_verifier``.
     """
     start = await sso_login.begin_login(
         uow(),

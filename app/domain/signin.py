@@ -76,7 +76,8 @@ class LoginCode:
         if self.used_at is not None or now >= self.expires_at:
             return False
         if self.code_challenge is None:
-            return True
+            # a verifier for a code issued without a challenge means someone else started this login
+            return code_verifier is None
         return code_verifier is not None and pkce_matches(code_verifier, self.code_challenge)
 
 

@@ -134,7 +134,8 @@ async def client_credentials_caller(
     separated) narrows the token to some of the partner's scopes; None gives all of them.
     """
     partner = None
-    if 0 < len(client_id) <= MAX_CLIENT_ID_LENGTH:
+    # only printable ASCII can be a client id we issued (a NUL byte would not even reach the database)
+    if 0 < len(client_id) <= MAX_CLIENT_ID_LENGTH and client_id.isascii() and client_id.isprintable():
         async with uow:
             partner = await uow.partners.get_by_client_id(client_id)
     if not secret_matches(partner.client_secret_digest if partner else None, client_secret) or partner is None:

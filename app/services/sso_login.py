@@ -58,6 +58,12 @@ async def begin_login(
 ) -> LoginStart:
     async with uow:
         org, config = await _org_and_config(uow, org_slug)
+    if config.frontend_url and client_code_challenge is None:
+        # the one-time code travels through the browser: bound to the front end's verifier, a code
+        # planted by someone else (login CSRF) or read from a log is worthless
+        raise BadRequest(
+            "this organization's front end must send a PKCE code_challenge (S256)", code="code_challenge_required"
+        )
     state, nonce, verifier, browser = new_secret(), new_secret(), new_secret(), new_secret()
     url = await providers.authorization_url(
         config, redirect_uri=redirect_uri, state=state, nonce=nonce, code_verifier=verifier
@@ -160,29 +166,46 @@ def _allowed_email(config: SsoConfig, identity: ProviderIdentity) -> str:
         raise PermissionDenied("the identity provider shared no email address", code="email_missing")
     if identity.email_verified is False:
         raise PermissionDenied("the identity provider has not verified this email", code="email_not_verified")
-    if not config.allows_email(identity.email):
+    if not identity.email.isascii():
+        # lowercasing maps lookalikes (the Kelvin sign K) onto plain letters: someone else's address
+        raise PermissionDenied("only ASCII email addresses can sign in", code="email_not_supported")
+    email = identity.email.strip().lower()
+    if not config.allows_email(email):
         raise PermissionDenied("this email domain may not sign in to the organization", code="email_domain_not_allowed")
-    return identity.email.strip().lower()
+    return email
 
 
 async def _provision(
     uow: UnitOfWork, org: Organization, config: SsoConfig, identity: ProviderIdentity, email: str
 ) -> User:
-    """Just-in-time: find the user by the provider's subject, else by email, else create them.
+    """Just-in-time: find the user by the provider's subject, else create them.
 
-    The role follows the provider's claims at every login, so group changes there take effect
-    at the next sign-in. The user is linked to the organization's person with that email, or
-    to a new person when the provider shares a birth date (a profile needs the generation).
+    The subject is who someone is; an email address is only what the provider says about them.
+    So a user is found by email only when no provider subject was ever bound to it (a user an
+    operator created) and the provider verified the address; the same goes for linking the
+    organization's person with that email, and a partner's mentor is never linked (it belongs
+    to the partner's pool, not to an employee). The role follows the provider's claims at every
+    login, so group changes there take effect at the next sign-in.
     """
-    user = await uow.users.find_by_subject(org.id, identity.subject) or await uow.users.find(org.id, email)
+    verified = identity.email_verified is True
+    user = await uow.users.find_by_subject(org.id, identity.subject)
+    if user is None:
+        by_email = await uow.users.find(org.id, email)
+        if by_email is not None and (by_email.sso_subject is not None or not verified):
+            raise Conflict("another account of the organization signs in with this email", code="email_in_use")
+        user = by_email
     if user is not None:  # locked and re-read: simultaneous logins of one user update it in turn
         user = await uow.users.get(user.id, for_update=True)
     role = config.role_for(identity.claims)
-    person = await uow.people.get_by_email(org.id, email)
-    if person is None and identity.birth_year is not None:
-        person = _new_person(org, identity, email)
-        if person is not None:
-            await uow.people.add(person)
+    person = None
+    if user is None or user.person_id is None:
+        existing = await uow.people.get_by_email(org.id, email)
+        if existing is not None and verified and existing.partner_id is None:
+            person = existing
+        elif existing is None and identity.birth_year is not None:
+            person = _new_person(org, identity, email)
+            if person is not None:
+                await uow.people.add(person)
     now = utcnow()
     if user is None:
         user = User(email=email, role=role, org_id=org.id, person_id=person.id if person else None)

@@ -103,6 +103,9 @@ async def test_a_login_code_works_once_and_honours_the_front_ends_pkce(client, u
         bound = await signin.issue_login_code(uow, user, Lifetimes(), challenge)
         await uow.commit()
 
+    # a front end presenting its verifier with a code issued without a challenge got a planted code
+    planted = {"grant_type": "authorization_code", "code": plain, "code_verifier": verifier}
+    problem(await client.post(TOKEN, data=planted), 400, "invalid_grant")
     redeemed = await client.post(TOKEN, data={"grant_type": "authorization_code", "code": plain})
     assert redeemed.status_code == 200 and redeemed.json()["refresh_token"]
     problem(await client.post(TOKEN, data={"grant_type": "authorization_code", "code": plain}), 400, "invalid_grant")
@@ -164,3 +167,17 @@ async def test_a_member_who_signed_in_without_a_profile_creates_their_own(client
     refreshed = (await _refresh(client, grant.refresh_token or "")).json()
     me = await client.get("/v1/me", headers={"Authorization": f"Bearer {refreshed['access_token']}"})
     assert me.json()["person"]["display_name"] == "Nele Neu"
+
+
+async def test_crafted_credentials_are_refused_not_crashed_on(client) -> None:
+    grant = {"grant_type": "client_credentials"}
+    not_utf8 = {"Authorization": "Basic " + base64.b64encode(b"\xff\xfe:\xff").decode()}
+    problem(await client.post(TOKEN, data=grant, headers=not_utf8), 401, "invalid_client")
+    nul_basic = {"Authorization": "Basic " + base64.b64encode(b"ptn_%00:secret").decode()}
+    problem(await client.post(TOKEN, data=grant, headers=nul_basic), 401, "invalid_client")
+    nul_form = grant | {"client_id": "ptn_\x00", "client_secret": "secret"}
+    problem(await client.post(TOKEN, data=nul_form), 401, "invalid_client")
+    challenge = "%00" * 43
+    problem(await client.get(f"/auth/acme/login?code_challenge={challenge}"), 422, "validation_failed")
+    bad_verifier = {"grant_type": "authorization_code", "code": "x", "code_verifier": "\x00" * 43}
+    problem(await client.post(TOKEN, data=bad_verifier), 400, "invalid_request")

@@ -29,6 +29,7 @@ class Tandem:
 
     def __init__(self, base: str, env: dict[str, str]) -> None:
         self.base, self.env = base, env
+        self.org_ids: dict[str, str] = {}  # slug -> id of the organizations made here
         self.admin = {"Authorization": f"Bearer {operator_token(env, '--role', 'platform_admin')}"}
 
     def organization(self, provider: OidcProvider, **sso: Any) -> str:
@@ -36,6 +37,7 @@ class Tandem:
         slug = f"sso-{uuid.uuid4().hex[:10]}"
         created = httpx.post(f"{self.base}/v1/organizations", json={"name": slug, "slug": slug}, headers=self.admin)
         assert created.status_code == 201, created.text
+        self.org_ids[slug] = created.json()["id"]
         org_admin = {"Authorization": f"Bearer {operator_token(self.env, '--org', slug, '--role', 'org_admin')}"}
         body = {
             "issuer": provider.issuer,
@@ -212,3 +214,59 @@ def test_one_new_user_signing_in_twice_at_once_becomes_one_user(oidc_provider_fa
         for r in done
     }
     assert len(users) == 1
+
+
+def test_an_email_never_hands_over_an_account_bound_to_another_subject(oidc_provider_factory, tandem: Tandem) -> None:
+    provider, slug = _configured(oidc_provider_factory, tandem)
+    browser, callback = _login(tandem, slug, "alice")
+    assert browser.get(callback).status_code == 200  # alice@example.org is now bound to subject "alice"
+
+    # another account of the provider claiming the same address (verified or not) gets no access to it
+    provider.add_account(Account(sub="mallory", email="alice@example.org", name="Mallory"))
+    browser, callback = _login(tandem, slug, "mallory")
+    taken = browser.get(callback)
+    assert taken.status_code == 409 and taken.json()["code"] == "email_in_use"
+
+    # nor does a lookalike address that lowercases onto it (the Kelvin sign K)
+    provider.add_account(Account(sub="kelvin", email="\u212alice@example.org", name="Kelvin"))
+    browser, callback = _login(tandem, slug, "kelvin")
+    lookalike = browser.get(callback)
+    assert lookalike.status_code == 403 and lookalike.json()["code"] == "email_not_supported"
+
+
+def test_a_partners_mentor_is_never_taken_for_an_employees_profile(oidc_provider_factory, tandem: Tandem) -> None:
+    _, slug = _configured(oidc_provider_factory, tandem)
+    org_id = tandem.org_ids[slug]
+    partner = httpx.post(f"{tandem.base}/v1/partners", json={"name": f"P {slug}"}, headers=tandem.admin).json()
+    assert (
+        httpx.post(
+            f"{tandem.base}/v1/organizations/{org_id}/partners/{partner['id']}", headers=tandem.admin
+        ).status_code
+        == 201
+    )
+    issued = httpx.post(
+        f"{tandem.base}/oauth/token",
+        data={
+            "grant_type": "client_credentials",
+            "client_id": partner["client_id"],
+            "client_secret": partner["client_secret"],
+        },
+    ).json()
+    planted = {"external_id": "p-1", "display_name": "Planted", "birth_year": 2000, "email": "bob@example.org"}
+    synced = httpx.put(
+        f"{tandem.base}/v1/partners/{partner['id']}/mentors",
+        json={"items": [planted]},
+        headers={"Authorization": f"Bearer {issued['access_token']}"},
+    )
+    assert synced.status_code == 200, synced.text
+
+    browser, callback = _login(tandem, slug, "bob")
+    tokens = browser.get(callback).json()
+    me = httpx.get(f"{tandem.base}/v1/me", headers={"Authorization": f"Bearer {tokens['access_token']}"}).json()
+    assert me["person"] is None  # bob creates his own profile; the partner's record stays the partner's
+
+
+def test_a_front_end_login_without_its_own_pkce_challenge_is_refused(oidc_provider_factory, tandem: Tandem) -> None:
+    _, slug = _configured(oidc_provider_factory, tandem, frontend_url="https://app.example.org/signed-in")
+    refused = httpx.get(f"{tandem.base}/auth/{slug}/login")
+    assert refused.status_code == 400 and refused.json()["code"] == "code_challenge_required"

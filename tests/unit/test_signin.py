@@ -44,6 +44,8 @@ def test_a_login_code_is_redeemable_once_in_time_and_with_its_verifier() -> None
     plain = LoginCode(digest("c"), uuid4(), now + timedelta(seconds=60))
     bound = LoginCode(digest("d"), uuid4(), now + timedelta(seconds=60), code_challenge=_challenge(verifier))
     assert plain.redeemable(None, now) and not plain.redeemable(None, now + timedelta(seconds=61))
+    # a verifier for a code issued without a challenge: someone else started that login (login CSRF)
+    assert not plain.redeemable(verifier, now)
     assert bound.redeemable(verifier, now) and not bound.redeemable(None, now)
     assert not bound.redeemable(new_secret(), now)
     plain.used_at = now

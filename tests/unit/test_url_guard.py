@@ -17,6 +17,10 @@ REFUSED = [
     "https://[::1]:8443",
     "https://[::ffff:127.0.0.1]",
     "https://100.64.0.1",  # carrier-grade NAT
+    "https://[64:ff9b::a9fe:a9fe]",  # NAT64 form of 169.254.169.254
+    "https://[2002:7f00:1::]",  # 6to4 form of 127.0.0.1
+    "https://[::7f00:1]",  # IPv4-compatible form of 127.0.0.1
+    "https://[2001:0:4136:e378:8000:63bf:f5ff:fffe]",  # Teredo, client 10.0.0.1
     "ftp://93.184.215.14",
 ]
 

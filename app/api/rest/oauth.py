@@ -43,7 +43,7 @@ def _basic_credentials(request: Request) -> tuple[str, str] | None:
         return None
     try:
         client_id, _, secret = base64.b64decode(header[6:], validate=True).decode().partition(":")
-    except (binascii.Error, UnicodeDecodeError) as exc:
+    except (binascii.Error, ValueError) as exc:  # a UnicodeDecodeError is a ValueError too
         raise Unauthenticated("malformed Basic credentials", code="invalid_client") from exc
     return unquote_plus(client_id), unquote_plus(secret)
 
@@ -62,7 +62,7 @@ async def issue_token(
     _: TokenRateLimit,
     grant_type: Annotated[GrantType, Form()],
     code: Annotated[str | None, Form(max_length=200)] = None,
-    code_verifier: Annotated[str | None, Form(min_length=43, max_length=128)] = None,
+    code_verifier: Annotated[str | None, Form(pattern=r"^[A-Za-z0-9._~-]{43,128}$")] = None,
     refresh_token: Annotated[str | None, Form(max_length=200)] = None,
     client_id: Annotated[str | None, Form(max_length=200)] = None,
     client_secret: Annotated[str | None, Form(max_length=200)] = None,

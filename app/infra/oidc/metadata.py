@@ -8,7 +8,9 @@ its keys), but at most once per ``min_refetch`` seconds per provider, so tokens 
 from __future__ import annotations
 
 import asyncio
+import json
 import time
+from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,6 +22,8 @@ from app.domain.errors import ProviderUnavailable
 from app.infra.oidc.url_guard import ensure_fetchable
 
 DISCOVERY_TTL_SECONDS = 3600.0
+FETCH_SECONDS = 10.0  # in total: a provider trickling bytes must not hold a login (or a lock) for long
+MAX_DOCUMENT_BYTES = 512 * 1024
 _ENDPOINTS = ("authorization_endpoint", "token_endpoint", "jwks_uri")
 
 
@@ -55,15 +59,23 @@ class ProviderDirectory:
     min_refetch: float = 60.0
     _metadata: dict[str, tuple[ProviderMetadata, float]] = field(default_factory=dict)
     _keys: dict[str, _CachedKeys] = field(default_factory=dict)
-    _lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    # one lock per provider: a slow provider holds up its own organization's logins, no one else's
+    _locks: defaultdict[str, asyncio.Lock] = field(default_factory=lambda: defaultdict(asyncio.Lock))
 
     async def get_json(self, url: str) -> dict[str, Any]:
+        """A JSON document from a provider: guarded, bounded in size and in total time."""
         await ensure_fetchable(url, allow_private=self.allow_private)
         try:
-            response = await self.http.get(url, headers={"Accept": "application/json"})
-            response.raise_for_status()
-            document = response.json()
-        except (httpx.HTTPError, ValueError) as exc:
+            async with asyncio.timeout(FETCH_SECONDS):
+                async with self.http.stream("GET", url, headers={"Accept": "application/json"}) as response:
+                    response.raise_for_status()
+                    body = bytearray()
+                    async for chunk in response.aiter_bytes():
+                        body += chunk
+                        if len(body) > MAX_DOCUMENT_BYTES:
+                            raise ValueError(f"larger than {MAX_DOCUMENT_BYTES} bytes")
+            document = json.loads(body)
+        except (httpx.HTTPError, ValueError, TimeoutError) as exc:
             raise ProviderUnavailable(f"could not fetch {url}: {exc}", code="provider_unreachable") from exc
         if not isinstance(document, dict):
             raise ProviderUnavailable(f"{url} did not answer a JSON object", code="provider_unreachable")
@@ -91,7 +103,7 @@ class ProviderDirectory:
 
     async def keys_for(self, metadata: ProviderMetadata, kid: str | None) -> KeySet:
         """The provider's key set, refetched (rate-limited) when it lacks ``kid``."""
-        async with self._lock:
+        async with self._locks[metadata.issuer]:
             cached = self._keys.get(metadata.issuer)
             if cached and _has(cached.keys, kid):
                 return cached.keys

@@ -24,6 +24,7 @@ from joserfc.jwt import JWTClaimsRegistry
 from app.domain.errors import ProviderUnavailable, Unauthenticated
 from app.domain.sso import ProviderIdentity, SsoConfig
 from app.infra.oidc.metadata import ProviderDirectory, ProviderMetadata
+from app.infra.oidc.url_guard import ensure_fetchable
 
 ASYMMETRIC = ("RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA")
 BASE_SCOPES = ("openid", "email", "profile")
@@ -97,8 +98,10 @@ class OidcRelyingParty:
             headers["Authorization"] = _basic_auth(config.client_id, config.client_secret)
         else:
             form |= {"client_id": config.client_id, "client_secret": config.client_secret}
+        endpoint = metadata.endpoint("token_endpoint")
+        await ensure_fetchable(endpoint, allow_private=self.directory.allow_private)  # again: DNS may have moved
         try:
-            response = await self.directory.http.post(metadata.endpoint("token_endpoint"), data=form, headers=headers)
+            response = await self.directory.http.post(endpoint, data=form, headers=headers)
         except httpx.HTTPError as exc:
             raise ProviderUnavailable(f"the token endpoint did not answer: {exc}", code="provider_unreachable") from exc
         try:
@@ -106,8 +109,10 @@ class OidcRelyingParty:
         except ValueError:
             body = {}
         if response.status_code != 200 or not isinstance(body, dict):
-            error = body.get("error", response.status_code) if isinstance(body, dict) else response.status_code
-            raise Unauthenticated(f"the provider refused the code: {error}", code="code_exchange_failed")
+            # only the provider's OAuth error code is repeated: statuses would map someone's network
+            error = body.get("error") if isinstance(body, dict) else None
+            reason = f": {error}" if isinstance(error, str) and error.isidentifier() else ""
+            raise Unauthenticated(f"the provider refused the code{reason}", code="code_exchange_failed")
         return body
 
     async def _verified_claims(
@@ -141,6 +146,7 @@ class OidcRelyingParty:
         endpoint = metadata.document.get("userinfo_endpoint")
         if not isinstance(endpoint, str):
             return {}
+        await ensure_fetchable(endpoint, allow_private=self.directory.allow_private)
         try:
             response = await self.directory.http.get(endpoint, headers={"Authorization": f"Bearer {access_token}"})
             info = response.json() if response.status_code == 200 else {}
