@@ -111,12 +111,7 @@ async def finish_login(
         result: Response = RedirectResponse(done.frontend_redirect, status_code=status.HTTP_302_FOUND)
     else:
         assert done.grant is not None
-        tokens = TokenOut(
-            access_token=issuer.issue(done.grant.caller),
-            expires_in=issuer.ttl_seconds,
-            refresh_token=done.grant.refresh_token,
-        )
-        result = JSONResponse(tokens.model_dump(exclude_none=True))
+        result = JSONResponse(TokenOut.signed(done.grant, issuer).model_dump(exclude_none=True))
     result.headers.update(NO_STORE)
     result.delete_cookie(COOKIE, path=f"/auth/{org_slug}/")
     return result

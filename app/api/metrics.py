@@ -26,17 +26,14 @@ from prometheus_client import (
     ProcessCollector,
     generate_latest,
 )
-from sqlalchemy import text
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.api.problems import problem_response
 from app.api.rest.responses import problems
+from app.infra.jobs import open_work
 
 router = APIRouter(tags=["operations"])
 QUERY_TIMEOUT_SECONDS = 2.0
-# the job queue's open work, and matching runs by status (both small: finished jobs are not counted)
-_JOBS = text("SELECT status::text, count(*) FROM procrastinate_jobs WHERE status IN ('todo', 'doing') GROUP BY 1")
-_RUNS = text("SELECT status, count(*) FROM matching_runs WHERE status IN ('queued', 'running') GROUP BY 1")
 
 
 class Metrics:
@@ -111,9 +108,8 @@ async def get_metrics(request: Request) -> Response:
 
 async def _read_queue_depths(request: Request, metrics: Metrics) -> None:
     try:
-        async with asyncio.timeout(QUERY_TIMEOUT_SECONDS), request.app.state.engine.connect() as conn:
-            jobs = {str(status): int(n) for status, n in (await conn.execute(_JOBS)).all()}
-            runs = {str(status): int(n) for status, n in (await conn.execute(_RUNS)).all()}
+        async with asyncio.timeout(QUERY_TIMEOUT_SECONDS):
+            jobs, runs = await open_work(request.app.state.engine)
     except Exception:  # a scrape without queue depths beats a failed scrape; /readyz reports the database
         request.app.state.log.warning("metrics: queue depths unavailable", exc_info=True)
         return

@@ -57,7 +57,7 @@ def worker(*, concurrency: int, once: bool) -> None:
     configure_logging(settings.log_level)
     # batch work yields the CPU to API processes on the same machine: a matching run may take
     # a core for seconds, and requests should not queue behind it. Niceness alone was not enough
-    # on 2 CPUs (bench/latency.py: p99 2.1-2.6x of idle); confined to one CPU, 1.5-1.6x.
+    # on 2 CPUs (bench/latency.py: p99 2.1-4.0x of idle); confined to one CPU, 1.5-1.8x in 4 of 5 runs.
     os.nice(settings.worker_niceness)
     if settings.worker_cpus:
         os.sched_setaffinity(0, settings.worker_cpus)

@@ -15,7 +15,9 @@ from uuid import UUID
 
 import procrastinate
 from psycopg.conninfo import make_conninfo
+from sqlalchemy import text
 from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app.domain.errors import ServiceUnavailable
 from app.infra.db.engine import make_engine, make_session_factory
@@ -107,3 +109,16 @@ async def in_process_worker(app: procrastinate.App, *, enabled: bool) -> AsyncIt
         task.cancel()
         with suppress(asyncio.CancelledError):
             await task
+
+
+# open work only (both small: finished jobs and runs are not counted)
+_OPEN_JOBS = text("SELECT status::text, count(*) FROM procrastinate_jobs WHERE status IN ('todo', 'doing') GROUP BY 1")
+_OPEN_RUNS = text("SELECT status, count(*) FROM matching_runs WHERE status IN ('queued', 'running') GROUP BY 1")
+
+
+async def open_work(engine: AsyncEngine) -> tuple[dict[str, int], dict[str, int]]:
+    """Queue depths for monitoring: jobs to do or doing, and matching runs queued or running."""
+    async with engine.connect() as conn:
+        jobs = {str(status): int(n) for status, n in (await conn.execute(_OPEN_JOBS)).all()}
+        runs = {str(status): int(n) for status, n in (await conn.execute(_OPEN_RUNS)).all()}
+    return jobs, runs

@@ -99,13 +99,8 @@ async def revoke_token(uow: UnitOfWork, token: str) -> None:
     """RFC 7009: revoke the session of a refresh token. Unknown tokens are silently ignored."""
     async with uow:
         found = await uow.signins.take_refresh_token(digest(token))
-        if found is None:
-            return
-        signin = await uow.signins.get_session(found.session_id, for_update=True)
-        if signin is not None:
-            signin.revoke("revoked")
-            await uow.signins.save_session(signin)
-            await uow.commit()
+        if found is not None:
+            await _end_session(uow, found.session_id, "revoked")
 
 
 async def log_out(uow: UnitOfWork, caller: Caller) -> None:
@@ -113,11 +108,16 @@ async def log_out(uow: UnitOfWork, caller: Caller) -> None:
     if caller.session_id is None:
         raise PermissionDenied("this token does not belong to a sign-in session", code="no_session")
     async with uow:
-        signin = await uow.signins.get_session(caller.session_id, for_update=True)
-        if signin is not None and signin.user_id == caller.user_id:
-            signin.revoke("logout")
-            await uow.signins.save_session(signin)
-            await uow.commit()
+        await _end_session(uow, caller.session_id, "logout", owner=caller.user_id)
+
+
+async def _end_session(uow: UnitOfWork, session_id: UUID, reason: str, owner: UUID | None = None) -> None:
+    """Inside the caller's transaction: revoke the session (of ``owner``, when given) and commit."""
+    signin = await uow.signins.get_session(session_id, for_update=True)
+    if signin is not None and owner in (None, signin.user_id):
+        signin.revoke(reason)
+        await uow.signins.save_session(signin)
+        await uow.commit()
 
 
 async def session_is_active(uow: UnitOfWork, session_id: UUID) -> bool:

@@ -21,6 +21,7 @@ from app.api.deps import AppSettings, Issuer, UowFactory
 from app.api.rate_limit import TokenRateLimit
 from app.api.rest.responses import problems
 from app.domain.errors import BadRequest, Unauthenticated
+from app.infra.auth.tokens import TokenIssuer
 from app.services import partners, signin
 
 router = APIRouter(tags=["identity"])
@@ -35,6 +36,16 @@ class TokenOut(BaseModel):
     expires_in: int = Field(description="seconds until the access token expires")
     refresh_token: str | None = Field(default=None, description="rotating: each one works once")
     scope: str | None = None
+
+    @classmethod
+    def signed(cls, grant: signin.Grant, issuer: TokenIssuer) -> TokenOut:
+        """The token response for a grant: its caller's access token, signed now."""
+        return cls(
+            access_token=issuer.issue(grant.caller),
+            expires_in=issuer.ttl_seconds,
+            refresh_token=grant.refresh_token,
+            scope=" ".join(sorted(grant.caller.scopes)) or None,
+        )
 
 
 def _basic_credentials(request: Request) -> tuple[str, str] | None:
@@ -90,12 +101,7 @@ async def issue_token(
             uow(), client_id=credentials[0], client_secret=credentials[1], scope=scope
         )
         grant = signin.Grant(caller)
-    return TokenOut(
-        access_token=issuer.issue(grant.caller),
-        expires_in=issuer.ttl_seconds,
-        refresh_token=grant.refresh_token,
-        scope=" ".join(sorted(grant.caller.scopes)) or None,
-    )
+    return TokenOut.signed(grant, issuer)
 
 
 @router.post(

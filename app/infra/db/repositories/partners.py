@@ -15,7 +15,7 @@ from sqlalchemy import ColumnElement, and_, delete, func, literal_column, or_, s
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
 from app.domain.enrollment import EnrollmentStatus
-from app.domain.partner import Partner, PartnerGrant, PartnerMentor, Placement, SyncStatus
+from app.domain.partner import PROFILE_FIELDS, Partner, PartnerGrant, PartnerMentor, Placement, SyncStatus
 from app.domain.person import Person
 from app.domain.tandem import TandemStatus
 from app.infra.db import mapping as m
@@ -29,18 +29,7 @@ CHUNK = 500
 MATCHED = (TandemStatus.ACTIVE.value, TandemStatus.PAUSED.value, TandemStatus.COMPLETED.value)
 # what a sync changes on a partner Person; the organization's own additions (department,
 # seniority, availability) and erasure are left alone
-PERSON_SYNCED = (
-    "display_name",
-    "email",
-    "birth_year",
-    "bio",
-    "interests",
-    "languages",
-    "city",
-    "timezone",
-    "preferred_formats",
-    "source",
-)
+PERSON_SYNCED = (*(f for f in PROFILE_FIELDS if f != "external_id"), "source")
 
 
 def _chunks(items: Sequence[Any]) -> list[Sequence[Any]]:
@@ -103,18 +92,8 @@ class PartnerMentorRepository(Repository[PartnerMentor]):
     to_domain = staticmethod(m.partner_mentor_to_domain)
     to_row = staticmethod(m.partner_mentor_to_row)
 
-    SYNCED = (
-        "display_name",
-        "email",
-        "birth_year",
-        "bio",
-        "interests",
-        "languages",
-        "city",
-        "timezone",
-        "preferred_formats",
-        "withdrawn_at",  # a withdrawn mentor synced again is back in the pool
-    )
+    # the profile (the key aside), and a withdrawn mentor synced again is back in the pool
+    SYNCED = (*(f for f in PROFILE_FIELDS if f != "external_id"), "withdrawn_at")
 
     async def upsert(self, mentors: Sequence[PartnerMentor]) -> dict[str, SyncStatus]:
         # one order for every writer: two syncs of overlapping batches cannot deadlock
