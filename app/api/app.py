@@ -7,7 +7,6 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-import httpx
 from fastapi import FastAPI, Response
 from fastapi.middleware.cors import CORSMiddleware
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -29,6 +28,7 @@ from app.infra.db.engine import make_engine, make_session_factory
 from app.infra.jobs import ProcrastinateJobQueue, in_process_worker, make_jobs_app
 from app.infra.oidc.metadata import ProviderDirectory
 from app.infra.oidc.relying_party import OidcRelyingParty
+from app.infra.oidc.url_guard import provider_client
 from app.infra.settings import Settings
 
 DESCRIPTION = """Tandem runs reverse mentoring programs: senior leaders learn from digital natives.
@@ -53,8 +53,7 @@ def create_app(
         app.state.engine = engine or make_engine(database_url, pool_size=settings.db_pool_size)
         app.state.session_factory = make_session_factory(app.state.engine)
         jobs_app = make_jobs_app(database_url)
-        # no redirects: a provider's answer must come from the URL we checked (SSRF guard)
-        provider_http = httpx.AsyncClient(timeout=10.0, follow_redirects=False)
+        provider_http = provider_client(allow_private=settings.private_provider_urls_allowed)
         app.state.identity_providers = OidcRelyingParty(
             ProviderDirectory(
                 provider_http,

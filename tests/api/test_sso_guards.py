@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import uuid
 
-import httpx
 import pytest
 
 from app.domain.access import Caller, Role
 from app.infra.oidc.metadata import ProviderDirectory
 from app.infra.oidc.relying_party import OidcRelyingParty
+from app.infra.oidc.url_guard import provider_client
 from tests.api.helpers import problem
 from tests.factories import new_org
 
@@ -36,7 +36,7 @@ async def test_unknown_organizations_and_missing_sso_are_404(client, uow_factory
 async def test_outside_development_a_loopback_provider_is_never_contacted(app, client, bearer, uow_factory) -> None:
     slug = await _org_with_sso(client, bearer, uow_factory, "http://127.0.0.1:9/realms/internal")
     original = app.state.identity_providers
-    async with httpx.AsyncClient() as http:
+    async with provider_client(allow_private=False) as http:
         app.state.identity_providers = OidcRelyingParty(ProviderDirectory(http, allow_private=False))
         try:
             problem(await client.get(f"/auth/{slug}/login"), 502, "provider_url_refused")
