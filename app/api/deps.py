@@ -13,7 +13,7 @@ from app.domain.access import Caller
 from app.infra.auth.tokens import InvalidToken, TokenIssuer, TokenVerifier
 from app.infra.db.unit_of_work import SqlUnitOfWork
 from app.infra.settings import Settings
-from app.services import signin
+from app.services import partners, signin
 from app.services.ports import IdentityProviders, JobQueue, UnitOfWork
 
 _bearer = HTTPBearer(auto_error=False, description="A Tandem access token (`tandem token` prints one)")
@@ -36,6 +36,10 @@ async def get_caller(
         get_uow_factory(request)(), caller.session_id
     ):
         raise InvalidToken("the sign-in session of this token has ended")
+    if caller.partner_id is not None and not await partners.credential_is_current(
+        get_uow_factory(request)(), caller.partner_id, caller.credential
+    ):
+        raise InvalidToken("the partner's client secret was rotated after this token was issued")
     return caller
 
 

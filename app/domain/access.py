@@ -28,7 +28,9 @@ class Caller:
 
     ``user_id`` is the user (or, for a partner, the partner id) the token was issued to;
     ``scopes`` narrow what a partner token may do; ``session_id`` ties a token from a login
-    to its sign-in session, so logging out (or a detected refresh-token theft) ends it.
+    to its sign-in session, so logging out (or a detected refresh-token theft) ends it;
+    ``credential`` ties a partner's token to the client secret it was issued for, so rotating
+    a leaked secret ends the tokens obtained with it.
     """
 
     user_id: UUID
@@ -38,6 +40,7 @@ class Caller:
     partner_id: UUID | None = None
     scopes: frozenset[str] = frozenset()
     session_id: UUID | None = None  # the sign-in session (refresh family) the token belongs to
+    credential: str | None = None  # a partner's ``Partner.credential_tag`` when the token was issued
 
     @property
     def is_platform_admin(self) -> bool:

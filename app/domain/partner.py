@@ -102,6 +102,11 @@ class Partner:
         self.updated_at = utcnow()
         return secret
 
+    @property
+    def credential_tag(self) -> str:
+        """Names the current client secret without revealing it; changes with every rotation."""
+        return digest_secret(self.client_secret_digest)[:16]
+
     def verify_secret(self, secret: str) -> bool:
         return secret_matches(self.client_secret_digest, secret)
 

@@ -6,6 +6,7 @@ The mentor pool itself is in app/services/partner_mentors.py.
 
 from __future__ import annotations
 
+import hmac
 from dataclasses import dataclass
 from uuid import UUID
 
@@ -48,9 +49,10 @@ async def create_partner(
 async def rotate_partner_secret(
     uow: UnitOfWork, caller: Caller, partner_id: UUID, *, expected_version: int | None = None
 ) -> IssuedCredentials:
-    """A new client secret (the old one stops working at once). Platform admins only.
+    """A new client secret. Platform admins only.
 
-    Access tokens already issued stay valid until they expire (minutes).
+    The old secret stops working at once, and so do the access tokens issued with it: a
+    rotation is how a leaked secret is contained.
     """
     authz.require_platform_admin(caller)
     async with uow:
@@ -142,8 +144,19 @@ async def client_credentials_caller(
         raise Unauthenticated("client authentication failed", code="invalid_client")
     scopes = partner.grant_scopes(scope)
     return Caller(
-        user_id=partner.id, role=Role.PARTNER, partner_id=partner.id, scopes=frozenset(s.value for s in scopes)
+        user_id=partner.id,
+        role=Role.PARTNER,
+        partner_id=partner.id,
+        scopes=frozenset(s.value for s in scopes),
+        credential=partner.credential_tag,
     )
+
+
+async def credential_is_current(uow: UnitOfWork, partner_id: UUID, credential: str | None) -> bool:
+    """Whether a partner token was issued for the partner's current client secret."""
+    async with uow:
+        partner = await uow.partners.get(partner_id)
+    return partner is not None and credential is not None and hmac.compare_digest(partner.credential_tag, credential)
 
 
 def _managed_org(caller: Caller) -> UUID:

@@ -26,6 +26,7 @@ from uuid import UUID
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app.domain.access import Caller, Role, Scope
+from app.domain.partner import Partner
 from app.domain.person import Person
 from app.domain.values import MeetingFormat, Topic
 from app.infra.auth.secret_box import SecretBox
@@ -97,7 +98,7 @@ async def build_world(uow: UowFactory, jobs: JobQueue) -> World:
     goal = await goals.add_goal(uow(), manager, tandem.id, title="How does TikTok work?")
     session = await _session(uow, mentee, tandem.id)
     partner = await _partner(uow, org_admin)
-    partner_caller = _partner_caller(partner.id)
+    partner_caller = _partner_caller(partner)
     external_id = await _pool_mentor(uow, partner_caller)
     callers: dict[str, Caller | None] = {
         ANONYMOUS: None,
@@ -112,7 +113,7 @@ async def build_world(uow: UowFactory, jobs: JobQueue) -> World:
     callers["org_admin_of_b"] = _admin_of(org_b.id)
     callers["member_of_b"] = member(person_b)
     other = (await partners.create_partner(uow(), OPERATOR, name=f"Other partner {uuid.uuid4().hex[:8]}")).partner
-    callers[OTHER_PARTNER] = _partner_caller(other.id)
+    callers[OTHER_PARTNER] = _partner_caller(other)
     ids: Ids = {
         "org_id": org.id,
         "org_slug": org.slug,
@@ -135,10 +136,10 @@ async def build_world(uow: UowFactory, jobs: JobQueue) -> World:
     return World(uow=uow, jobs=jobs, callers=callers, ids=ids, member_person=mentee, manager=manager)
 
 
-def _partner_caller(partner_id: UUID) -> Caller:
+def _partner_caller(partner: Partner) -> Caller:
     """A partner's client-credentials token with both scopes."""
     scopes = frozenset({Scope.MENTORS_SYNC.value, Scope.MENTORS_READ.value})
-    return Caller(partner_id, Role.PARTNER, partner_id=partner_id, scopes=scopes)
+    return Caller(partner.id, Role.PARTNER, partner_id=partner.id, scopes=scopes, credential=partner.credential_tag)
 
 
 async def _partner(uow: UowFactory, granted_by: Caller) -> Any:
@@ -194,7 +195,8 @@ async def fresh_pool_mentor(world: World) -> Ids:
 
 
 async def fresh_granted_partner(world: World) -> Ids:
-    """Another partner the organization granted: its grant may be revoked."""
+    """Another partner the organization granted: its grant may be revoked, its secret rotated
+    (which ends the world partner's tokens, so it may not be the world partner)."""
     org_admin = world.callers[ORG_ADMIN]
     assert org_admin is not None
     return {"partner_id": (await _partner(world.uow, org_admin)).id}

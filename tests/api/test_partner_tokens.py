@@ -9,6 +9,7 @@ from typing import Any
 import httpx
 import pytest
 
+from app.domain.access import Caller, Role
 from tests.api.helpers import problem
 from tests.factories import PLATFORM_ADMIN
 
@@ -88,3 +89,30 @@ async def test_a_read_only_token_cannot_sync_and_no_token_reaches_another_pool(c
     # and no organization's data: a partner acts in no tenant
     problem(await client.get("/v1/programs", headers=syncer), 403)
     problem(await client.get("/v1/people", headers=syncer), 403)
+
+
+async def test_rotating_the_secret_ends_the_tokens_obtained_with_the_old_one(client, bearer) -> None:
+    """A leaked secret is contained by rotating it: its tokens die with it, not 15 minutes later."""
+    partner = await _partner(client, bearer)
+    before = await _token(client, partner)
+    pool = f"/v1/partners/{partner['id']}/mentors"
+    assert (await client.get(pool, headers=before)).status_code == 200
+
+    rotated = await client.post(f"/v1/partners/{partner['id']}/rotate-secret", headers=bearer(PLATFORM_ADMIN))
+    assert rotated.status_code == 200, rotated.text
+    ended = await client.get(pool, headers=before)
+    problem(ended, 401)
+    assert ended.headers["www-authenticate"].startswith("Bearer")
+    graphql = await client.post("/graphql", json={"query": "{ me { role } }"}, headers=before)
+    assert graphql.status_code == 401
+
+    after = await _token(client, partner | {"client_secret": rotated.json()["client_secret"]})
+    assert (await client.get(pool, headers=after)).status_code == 200
+
+
+async def test_a_partner_token_that_names_no_secret_is_refused(client, bearer, issuer) -> None:
+    """Tokens from before secret binding (or forged without it) carry no ``cred`` claim."""
+    partner = await _partner(client, bearer)
+    unbound = Caller(uuid.UUID(partner["id"]), Role.PARTNER, partner_id=uuid.UUID(partner["id"]))
+    headers = {"Authorization": f"Bearer {issuer.issue(unbound)}"}
+    problem(await client.get(f"/v1/partners/{partner['id']}/mentors", headers=headers), 401)

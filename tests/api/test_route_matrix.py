@@ -242,6 +242,7 @@ FRESH: dict[RouteKey, w.Fresh] = {
     ("PUT", "/v1/sessions/{session_id}/feedback"): w.fresh_held_session,
     ("DELETE", "/v1/partners/{partner_id}/mentors/{external_id:path}"): w.fresh_pool_mentor,
     ("DELETE", "/v1/organizations/{org_id}/partners/{partner_id}"): w.fresh_granted_partner,
+    ("POST", "/v1/partners/{partner_id}/rotate-secret"): w.fresh_granted_partner,
 }
 
 # routes with ids in the path that name no object of an organization

@@ -80,7 +80,10 @@ class PartnerMutations:
             PartnerCredentials.of,
         )
 
-    @command("Issue a new client secret (platform admins), shown once; the old one stops working at once.")
+    @command(
+        "Issue a new client secret (platform admins), shown once; the old one and the access tokens "
+        "obtained with it stop working at once."
+    )
     async def rotate_partner_secret(
         self, info: Ctx, id: UUID, expected_version: int | None = None
     ) -> PartnerCredentialsResult:

@@ -81,8 +81,8 @@ async def get_partner(partner_id: UUID, caller: CurrentCaller, uow: UowFactory, 
 async def rotate_partner_secret(
     partner_id: UUID, caller: CurrentCaller, uow: UowFactory, if_match: IfMatch, response: Response
 ) -> PartnerCredentialsOut:
-    """Issue a new client secret (platform admins), shown once; the old one stops working at once.
-    Access tokens already issued stay valid until they expire."""
+    """Issue a new client secret (platform admins), shown once. The old one stops working at once,
+    and so do the access tokens obtained with it: rotating is how a leaked secret is contained."""
     issued = await partners.rotate_partner_secret(uow(), caller, partner_id, expected_version=if_match)
     set_etag(response, issued.partner)
     _no_store(response)

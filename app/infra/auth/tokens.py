@@ -51,6 +51,7 @@ class TokenIssuer:
             "person": caller.person_id,
             "partner": caller.partner_id,
             "sid": caller.session_id,
+            "cred": caller.credential,
         }
         claims.update({name: str(value) for name, value in optional.items() if value})
         if caller.scopes:
@@ -98,6 +99,8 @@ def _caller_from(claims: dict[str, Any]) -> Caller:
     if role is Role.PARTNER:
         if not partner or org:
             raise InvalidToken("a partner token names its partner and no organization")
+        if not isinstance(claims.get("cred"), str):
+            raise InvalidToken("a partner token names the client secret it was issued for")
     elif partner:
         raise InvalidToken("only partner tokens name a partner")
     elif role is not Role.PLATFORM_ADMIN and not org:
@@ -113,4 +116,5 @@ def _caller_from(claims: dict[str, Any]) -> Caller:
         partner_id=partner,
         scopes=frozenset(scope.split()),
         session_id=_uuid(claims, "sid"),
+        credential=claims.get("cred"),
     )

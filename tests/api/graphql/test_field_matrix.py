@@ -181,6 +181,7 @@ FRESH: dict[str, w.Fresh] = {
     "Mutation.giveFeedback": w.fresh_held_session,
     "Mutation.withdrawPartnerMentor": w.fresh_pool_mentor,
     "Mutation.revokePartnerAccess": w.fresh_granted_partner,
+    "Mutation.rotatePartnerSecret": w.fresh_granted_partner,
 }
 
 # fields naming a partner network but no organization's object: a partner belongs to no
