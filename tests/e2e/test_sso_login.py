@@ -10,6 +10,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -101,6 +102,11 @@ def test_a_user_signs_in_through_the_organizations_provider(oidc_provider_factor
     tokens = done.json()
     assert tokens["token_type"] == "Bearer" and tokens["refresh_token"].startswith("rt_")
     assert done.headers["cache-control"] == "no-store"
+    # the access log shows the callback, but not the provider's code or the login state
+    log = (Path(tandem.env["TANDEM_DATA_DIR"]) / "serve.log").read_text()
+    query = parse_qs(urlsplit(callback).query)
+    assert f"/auth/{slug}/callback?code=[redacted]" in log
+    assert query["code"][0] not in log and query["state"][0] not in log
 
     me = httpx.get(f"{tandem.base}/v1/me", headers={"Authorization": f"Bearer {tokens['access_token']}"})
     assert me.status_code == 200, me.text
