@@ -144,9 +144,13 @@ async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
     errors = [_field_error(err) for err in exc.errors()]
     if request.url.path.startswith("/oauth/"):
-        # RFC 6749 §5.2 speaks 400 for a malformed token request
-        code = "unsupported_grant_type" if any(err.field == "body.grant_type" for err in errors) else "invalid_request"
+        # RFC 6749 §5.2 speaks 400 for a malformed token request; a grant type we do not know is
+        # unsupported_grant_type, anything else (a missing one included) invalid_request
+        unknown_grant = any(err.field == "body.grant_type" and err.type != "missing" for err in errors)
+        code = "unsupported_grant_type" if unknown_grant else "invalid_request"
         detail = "the token request has missing or invalid parameters"
+        if not request.headers.get("content-type", "").startswith("application/x-www-form-urlencoded"):
+            detail += "; send them form-encoded (application/x-www-form-urlencoded), as OAuth 2 requires"
         extra = {"error": code, "error_description": detail}
         return problem_response(400, code, detail, errors=errors, extra=extra)
     if any(err.type == "json_invalid" for err in errors):

@@ -122,7 +122,10 @@ async def test_malformed_token_requests_are_oauth_errors(client) -> None:
     assert body["error"] == "unsupported_grant_type"
     problem(await client.post(TOKEN, data={"grant_type": "authorization_code"}), 400, "invalid_request")
     problem(await client.post(TOKEN, data={"grant_type": "refresh_token"}), 400, "invalid_request")
-    problem(await client.post(TOKEN, data={}), 400, "unsupported_grant_type")
+    missing = problem(await client.post(TOKEN, data={"scope": "x"}), 400, "invalid_request")  # RFC 6749 §5.2
+    assert "form-encoded" not in missing["detail"]
+    as_json = problem(await client.post(TOKEN, json={"grant_type": "client_credentials"}), 400, "invalid_request")
+    assert "application/x-www-form-urlencoded" in as_json["detail"]  # the usual mistake, named
     problem(await client.post(TOKEN, data={"grant_type": "refresh_token", "refresh_token": "x"}), 400, "invalid_grant")
     unauthenticated = await client.post(TOKEN, data={"grant_type": "client_credentials"})
     problem(unauthenticated, 401, "invalid_client")
