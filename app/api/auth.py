@@ -18,6 +18,7 @@ from app.api.deps import AppSettings, CurrentCaller, Issuer, Providers, UowFacto
 from app.api.rate_limit import LoginRateLimit
 from app.api.rest.oauth import NO_STORE, TokenOut
 from app.api.rest.responses import problems
+from app.domain.sso import LoginHints
 from app.infra.settings import Settings
 from app.services import signin, sso_login
 
@@ -45,11 +46,19 @@ async def start_login(
     _: LoginRateLimit,
     code_challenge: Annotated[str | None, Query(pattern=r"^[A-Za-z0-9._~-]{43,128}$")] = None,
     code_challenge_method: Literal["S256"] = "S256",
+    login_hint: Annotated[
+        str | None, Query(min_length=1, max_length=254, description="passed to the provider, e.g. the typed email")
+    ] = None,
+    prompt: Annotated[
+        Literal["login", "select_account", "consent"] | None,
+        Query(description="passed to the provider: `select_account` to switch accounts, `login` to sign in again"),
+    ] = None,
 ) -> RedirectResponse:
     """Start single sign-on: redirects the browser to the organization's OpenID provider.
 
     An organization with a front-end URL needs the front end's own PKCE ``code_challenge`` (S256);
     the one-time code it then receives is only redeemable with the matching ``code_verifier``.
+    ``login_hint`` and ``prompt`` go to the provider as OpenID Connect defines them.
     """
     start = await sso_login.begin_login(
         uow(),
@@ -58,6 +67,7 @@ async def start_login(
         redirect_uri=_callback_url(settings, org_slug),
         client_code_challenge=code_challenge,
         lifetimes=settings.lifetimes,
+        hints=LoginHints(login_hint, prompt),
     )
     redirect = RedirectResponse(start.authorization_url, status_code=status.HTTP_302_FOUND, headers=NO_STORE)
     redirect.set_cookie(

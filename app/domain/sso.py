@@ -18,6 +18,33 @@ _DOMAIN_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789-.")
 _RANK = {Role.MEMBER: 0, Role.PROGRAM_MANAGER: 1, Role.ORG_ADMIN: 2}
 
 
+# OpenID Connect Core §3.1.2.1; "none" is left out: a silent check has no browser to come back to
+PROMPTS = ("login", "select_account", "consent")
+
+
+@dataclass(frozen=True, slots=True)
+class LoginHints:
+    """What a front end may ask of the provider's login page: whose account (``login_hint``, e.g.
+    the address the user typed) and whether to ask again (``prompt``, e.g. ``select_account`` to
+    switch accounts)."""
+
+    login_hint: str | None = None
+    prompt: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.prompt is not None and self.prompt not in PROMPTS:
+            raise RuleViolation(f"prompt must be one of {', '.join(PROMPTS)}", code="invalid_prompt", field="prompt")
+        if self.login_hint is not None and not (0 < len(self.login_hint) <= 254 and self.login_hint.isprintable()):
+            raise RuleViolation("login_hint must be 1 to 254 printable characters", field="login_hint")
+
+    def parameters(self) -> dict[str, str]:
+        """The authorization request parameters these hints add."""
+        return {name: value for name, value in (("login_hint", self.login_hint), ("prompt", self.prompt)) if value}
+
+
+NO_HINTS = LoginHints()
+
+
 @dataclass(frozen=True, slots=True)
 class ProviderIdentity:
     """What a verified id token (and the provider's user info) says about the person logging in."""

@@ -22,7 +22,7 @@ from app.domain.preference import Preference
 from app.domain.program import Program
 from app.domain.session import Session
 from app.domain.signin import LoginAttempt, LoginCode, RefreshToken, SignInSession
-from app.domain.sso import ProviderIdentity, SsoConfig
+from app.domain.sso import NO_HINTS, LoginHints, ProviderIdentity, SsoConfig
 from app.domain.tandem import Tandem
 from app.domain.user import User
 from app.services.pagination import Page, PageRequest
@@ -248,7 +248,14 @@ class IdentityProviders(Protocol):
     """
 
     async def authorization_url(
-        self, config: SsoConfig, *, redirect_uri: str, state: str, nonce: str, code_verifier: str
+        self,
+        config: SsoConfig,
+        *,
+        redirect_uri: str,
+        state: str,
+        nonce: str,
+        code_verifier: str,
+        hints: LoginHints = NO_HINTS,
     ) -> str: ...
 
     async def complete(

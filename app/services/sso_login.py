@@ -17,7 +17,7 @@ from app.domain.errors import BadRequest, Conflict, DomainError, NotFound, Permi
 from app.domain.organization import Organization
 from app.domain.person import Person
 from app.domain.signin import Lifetimes, LoginAttempt, digest, new_secret
-from app.domain.sso import ProviderIdentity, SsoConfig
+from app.domain.sso import NO_HINTS, LoginHints, ProviderIdentity, SsoConfig
 from app.domain.user import User
 from app.services import signin
 from app.services.ports import IdentityProviders, UnitOfWork
@@ -55,6 +55,7 @@ async def begin_login(
     redirect_uri: str,
     client_code_challenge: str | None,
     lifetimes: Lifetimes,
+    hints: LoginHints = NO_HINTS,
 ) -> LoginStart:
     async with uow:
         org, config = await _org_and_config(uow, org_slug)
@@ -66,7 +67,7 @@ async def begin_login(
         )
     state, nonce, verifier, browser = new_secret(), new_secret(), new_secret(), new_secret()
     url = await providers.authorization_url(
-        config, redirect_uri=redirect_uri, state=state, nonce=nonce, code_verifier=verifier
+        config, redirect_uri=redirect_uri, state=state, nonce=nonce, code_verifier=verifier, hints=hints
     )
     attempt = LoginAttempt(
         org_id=org.id,

@@ -30,6 +30,8 @@ async def test_unknown_organizations_and_missing_sso_are_404(client, uow_factory
     org, _ = await new_org(uow_factory)
     problem(await client.get(f"/auth/{org.slug}/login"), 404, "sso_not_configured")
     problem(await client.get("/auth/Not_A_Slug/login"), 422)
+    problem(await client.get(f"/auth/{org.slug}/login?prompt=none"), 422)  # no browser to come back to
+    problem(await client.get(f"/auth/{org.slug}/login?login_hint="), 422)
     problem(await client.get(f"/auth/{org.slug}/callback?state=x&code=y"), 404, "sso_not_configured")
 
 

@@ -124,6 +124,16 @@ def test_a_user_signs_in_through_the_organizations_provider(oidc_provider_factor
     assert me_again.json()["user_id"] == me.json()["user_id"]
 
 
+def test_login_hint_and_prompt_reach_the_provider(oidc_provider_factory, tandem: Tandem) -> None:
+    _, slug = _configured(oidc_provider_factory, tandem)
+    query = "?login_hint=alice%40example.org&prompt=login"
+    started = httpx.get(f"{tandem.base}/auth/{slug}/login{query}")
+    sent = parse_qs(urlsplit(started.headers["location"]).query)
+    assert sent["login_hint"] == ["alice@example.org"] and sent["prompt"] == ["login"]
+    browser, callback = _login(tandem, slug, "alice", query=query)  # the provider takes them
+    assert browser.get(callback).status_code == 200
+
+
 def test_a_user_of_a_disallowed_email_domain_is_refused(oidc_provider_factory, tandem: Tandem) -> None:
     provider, slug = _configured(oidc_provider_factory, tandem)
     provider.add_account(Account(sub="mallory", email="mallory@elsewhere.example", name="Mallory"))

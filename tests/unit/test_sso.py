@@ -8,7 +8,7 @@ import pytest
 
 from app.domain.access import Role
 from app.domain.errors import RuleViolation
-from app.domain.sso import ProviderIdentity, SsoConfig
+from app.domain.sso import LoginHints, ProviderIdentity, SsoConfig
 from tests.unit.builders import ORG_ID
 
 
@@ -115,3 +115,15 @@ def test_the_birth_year_comes_from_the_standard_birthdate_claim() -> None:
         None,
         None,
     )
+
+
+def test_login_hints_become_authorization_parameters_and_only_known_prompts_pass() -> None:
+    assert LoginHints().parameters() == {}
+    hints = LoginHints(login_hint="carla@example.org", prompt="select_account")
+    assert hints.parameters() == {"login_hint": "carla@example.org", "prompt": "select_account"}
+    with pytest.raises(RuleViolation) as refused:
+        LoginHints(prompt="none")  # a silent check has no browser to come back to
+    assert refused.value.code == "invalid_prompt"
+    for hint in ("", "a\nb", "x" * 255):
+        with pytest.raises(RuleViolation):
+            LoginHints(login_hint=hint)

@@ -22,7 +22,7 @@ from joserfc.errors import JoseError
 from joserfc.jwt import JWTClaimsRegistry
 
 from app.domain.errors import ProviderUnavailable, Unauthenticated
-from app.domain.sso import ProviderIdentity, SsoConfig
+from app.domain.sso import NO_HINTS, LoginHints, ProviderIdentity, SsoConfig
 from app.infra.oidc.metadata import ProviderDirectory, ProviderMetadata
 from app.infra.oidc.url_guard import ensure_fetchable
 
@@ -38,7 +38,14 @@ class OidcRelyingParty:
         self.directory = directory
 
     async def authorization_url(
-        self, config: SsoConfig, *, redirect_uri: str, state: str, nonce: str, code_verifier: str
+        self,
+        config: SsoConfig,
+        *,
+        redirect_uri: str,
+        state: str,
+        nonce: str,
+        code_verifier: str,
+        hints: LoginHints = NO_HINTS,
     ) -> str:
         metadata = await self.directory.metadata(config.issuer)
         scopes = list(BASE_SCOPES)
@@ -55,6 +62,7 @@ class OidcRelyingParty:
                 nonce=nonce,
                 code_challenge=create_s256_code_challenge(code_verifier),
                 code_challenge_method="S256",
+                **hints.parameters(),
             )
         )
 
