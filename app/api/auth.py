@@ -11,13 +11,14 @@ from __future__ import annotations
 from typing import Annotated, Literal
 from urllib.parse import urlsplit
 
-from fastapi import APIRouter, Cookie, Path, Query, Response, status
+from fastapi import APIRouter, Cookie, Form, Path, Query, Response, status
 from fastapi.responses import JSONResponse, RedirectResponse
 
 from app.api.deps import AppSettings, CurrentCaller, Issuer, Providers, UowFactory
-from app.api.rate_limit import LoginRateLimit
+from app.api.rate_limit import LoginRateLimit, TokenRateLimit
 from app.api.rest.oauth import NO_STORE, TokenOut
 from app.api.rest.responses import problems
+from app.domain.errors import BadRequest
 from app.domain.sso import LoginHints
 from app.infra.settings import Settings
 from app.services import signin, sso_login
@@ -125,6 +126,33 @@ async def finish_login(
     result.headers.update(NO_STORE)
     result.delete_cookie(COOKIE, path=f"/auth/{org_slug}/")
     return result
+
+
+@router.post(
+    "/{org_slug}/backchannel-logout",
+    operation_id="provider_logout",
+    responses={
+        200: {"description": "the person's Tandem sessions have ended (or there were none)"},
+        **problems(400, 404, 422, 429, 502),
+    },
+)
+async def provider_logout(
+    org_slug: OrgSlug,
+    uow: UowFactory,
+    providers: Providers,
+    _: TokenRateLimit,
+    logout_token: Annotated[str | None, Form(max_length=16_384)] = None,
+) -> Response:
+    """OpenID Connect Back-Channel Logout 1.0: the organization's provider posts a logout token
+    here when someone's session there ends (they logged out, or an admin disabled them). Every
+    Tandem sign-in session of that person ends: refresh tokens stop working and access tokens
+    are refused at once. Register `{TANDEM_ISSUER}/auth/{org_slug}/backchannel-logout` as the
+    client's `backchannel_logout_uri` at the provider.
+    """
+    if not logout_token:
+        raise BadRequest("the request carries no logout_token", code="invalid_request")
+    await sso_login.provider_logout(uow(), providers, org_slug, logout_token)
+    return Response(status_code=status.HTTP_200_OK, headers=NO_STORE)
 
 
 @router.post(

@@ -46,6 +46,15 @@ NO_HINTS = LoginHints()
 
 
 @dataclass(frozen=True, slots=True)
+class ProviderLogout:
+    """A provider's verified word that someone's session there has ended (a logout token of
+    OpenID Connect Back-Channel Logout 1.0): the person logged out, or was signed out by an admin."""
+
+    subject: str
+    provider_session: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class ProviderIdentity:
     """What a verified id token (and the provider's user info) says about the person logging in."""
 

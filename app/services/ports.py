@@ -22,7 +22,7 @@ from app.domain.preference import Preference
 from app.domain.program import Program
 from app.domain.session import Session
 from app.domain.signin import LoginAttempt, LoginCode, RefreshToken, SignInSession
-from app.domain.sso import NO_HINTS, LoginHints, ProviderIdentity, SsoConfig
+from app.domain.sso import NO_HINTS, LoginHints, ProviderIdentity, ProviderLogout, SsoConfig
 from app.domain.tandem import Tandem
 from app.domain.user import User
 from app.services.pagination import Page, PageRequest
@@ -261,6 +261,10 @@ class IdentityProviders(Protocol):
     async def complete(
         self, config: SsoConfig, *, code: str, iss: str | None, redirect_uri: str, code_verifier: str, nonce: str
     ) -> ProviderIdentity: ...
+
+    async def verify_logout_token(self, config: SsoConfig, logout_token: str) -> ProviderLogout:
+        """``BadRequest`` (code ``invalid_logout_token``) unless the provider really sent it."""
+        ...
 
 
 class UnitOfWork(Protocol):

@@ -143,6 +143,24 @@ async def _sign_in(
     return LoginDone(grant=grant)
 
 
+async def provider_logout(uow: UnitOfWork, providers: IdentityProviders, org_slug: str, logout_token: str) -> int:
+    """The provider says someone's session there ended: end all their Tandem sign-in sessions.
+
+    Their refresh tokens stop working and their access tokens are refused at once (each names its
+    session). All sessions, not only the one of the provider's ``sid``: a provider logout is
+    mostly an offboarding or a "sign me out", and a Tandem session outliving it is the risk.
+    Returns how many sessions ended; someone who never signed in to Tandem ends none.
+    """
+    async with uow:
+        org, config = await _org_and_config(uow, org_slug)
+    logout = await providers.verify_logout_token(config, logout_token)
+    async with uow:
+        user = await uow.users.find_by_subject(org.id, logout.subject)
+        ended = 0 if user is None else await uow.signins.revoke_sessions_of(user.id, "provider_logout", utcnow())
+        await uow.commit()
+    return ended
+
+
 async def _consume_attempt(
     uow: UnitOfWork, org_slug: str, state: str | None, browser_secret: str | None
 ) -> tuple[LoginAttempt, Organization, SsoConfig]:

@@ -57,6 +57,7 @@ ROUTE_MATRIX: dict[RouteKey, str] = {
     # matrix's tokens (like operator and partner tokens) belong to none: 403 no_session for all
     ("GET", "/auth/{org_slug}/login"): PUBLIC,
     ("GET", "/auth/{org_slug}/callback"): PUBLIC,
+    ("POST", "/auth/{org_slug}/backchannel-logout"): PUBLIC,  # the provider's call, proven by its signature
     ("POST", "/oauth/token"): PUBLIC,
     ("POST", "/oauth/revoke"): PUBLIC,
     ("POST", "/auth/logout"): "401 deny deny deny deny deny",
@@ -164,6 +165,7 @@ Body = Callable[[Ids], Any]
 BODIES: dict[RouteKey, Body] = {
     ("POST", "/oauth/token"): lambda _: Form(grant_type="refresh_token", refresh_token="matrix-unknown"),
     ("POST", "/oauth/revoke"): lambda _: Form(token="matrix-unknown"),
+    ("POST", "/auth/{org_slug}/backchannel-logout"): lambda _: Form(logout_token="matrix-unknown"),
     ("POST", "/v1/organizations"): lambda _: {"name": "Matrix Org", "slug": w.unique_slug()},
     ("PATCH", "/v1/organizations/{org_id}"): lambda _: {"name": "Matrix Org A"},
     ("PUT", "/v1/organizations/{org_id}/sso"): lambda _: {
@@ -225,6 +227,7 @@ QUERIES: dict[RouteKey, dict[str, str]] = {
 FRESH: dict[RouteKey, w.Fresh] = {
     ("GET", "/auth/{org_slug}/login"): w.org_without_sso,
     ("GET", "/auth/{org_slug}/callback"): w.org_without_sso,
+    ("POST", "/auth/{org_slug}/backchannel-logout"): w.org_without_sso,
     ("DELETE", "/v1/people/{person_id}"): w.fresh_person,
     ("DELETE", "/v1/programs/{program_id}/enrollments/{enrollment_id}"): w.fresh_enrollment,
     **{

@@ -49,3 +49,11 @@ async def test_outside_development_a_loopback_provider_is_never_contacted(app, c
 async def test_a_provider_that_does_not_answer_is_a_502_not_a_500(client, bearer, uow_factory) -> None:
     slug = await _org_with_sso(client, bearer, uow_factory, "http://127.0.0.1:9/realms/gone")  # nothing listens
     problem(await client.get(f"/auth/{slug}/login"), 502, "provider_unreachable")
+
+
+async def test_a_backchannel_logout_needs_a_token_and_an_organization_with_sso(client, uow_factory) -> None:
+    org, _ = await new_org(uow_factory)
+    form = {"logout_token": "a.b.c"}
+    problem(await client.post("/auth/no-such-org/backchannel-logout", data=form), 404, "organization_not_found")
+    problem(await client.post(f"/auth/{org.slug}/backchannel-logout", data=form), 404, "sso_not_configured")
+    problem(await client.post(f"/auth/{org.slug}/backchannel-logout", data={}), 400, "invalid_request")

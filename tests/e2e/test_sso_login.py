@@ -7,94 +7,22 @@ import base64
 import hashlib
 import secrets
 import time
-import uuid
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
 
-from tests.e2e.server import environment, free_port, serving
-from tests.e2e.server import token as operator_token
-from tests.oidc.fixtures import OidcProviderFactory
-from tests.oidc.harness import Account, OidcProvider, browser_login
+from tests.e2e.sso import Tandem, configured, login
+from tests.oidc.harness import Account
 
 pytestmark = pytest.mark.db
 
 
-class Tandem:
-    """The running service, with operator tokens to set organizations up."""
-
-    def __init__(self, base: str, env: dict[str, str]) -> None:
-        self.base, self.env = base, env
-        self.org_ids: dict[str, str] = {}  # slug -> id of the organizations made here
-        self.admin = {"Authorization": f"Bearer {operator_token(env, '--role', 'platform_admin')}"}
-
-    def organization(self, provider: OidcProvider, **sso: Any) -> str:
-        """A new organization using ``provider``; returns its slug."""
-        slug = f"sso-{uuid.uuid4().hex[:10]}"
-        created = httpx.post(f"{self.base}/v1/organizations", json={"name": slug, "slug": slug}, headers=self.admin)
-        assert created.status_code == 201, created.text
-        self.org_ids[slug] = created.json()["id"]
-        org_admin = {"Authorization": f"Bearer {operator_token(self.env, '--org', slug, '--role', 'org_admin')}"}
-        body = {
-            "issuer": provider.issuer,
-            "client_id": provider.client_id,
-            "client_secret": provider.client_secret,
-            "allowed_email_domains": ["example.org"],
-            "role_mapping": {"staff": "program_manager"},
-            **sso,
-        }
-        stored = httpx.put(f"{self.base}/v1/organizations/{created.json()['id']}/sso", json=body, headers=org_admin)
-        assert stored.status_code == 200, stored.text
-        return slug
-
-    def callback(self, slug: str) -> str:
-        return f"{self.base}/auth/{slug}/callback"
-
-
-@pytest.fixture(scope="module")
-def tandem(tmp_path_factory: pytest.TempPathFactory, database_url: str) -> Iterator[Tandem]:
-    env = environment(tmp_path_factory.mktemp("sso-serve"), database_url)
-    port = free_port()
-    env |= {
-        "TANDEM_ISSUER": f"http://127.0.0.1:{port}",
-        "TANDEM_ENVIRONMENT": "test",  # loopback providers are allowed in tests only
-        "TANDEM_PROVIDER_KEY_REFETCH_SECONDS": "1",
-        "TANDEM_LOGIN_RATE_LIMIT": "1000/minute",
-    }
-    with serving(env, port=port) as base:
-        yield Tandem(base, env)
-
-
-def _login(
-    tandem: Tandem, slug: str, provider_login: str, *, browser: httpx.Client | None = None, query: str = ""
-) -> tuple[httpx.Client, str]:
-    """Start at Tandem, sign in at the provider; returns the browser and the callback URL (not yet visited)."""
-    browser = browser or httpx.Client(timeout=30)
-    started = browser.get(f"{tandem.base}/auth/{slug}/login{query}")
-    assert started.status_code == 302, started.text
-    assert any(cookie.name == "tandem_login" for cookie in browser.cookies.jar)
-    back = browser_login(browser, started.headers["location"], login=provider_login)
-    callback = back.headers["location"]
-    assert callback.startswith(tandem.callback(slug)), callback
-    return browser, callback
-
-
-def _configured(factory: OidcProviderFactory, tandem: Tandem, **sso: Any) -> tuple[OidcProvider, str]:
-    """A provider and an organization using it, the provider knowing the organization's callback."""
-    provider = factory()
-    slug = tandem.organization(provider, **sso)
-    provider.restart(redirect_uris=[tandem.callback(slug)])
-    return provider, slug
-
-
 def test_a_user_signs_in_through_the_organizations_provider(oidc_provider_factory, tandem: Tandem) -> None:
-    provider, slug = _configured(oidc_provider_factory, tandem)
-    browser, callback = _login(tandem, slug, "alice")
+    provider, slug = configured(oidc_provider_factory, tandem)
+    browser, callback = login(tandem, slug, "alice")
     assert parse_qs(urlsplit(callback).query)["iss"] == [provider.issuer]  # RFC 9207 from the provider
 
     done = browser.get(callback)
@@ -118,34 +46,34 @@ def test_a_user_signs_in_through_the_organizations_provider(oidc_provider_factor
     assert refreshed.status_code == 200, refreshed.text
 
     # the same person signing in again is the same user (found by the provider's subject)
-    _, again = _login(tandem, slug, "alice", browser=browser)
+    _, again = login(tandem, slug, "alice", browser=browser)
     second = browser.get(again).json()
     me_again = httpx.get(f"{tandem.base}/v1/me", headers={"Authorization": f"Bearer {second['access_token']}"})
     assert me_again.json()["user_id"] == me.json()["user_id"]
 
 
 def test_login_hint_and_prompt_reach_the_provider(oidc_provider_factory, tandem: Tandem) -> None:
-    _, slug = _configured(oidc_provider_factory, tandem)
+    _, slug = configured(oidc_provider_factory, tandem)
     query = "?login_hint=alice%40example.org&prompt=login"
     started = httpx.get(f"{tandem.base}/auth/{slug}/login{query}")
     sent = parse_qs(urlsplit(started.headers["location"]).query)
     assert sent["login_hint"] == ["alice@example.org"] and sent["prompt"] == ["login"]
-    browser, callback = _login(tandem, slug, "alice", query=query)  # the provider takes them
+    browser, callback = login(tandem, slug, "alice", query=query)  # the provider takes them
     assert browser.get(callback).status_code == 200
 
 
 def test_a_user_of_a_disallowed_email_domain_is_refused(oidc_provider_factory, tandem: Tandem) -> None:
-    provider, slug = _configured(oidc_provider_factory, tandem)
+    provider, slug = configured(oidc_provider_factory, tandem)
     provider.add_account(Account(sub="mallory", email="mallory@elsewhere.example", name="Mallory"))
-    browser, callback = _login(tandem, slug, "mallory")
+    browser, callback = login(tandem, slug, "mallory")
     refused = browser.get(callback)
     assert refused.status_code == 403, refused.text
     assert refused.json()["code"] == "email_domain_not_allowed"
 
 
 def test_a_replayed_forged_or_foreign_browser_state_is_refused(oidc_provider_factory, tandem: Tandem) -> None:
-    _, slug = _configured(oidc_provider_factory, tandem)
-    browser, callback = _login(tandem, slug, "bob")
+    _, slug = configured(oidc_provider_factory, tandem)
+    browser, callback = login(tandem, slug, "bob")
 
     # another browser (no login cookie) presenting the victim's callback gets nowhere
     stranger = httpx.get(callback)
@@ -161,15 +89,15 @@ def test_a_replayed_forged_or_foreign_browser_state_is_refused(oidc_provider_fac
 
 
 def test_tenant_a_provider_cannot_sign_in_to_tenant_b(oidc_provider_factory, tandem: Tandem) -> None:
-    provider_a, slug_a = _configured(oidc_provider_factory, tandem)
-    _, slug_b = _configured(oidc_provider_factory, tandem)
+    provider_a, slug_a = configured(oidc_provider_factory, tandem)
+    _, slug_b = configured(oidc_provider_factory, tandem)
     provider_a.restart(redirect_uris=[tandem.callback(slug_a), tandem.callback(slug_b)])
 
     # mix-up: B's login is started, but the browser is answered by A's provider
     browser = httpx.Client(timeout=30)
     started_b = browser.get(f"{tandem.base}/auth/{slug_b}/login")
     state_b = parse_qs(urlsplit(started_b.headers["location"]).query)["state"][0]
-    _, callback_a = _login(tandem, slug_a, "alice", browser=browser)
+    _, callback_a = login(tandem, slug_a, "alice", browser=browser)
     params_a = parse_qs(urlsplit(callback_a).query)
     mixed = browser.get(
         tandem.callback(slug_b), params={"code": params_a["code"][0], "state": state_b, "iss": provider_a.issuer}
@@ -182,23 +110,23 @@ def test_tenant_a_provider_cannot_sign_in_to_tenant_b(oidc_provider_factory, tan
 
 
 def test_a_provider_key_rotation_is_picked_up(oidc_provider_factory, tandem: Tandem) -> None:
-    provider, slug = _configured(oidc_provider_factory, tandem)
-    browser, callback = _login(tandem, slug, "alice")
+    provider, slug = configured(oidc_provider_factory, tandem)
+    browser, callback = login(tandem, slug, "alice")
     assert browser.get(callback).status_code == 200  # Tandem now caches the provider's keys
 
     provider.rotate_keys()  # new kid; the old key is gone from the provider's JWKS
     time.sleep(1.1)  # Tandem refetches a provider's keys at most once per second in this setup
-    browser, callback = _login(tandem, slug, "alice")
+    browser, callback = login(tandem, slug, "alice")
     done = browser.get(callback)
     assert done.status_code == 200, done.text
 
 
 def test_a_front_end_gets_a_one_time_code_bound_to_its_pkce(oidc_provider_factory, tandem: Tandem) -> None:
     frontend = "https://app.example.org/signed-in"
-    _, slug = _configured(oidc_provider_factory, tandem, frontend_url=frontend)
+    _, slug = configured(oidc_provider_factory, tandem, frontend_url=frontend)
     verifier = secrets.token_urlsafe(48)
     challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
-    browser, callback = _login(tandem, slug, "bob", query=f"?code_challenge={challenge}&code_challenge_method=S256")
+    browser, callback = login(tandem, slug, "bob", query=f"?code_challenge={challenge}&code_challenge_method=S256")
 
     landed = browser.get(callback)
     assert landed.status_code == 302 and landed.headers["location"].startswith(frontend + "?code=")
@@ -217,9 +145,9 @@ def test_a_front_end_gets_a_one_time_code_bound_to_its_pkce(oidc_provider_factor
 
 
 def test_one_new_user_signing_in_twice_at_once_becomes_one_user(oidc_provider_factory, tandem: Tandem) -> None:
-    provider, slug = _configured(oidc_provider_factory, tandem)
+    provider, slug = configured(oidc_provider_factory, tandem)
     provider.add_account(Account(sub="carla", email="carla@example.org", name="Carla", groups=("staff",)))
-    logins = [_login(tandem, slug, "carla") for _ in range(4)]  # four browsers, one person
+    logins = [login(tandem, slug, "carla") for _ in range(4)]  # four browsers, one person
     with ThreadPoolExecutor(max_workers=4) as pool:
         done = list(pool.map(lambda login: login[0].get(login[1]), logins))
     assert [r.status_code for r in done] == [200] * 4, [r.text for r in done]
@@ -233,25 +161,25 @@ def test_one_new_user_signing_in_twice_at_once_becomes_one_user(oidc_provider_fa
 
 
 def test_an_email_never_hands_over_an_account_bound_to_another_subject(oidc_provider_factory, tandem: Tandem) -> None:
-    provider, slug = _configured(oidc_provider_factory, tandem)
-    browser, callback = _login(tandem, slug, "alice")
+    provider, slug = configured(oidc_provider_factory, tandem)
+    browser, callback = login(tandem, slug, "alice")
     assert browser.get(callback).status_code == 200  # alice@example.org is now bound to subject "alice"
 
     # another account of the provider claiming the same address (verified or not) gets no access to it
     provider.add_account(Account(sub="mallory", email="alice@example.org", name="Mallory"))
-    browser, callback = _login(tandem, slug, "mallory")
+    browser, callback = login(tandem, slug, "mallory")
     taken = browser.get(callback)
     assert taken.status_code == 409 and taken.json()["code"] == "email_in_use"
 
     # nor does a lookalike address that lowercases onto it (the Kelvin sign K)
     provider.add_account(Account(sub="kelvin", email="\u212alice@example.org", name="Kelvin"))
-    browser, callback = _login(tandem, slug, "kelvin")
+    browser, callback = login(tandem, slug, "kelvin")
     lookalike = browser.get(callback)
     assert lookalike.status_code == 403 and lookalike.json()["code"] == "email_not_supported"
 
 
 def test_a_partners_mentor_is_never_taken_for_an_employees_profile(oidc_provider_factory, tandem: Tandem) -> None:
-    _, slug = _configured(oidc_provider_factory, tandem)
+    _, slug = configured(oidc_provider_factory, tandem)
     org_id = tandem.org_ids[slug]
     partner = httpx.post(f"{tandem.base}/v1/partners", json={"name": f"P {slug}"}, headers=tandem.admin).json()
     assert (
@@ -276,13 +204,13 @@ def test_a_partners_mentor_is_never_taken_for_an_employees_profile(oidc_provider
     )
     assert synced.status_code == 200, synced.text
 
-    browser, callback = _login(tandem, slug, "bob")
+    browser, callback = login(tandem, slug, "bob")
     tokens = browser.get(callback).json()
     me = httpx.get(f"{tandem.base}/v1/me", headers={"Authorization": f"Bearer {tokens['access_token']}"}).json()
     assert me["person"] is None  # bob creates his own profile; the partner's record stays the partner's
 
 
 def test_a_front_end_login_without_its_own_pkce_challenge_is_refused(oidc_provider_factory, tandem: Tandem) -> None:
-    _, slug = _configured(oidc_provider_factory, tandem, frontend_url="https://app.example.org/signed-in")
+    _, slug = configured(oidc_provider_factory, tandem, frontend_url="https://app.example.org/signed-in")
     refused = httpx.get(f"{tandem.base}/auth/{slug}/login")
     assert refused.status_code == 400 and refused.json()["code"] == "code_challenge_required"

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import json
+import time
 from typing import Any
 from urllib.parse import quote_plus
 
@@ -21,14 +22,16 @@ from joserfc import jwt
 from joserfc.errors import JoseError
 from joserfc.jwt import JWTClaimsRegistry
 
-from app.domain.errors import ProviderUnavailable, Unauthenticated
-from app.domain.sso import NO_HINTS, LoginHints, ProviderIdentity, SsoConfig
+from app.domain.errors import BadRequest, DomainError, ProviderUnavailable, Unauthenticated
+from app.domain.sso import NO_HINTS, LoginHints, ProviderIdentity, ProviderLogout, SsoConfig
 from app.infra.oidc.metadata import ProviderDirectory, ProviderMetadata
 from app.infra.oidc.url_guard import ensure_fetchable
 
 ASYMMETRIC = ("RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA")
 BASE_SCOPES = ("openid", "email", "profile")
 LEEWAY_SECONDS = 60
+LOGOUT_EVENT = "http://schemas.openid.net/event/backchannel-logout"
+MAX_LOGOUT_TOKEN_AGE_SECONDS = 600  # a replayed old token can only log someone out again, but need not
 
 
 class OidcRelyingParty:
@@ -123,17 +126,54 @@ class OidcRelyingParty:
             raise Unauthenticated(f"the provider refused the code{reason}", code="code_exchange_failed")
         return body
 
-    async def _verified_claims(
-        self, config: SsoConfig, metadata: ProviderMetadata, id_token: str, nonce: str
-    ) -> dict[str, Any]:
-        header = _header(id_token)
+    async def verify_logout_token(self, config: SsoConfig, logout_token: str) -> ProviderLogout:
+        """OpenID Connect Back-Channel Logout 1.0 §2.6: signed by the provider like its id tokens,
+        for our client, recent, marked by the logout event and, unlike an id token, without nonce."""
+        metadata = await self.directory.metadata(config.issuer)
+        invalid = "invalid_logout_token"
+        if _header(logout_token, invalid).get("typ") not in (None, "JWT", "logout+jwt"):
+            raise BadRequest("this token is not a logout token", code=invalid)
+        claims = await self._signed_claims(metadata, logout_token, invalid)
+        try:
+            JWTClaimsRegistry(
+                leeway=LEEWAY_SECONDS,
+                iss={"essential": True, "value": config.issuer},
+                aud={"essential": True, "value": config.client_id},
+                iat={"essential": True},
+                jti={"essential": True},
+            ).validate(claims)
+        except (JoseError, ValueError, KeyError, TypeError) as exc:
+            raise BadRequest(f"the logout token is not valid: {exc}", code=invalid) from exc
+        events = claims.get("events")
+        if not isinstance(events, dict) or not isinstance(events.get(LOGOUT_EVENT), dict) or "nonce" in claims:
+            raise BadRequest("the token carries no back-channel logout event", code=invalid)
+        issued_at = claims["iat"]
+        if not isinstance(issued_at, int | float) or time.time() - issued_at > MAX_LOGOUT_TOKEN_AGE_SECONDS:
+            raise BadRequest("the logout token is too old", code=invalid)
+        subject, sid = claims.get("sub"), claims.get("sid")
+        if not isinstance(subject, str) or not subject:
+            # the spec allows sid alone; we end sessions per person, so we need to know who
+            raise BadRequest("the logout token must name the user (sub)", code=invalid)
+        return ProviderLogout(subject, sid if isinstance(sid, str) else None)
+
+    async def _signed_claims(self, metadata: ProviderMetadata, token: str, error_code: str) -> dict[str, Any]:
+        """The claims of a JWT the provider signed with one of its keys, in an algorithm it announces."""
+        header = _header(token, error_code)
         announced = metadata.document.get("id_token_signing_alg_values_supported") or ["RS256"]
         allowed = [alg for alg in announced if alg in ASYMMETRIC]
         if header.get("alg") not in allowed:
-            raise Unauthenticated("the id token uses an algorithm we do not accept", code="invalid_id_token")
+            raise _refusal(error_code, "the token uses an algorithm we do not accept")
         keys = await self.directory.keys_for(metadata, header.get("kid"))
         try:
-            token = jwt.decode(id_token, keys, algorithms=allowed)
+            return dict(jwt.decode(token, keys, algorithms=allowed).claims)
+        except (JoseError, ValueError, KeyError, TypeError) as exc:
+            raise _refusal(error_code, f"the token's signature is not valid: {exc}") from exc
+
+    async def _verified_claims(
+        self, config: SsoConfig, metadata: ProviderMetadata, id_token: str, nonce: str
+    ) -> dict[str, Any]:
+        claims = await self._signed_claims(metadata, id_token, "invalid_id_token")
+        try:
             JWTClaimsRegistry(
                 leeway=LEEWAY_SECONDS,
                 iss={"essential": True, "value": config.issuer},
@@ -142,13 +182,13 @@ class OidcRelyingParty:
                 exp={"essential": True},
                 iat={"essential": True},
                 nonce={"essential": True, "value": nonce},
-            ).validate(token.claims)
+            ).validate(claims)
         except (JoseError, ValueError, KeyError, TypeError) as exc:
             raise Unauthenticated(f"the id token is not valid: {exc}", code="invalid_id_token") from exc
-        audience = token.claims.get("aud")
-        if isinstance(audience, list) and len(audience) > 1 and token.claims.get("azp") != config.client_id:
+        audience = claims.get("aud")
+        if isinstance(audience, list) and len(audience) > 1 and claims.get("azp") != config.client_id:
             raise Unauthenticated("the id token was issued to another party (azp)", code="invalid_id_token")
-        return dict(token.claims)
+        return claims
 
     async def _userinfo(self, metadata: ProviderMetadata, access_token: str, subject: str) -> dict[str, Any]:
         endpoint = metadata.document.get("userinfo_endpoint")
@@ -164,14 +204,21 @@ class OidcRelyingParty:
         return info if isinstance(info, dict) and info.get("sub") == subject else {}
 
 
-def _header(token: str) -> dict[str, Any]:
+def _refusal(error_code: str, detail: str) -> DomainError:
+    """A bad id token fails the login (401); a bad logout token is a bad request (400, §2.8)."""
+    if error_code == "invalid_logout_token":
+        return BadRequest(detail, code=error_code)
+    return Unauthenticated(detail, code=error_code)
+
+
+def _header(token: str, error_code: str = "invalid_id_token") -> dict[str, Any]:
     try:
         segment = token.split(".", 1)[0]
         header = json.loads(base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4)))
     except (ValueError, IndexError) as exc:
-        raise Unauthenticated("the id token is malformed", code="invalid_id_token") from exc
+        raise _refusal(error_code, "the token is malformed") from exc
     if not isinstance(header, dict):
-        raise Unauthenticated("the id token is malformed", code="invalid_id_token")
+        raise _refusal(error_code, "the token is malformed")
     return header
 
 

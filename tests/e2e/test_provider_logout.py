@@ -1,0 +1,116 @@
+"""Back-channel logout (OpenID Connect Back-Channel Logout 1.0) against a real ``tandem serve``
+and a real provider: a logout token signed with the provider's own key ends the person's
+Tandem sessions; tokens that are not exactly that are refused with 400 and end nothing.
+
+The tokens are signed here with the provider's private key (the harness makes its keys), so
+each way a logout token can be wrong is tested on its own, against the JWKS Tandem fetches
+from the running provider.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from typing import Any
+
+import httpx
+import pytest
+from joserfc import jwt
+
+from tests.e2e.sso import Tandem, configured, login
+from tests.oidc.fixtures import OidcProviderFactory
+from tests.oidc.harness import OidcProvider, new_signing_key
+
+pytestmark = pytest.mark.db
+EVENT = "http://schemas.openid.net/event/backchannel-logout"
+
+
+def _logout_token(provider: OidcProvider, subject: str, *, key: Any = None, **changes: Any) -> str:
+    """A logout token as a provider sends it; ``changes`` replace claims (None removes one)."""
+    claims: dict[str, Any] = {
+        "iss": provider.issuer,
+        "aud": provider.client_id,
+        "iat": int(time.time()),
+        "exp": int(time.time()) + 120,
+        "jti": uuid.uuid4().hex,
+        "sub": subject,
+        "sid": uuid.uuid4().hex,
+        "events": {EVENT: {}},
+    }
+    claims |= changes
+    claims = {name: value for name, value in claims.items() if value is not None}
+    key = key or provider.keys[0]
+    return jwt.encode({"alg": "RS256", "kid": key.kid, "typ": "logout+jwt"}, claims, key)
+
+
+def _signed_in(tandem: Tandem, slug: str, account: str) -> dict[str, Any]:
+    browser, callback = login(tandem, slug, account)
+    done = browser.get(callback)
+    assert done.status_code == 200, done.text
+    tokens: dict[str, Any] = done.json()
+    return tokens
+
+
+def _me(tandem: Tandem, tokens: dict[str, Any]) -> int:
+    headers = {"Authorization": f"Bearer {tokens['access_token']}"}
+    return httpx.get(f"{tandem.base}/v1/me", headers=headers).status_code
+
+
+def _post(tandem: Tandem, slug: str, token: str) -> httpx.Response:
+    return httpx.post(f"{tandem.base}/auth/{slug}/backchannel-logout", data={"logout_token": token})
+
+
+def test_a_logout_at_the_provider_ends_every_tandem_session_of_that_person(
+    oidc_provider_factory: OidcProviderFactory, tandem: Tandem
+) -> None:
+    provider, slug = configured(oidc_provider_factory, tandem)
+    laptop, phone = _signed_in(tandem, slug, "alice"), _signed_in(tandem, slug, "alice")
+    colleague = _signed_in(tandem, slug, "bob")
+    assert _me(tandem, laptop) == _me(tandem, phone) == _me(tandem, colleague) == 200
+
+    answered = _post(tandem, slug, _logout_token(provider, "alice"))
+    assert answered.status_code == 200, answered.text
+    assert answered.headers["cache-control"] == "no-store"
+
+    assert _me(tandem, laptop) == _me(tandem, phone) == 401  # access tokens refused at once
+    refreshed = httpx.post(
+        f"{tandem.base}/oauth/token", data={"grant_type": "refresh_token", "refresh_token": laptop["refresh_token"]}
+    )
+    assert refreshed.status_code == 400 and refreshed.json()["code"] == "invalid_grant"
+    assert _me(tandem, colleague) == 200  # someone else's sessions stay
+    assert _me(tandem, _signed_in(tandem, slug, "alice")) == 200  # and alice may sign in again
+
+    # a person who never signed in to Tandem: nothing to end, still a success for the provider
+    assert _post(tandem, slug, _logout_token(provider, "nobody-here")).status_code == 200
+
+
+def test_tokens_that_are_not_a_valid_logout_token_are_refused(
+    oidc_provider_factory: OidcProviderFactory, tandem: Tandem
+) -> None:
+    provider, slug = configured(oidc_provider_factory, tandem)
+    alice = _signed_in(tandem, slug, "alice")
+    wrong = {
+        "another key": _logout_token(provider, "alice", key=new_signing_key()),
+        "another audience": _logout_token(provider, "alice", aud="someone-else"),
+        "another issuer": _logout_token(provider, "alice", iss="http://127.0.0.1:1"),
+        "no logout event": _logout_token(provider, "alice", events=None),
+        "another event": _logout_token(provider, "alice", events={"urn:example:other": {}}),
+        "a nonce (an id token)": _logout_token(provider, "alice", nonce="n"),
+        "no jti": _logout_token(provider, "alice", jti=None),
+        "no iat": _logout_token(provider, "alice", iat=None),
+        "issued an hour ago": _logout_token(provider, "alice", iat=int(time.time()) - 3600),
+        "expired": _logout_token(provider, "alice", exp=int(time.time()) - 3600),
+        "only a sid": _logout_token(provider, "alice", sub=None),
+        "not a JWT": "not-a-token",
+    }
+    for how, token in wrong.items():
+        refused = _post(tandem, slug, token)
+        assert refused.status_code == 400, f"{how}: {refused.status_code} {refused.text}"
+        assert refused.json()["code"] == "invalid_logout_token", how
+    assert _me(tandem, alice) == 200  # none of them ended anything
+
+    # another organization's provider cannot end this organization's sessions
+    other, other_slug = configured(oidc_provider_factory, tandem)
+    assert _post(tandem, slug, _logout_token(other, "alice")).status_code == 400
+    assert _post(tandem, other_slug, _logout_token(other, "alice")).status_code == 200
+    assert _me(tandem, alice) == 200
