@@ -84,6 +84,20 @@ def test_a_logout_at_the_provider_ends_every_tandem_session_of_that_person(
     assert _post(tandem, slug, _logout_token(provider, "nobody-here")).status_code == 200
 
 
+def test_the_provider_itself_sends_the_logout_when_the_person_signs_out_there(
+    oidc_provider_factory: OidcProviderFactory, tandem: Tandem
+) -> None:
+    provider, slug = configured(oidc_provider_factory, tandem)
+    provider.restart(backchannel_logout_uri=f"{tandem.base}/auth/{slug}/backchannel-logout")
+    browser, callback = login(tandem, slug, "alice")
+    tokens = browser.get(callback).json()
+    assert _me(tandem, tokens) == 200
+
+    provider.end_session(browser)  # alice signs out at her company's provider
+    assert [line.split()[1] for line in provider.backchannel_log()] == ["ok"], provider.read_log()
+    assert _me(tandem, tokens) == 401
+
+
 def test_tokens_that_are_not_a_valid_logout_token_are_refused(
     oidc_provider_factory: OidcProviderFactory, tandem: Tandem
 ) -> None:

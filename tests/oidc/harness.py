@@ -11,11 +11,17 @@ browser. An unknown login gets the login form again.
 
 Granted scopes put their claims into the ID token: ``email`` brings ``email`` and ``email_verified``,
 ``profile`` brings ``name`` and ``groups``, and the ``groups`` scope brings ``groups`` alone.
+
+Back-channel logout (OpenID Connect Back-Channel Logout 1.0): give the client a ``backchannel_logout_uri``
+and ``end_session`` ends a browser's provider session; the provider then POSTs a logout token to that URI
+before it answers. With ``backchannel_logout_session_required`` (the default here) ID tokens and logout
+tokens carry the session's ``sid``. ``sign`` makes tokens with the provider's own key, for forged ones.
 """
 
 from __future__ import annotations
 
 import contextlib
+import enum
 import fcntl
 import hashlib
 import json
@@ -37,6 +43,7 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 import pytest
+from joserfc import jwt
 from joserfc.jwk import RSAKey
 
 PROVIDER_DIR = Path(__file__).resolve().parent / "provider"
@@ -47,6 +54,7 @@ LOCKFILE = PROVIDER_DIR / "package-lock.json"
 INSTALL_STAMP = NODE_MODULES / ".tandem-installed"
 
 DEFAULT_REDIRECT_URI = "http://127.0.0.1:9/callback"
+BACKCHANNEL_LOGOUT_EVENT = "http://schemas.openid.net/event/backchannel-logout"
 STARTUP_TIMEOUT = 30.0
 NPM_CI_TIMEOUT = 600.0
 
@@ -161,6 +169,13 @@ def free_loopback_port() -> int:
         return port
 
 
+class _Unchanged(enum.Enum):
+    UNCHANGED = enum.auto()
+
+
+UNCHANGED = _Unchanged.UNCHANGED
+
+
 @dataclass
 class _Run:
     process: subprocess.Popen[bytes]
@@ -173,7 +188,9 @@ class OidcProvider:
 
     ``accounts`` are ``Account`` objects or dicts with the same keys. ``redirect_uris`` are the client's
     registered redirect URIs; change them with ``restart(redirect_uris=...)`` once the relying party's
-    address is known. ``workdir`` holds config.json and provider.log (a temporary folder by default).
+    address is known. ``backchannel_logout_uri`` (None: no back-channel logout) and
+    ``backchannel_logout_session_required`` are the client's metadata of those names; ``restart`` changes
+    them too. ``workdir`` holds config.json and provider.log (a temporary folder by default).
     ``port`` 0 picks a free port at start; restarts keep the port.
     """
 
@@ -182,6 +199,8 @@ class OidcProvider:
         *,
         accounts: Iterable[Account | Mapping[str, Any]] = DEFAULT_ACCOUNTS,
         redirect_uris: Sequence[str] = (DEFAULT_REDIRECT_URI,),
+        backchannel_logout_uri: str | None = None,
+        backchannel_logout_session_required: bool = True,
         client_id: str = "tandem-test-client",
         client_secret: str | None = None,
         workdir: Path | None = None,
@@ -190,6 +209,8 @@ class OidcProvider:
     ) -> None:
         self.accounts: list[Account] = [a if isinstance(a, Account) else Account(**a) for a in accounts]
         self.redirect_uris: tuple[str, ...] = tuple(redirect_uris)
+        self.backchannel_logout_uri = backchannel_logout_uri
+        self.backchannel_logout_session_required = backchannel_logout_session_required
         self.client_id = client_id
         self.client_secret = client_secret or secrets.token_urlsafe(32)
         self.port = port
@@ -243,6 +264,31 @@ class OidcProvider:
         """The public JWKS the provider publishes, without asking it."""
         return {"keys": [key.as_dict(private=False) for key in self.keys]}
 
+    def sign(self, claims: Mapping[str, Any], header: Mapping[str, Any] | None = None) -> str:
+        """A JWT of ``claims`` signed with the provider's current key (RS256, its ``kid``).
+
+        ``header`` adds to or overrides ``{"alg": "RS256", "kid": signing_kid}``; the provider's logout
+        tokens also have ``"typ": "logout+jwt"``. Nothing is checked: the claims go in as given.
+        """
+        full_header = {"alg": "RS256", "kid": self.signing_kid, **(header or {})}
+        return jwt.encode(full_header, dict(claims), self.keys[0], algorithms=[full_header["alg"]])
+
+    def logout_claims(self, *, sub: str, sid: str | None = None) -> dict[str, Any]:
+        """The claims of a logout token as the provider makes them, for ``sign``: valid for 120 s from now."""
+        now = int(time.time())
+        claims: dict[str, Any] = {
+            "sub": sub,
+            "events": {BACKCHANNEL_LOGOUT_EVENT: {}},
+            "jti": secrets.token_urlsafe(16),
+            "iat": now,
+            "exp": now + 120,
+            "aud": self.client_id,
+            "iss": self.issuer,
+        }
+        if sid is not None:
+            claims["sid"] = sid
+        return claims
+
     def metadata(self) -> dict[str, Any]:
         """The provider's discovery document."""
         response = httpx.get(self.discovery_url, timeout=5.0)
@@ -255,6 +301,67 @@ class OidcProvider:
             return self.log_path.read_text(errors="replace")
         except FileNotFoundError:
             return ""
+
+    def backchannel_log(self) -> list[str]:
+        """The current run's back-channel logout outcomes, oldest first.
+
+        Each is ``BACKCHANNEL ok <client_id> <sub> <sid>`` or ``BACKCHANNEL error <client_id> <sub> <sid>
+        <message>`` (the sid is ``undefined`` when the session had none for the client).
+        """
+        try:
+            with open(self.log_path, "rb") as log:
+                log.seek(self._log_offset)
+                text = log.read().decode(errors="replace")
+        except FileNotFoundError:
+            return []
+        return [line for line in text.splitlines() if line.startswith("BACKCHANNEL ")]
+
+    # -- logout
+
+    def end_session(
+        self,
+        browser: httpx.Client,
+        *,
+        id_token_hint: str | None = None,
+        client_id: str | None = None,
+        post_logout_redirect_uri: str | None = None,
+        state: str | None = None,
+    ) -> httpx.Response:
+        """End ``browser``'s session at the provider as a browser would; return the provider's last answer.
+
+        ``browser`` is the client that signed in (``browser_login``): it holds the provider's cookies. GETs
+        the ``end_session_endpoint`` with the given parameters and submits the provider's logout form
+        with ``logout=yes``, which ends the whole provider session. The provider sends its back-channel
+        logout requests, and waits for them (2.5 s at most each), before it answers that form: once this
+        returns, ``backchannel_log`` holds their outcomes. Returns that answer unfollowed: a 303 to the
+        provider's sign-out page, or to ``post_logout_redirect_uri`` (with ``state``). A browser
+        without a session gets the same answer, and no back-channel request is sent.
+        Raises ``OidcProviderError`` when the provider refuses (an error page) or shows no logout form.
+        """
+        endpoint = str(self.metadata()["end_session_endpoint"])
+        params = {
+            name: value
+            for name, value in {
+                "id_token_hint": id_token_hint,
+                "client_id": client_id,
+                "post_logout_redirect_uri": post_logout_redirect_uri,
+                "state": state,
+            }.items()
+            if value is not None
+        }
+        response = browser.get(endpoint, params=params, follow_redirects=False)
+        forms = [form for form in _forms(response.text) if form.method == "post"] if response.status_code == 200 else []
+        if not forms:
+            raise OidcProviderError(
+                f"GET {response.url} answered {response.status_code} without a logout form:\n{response.text}"
+            )
+        action = urljoin(str(response.url), forms[0].action or str(response.url))
+        if _origin(action) != _origin(endpoint):
+            raise OidcProviderError(f"the logout form at {response.url} posts off the provider, to {action}")
+        response = browser.post(action, data={**forms[0].fields, "logout": "yes"}, follow_redirects=False)
+        if response.status_code != 303:
+            raise OidcProviderError(f"POST {response.url} answered {response.status_code}, not 303:\n{response.text}")
+        return response
 
     # -- lifecycle
 
@@ -297,10 +404,23 @@ class OidcProvider:
                 run.process.stdin.close()
             run.log.close()
 
-    def restart(self, *, redirect_uris: Sequence[str] | None = None) -> None:
-        """Stop and start again on the same port, with the current keys (and new redirect URIs)."""
+    def restart(
+        self,
+        *,
+        redirect_uris: Sequence[str] | None = None,
+        backchannel_logout_uri: str | _Unchanged | None = UNCHANGED,
+        backchannel_logout_session_required: bool | None = None,
+    ) -> None:
+        """Stop and start again on the same port, with the current keys (and the client metadata given).
+
+        Arguments left out keep their value; ``backchannel_logout_uri=None`` removes the URI.
+        """
         if redirect_uris is not None:
             self.redirect_uris = tuple(redirect_uris)
+        if backchannel_logout_uri is not UNCHANGED:
+            self.backchannel_logout_uri = backchannel_logout_uri
+        if backchannel_logout_session_required is not None:
+            self.backchannel_logout_session_required = backchannel_logout_session_required
         self.stop()
         self._launch()
 
@@ -340,19 +460,21 @@ class OidcProvider:
     # -- internals
 
     def _config(self) -> dict[str, Any]:
+        client: dict[str, Any] = {
+            "client_id": self.client_id,
+            "client_secret": self.client_secret,
+            "redirect_uris": list(self.redirect_uris),
+            "token_endpoint_auth_method": "client_secret_basic",
+            "grant_types": ["authorization_code"],
+            "response_types": ["code"],
+        }
+        if self.backchannel_logout_uri is not None:
+            client["backchannel_logout_uri"] = self.backchannel_logout_uri
+            client["backchannel_logout_session_required"] = self.backchannel_logout_session_required
         return {
             "port": self.port,
             "issuer": self.issuer,
-            "clients": [
-                {
-                    "client_id": self.client_id,
-                    "client_secret": self.client_secret,
-                    "redirect_uris": list(self.redirect_uris),
-                    "token_endpoint_auth_method": "client_secret_basic",
-                    "grant_types": ["authorization_code"],
-                    "response_types": ["code"],
-                }
-            ],
+            "clients": [client],
             "accounts": [a.as_config() for a in self.accounts],
             "jwks": {"keys": [key.as_dict(private=True) for key in self.keys]},
             "cookie_keys": self._cookie_keys,

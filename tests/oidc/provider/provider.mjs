@@ -7,6 +7,7 @@
 //     "port": 43123,
 //     "issuer": "http://127.0.0.1:43123",
 //     "clients": [{"client_id": "...", "client_secret": "...", "redirect_uris": ["..."], ...}],
+//                 (a client may also carry backchannel_logout_uri and backchannel_logout_session_required)
 //     "accounts": [{"sub": "alice", "email": "...", "email_verified": true, "name": "...", "groups": ["..."]}],
 //     "jwks": {"keys": [<private RS256 JWKs with kid; the first one signs>]},
 //     "cookie_keys": ["..."]            (optional)
@@ -14,6 +15,13 @@
 //
 // Logging in through the development login form: type the account's `sub`, or its email, as the login
 // (any password). An unknown login is not accepted: the login form is shown again.
+//
+// Back-channel logout: when a provider session ends at the end_session_endpoint (RP-initiated logout,
+// confirmed on the provider's logout page), each client of that session with a backchannel_logout_uri
+// gets a logout token POSTed to it; the confirmation answers only after those requests have finished.
+// Each one prints `BACKCHANNEL ok <client_id> <sub> <sid>` on stdout, or
+// `BACKCHANNEL error <client_id> <sub> <sid> <message>` on stderr. Loopback URIs are allowed (oidc-provider
+// refuses special-use addresses by default).
 //
 // Prints `READY <issuer>` on stdout once it listens. Ends on SIGTERM or SIGINT.
 //
@@ -89,6 +97,36 @@ const clients = (config.clients ?? []).map((client) => ({
   ...client,
 }));
 
+const LOOPBACKS = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
+// oidc-provider hands its own dispatcher to fetch, which drops connections to special-use addresses
+// (loopback included): left out for loopback URLs, so back-channel logout reaches a relying party on 127.0.0.1
+function fetchAllowingLoopback(url, options) {
+  if (LOOPBACKS.has(new URL(url).hostname)) {
+    const { dispatcher: _ssrfProtection, ...rest } = options;
+    return globalThis.fetch(url, rest);
+  }
+  return globalThis.fetch(url, options);
+}
+
+// plain pages instead of the defaults, which print a notice when first used
+function page(title, body) {
+  return `<!DOCTYPE html>\n<html><head><meta charset="utf-8"><title>${title}</title></head><body>${body}</body></html>\n`;
+}
+
+async function logoutSource(ctx, form) {
+  ctx.body = page(
+    'Logout Request',
+    `<h1>Sign out?</h1>${form}`
+      + '<button type="submit" form="op.logoutForm" name="logout" value="yes">Yes, sign me out</button>'
+      + '<button type="submit" form="op.logoutForm">No, stay signed in</button>',
+  );
+}
+
+async function postLogoutSuccessSource(ctx) {
+  ctx.body = page('Sign-out Success', '<h1>Signed out</h1>');
+}
+
 const provider = new Provider(issuer, {
   clients,
   jwks: config.jwks,
@@ -111,7 +149,11 @@ const provider = new Provider(issuer, {
     devInteractions: { enabled: true },
     userinfo: { enabled: true },
     revocation: { enabled: false },
+    // on by default in 9.x; set here for the plain pages above
+    rpInitiatedLogout: { enabled: true, logoutSource, postLogoutSuccessSource },
+    backchannelLogout: { enabled: true },
   },
+  fetch: fetchAllowingLoopback,
   cookies: {
     keys: config.cookie_keys?.length ? config.cookie_keys : [randomBytes(32).toString('base64url')],
   },
@@ -157,6 +199,17 @@ provider.use(async (ctx, next) => {
 
 // unexpected failures into the log, which the harness shows when a test fails
 provider.on('server_error', (_ctx, err) => console.error('server_error', err));
+
+// back-channel logout outcomes, one line each; the harness waits for and reads these
+provider.on('backchannel.success', (_ctx, client, accountId, sid) => {
+  console.log(`BACKCHANNEL ok ${client.clientId} ${accountId} ${sid}`);
+});
+provider.on('backchannel.error', (_ctx, err, client, accountId, sid) => {
+  // fetch failures carry the reason (connection refused, timeout) in err.cause
+  const cause = err.cause?.message ?? err.cause?.code;
+  const message = cause ? `${err.message} (${cause})` : err.message;
+  console.error(`BACKCHANNEL error ${client.clientId} ${accountId} ${sid} ${message}`);
+});
 
 const server = createServer(provider.callback());
 
