@@ -149,14 +149,20 @@ async def provider_logout(uow: UnitOfWork, providers: IdentityProviders, org_slu
     Their refresh tokens stop working and their access tokens are refused at once (each names its
     session). All sessions, not only the one of the provider's ``sid``: a provider logout is
     mostly an offboarding or a "sign me out", and a Tandem session outliving it is the risk.
-    Returns how many sessions ended; someone who never signed in to Tandem ends none.
+    A one-time code the front end has not exchanged yet is voided too, or it would open a new
+    session after the logout. Returns how many sessions ended; someone who never signed in to
+    Tandem ends none.
     """
     async with uow:
         org, config = await _org_and_config(uow, org_slug)
     logout = await providers.verify_logout_token(config, logout_token)
     async with uow:
         user = await uow.users.find_by_subject(org.id, logout.subject)
-        ended = 0 if user is None else await uow.signins.revoke_sessions_of(user.id, "provider_logout", utcnow())
+        if user is None:
+            return 0
+        now = utcnow()
+        await uow.signins.void_login_codes_of(user.id, now)
+        ended = await uow.signins.revoke_sessions_of(user.id, "provider_logout", now)
         await uow.commit()
     return ended
 

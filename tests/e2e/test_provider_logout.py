@@ -9,9 +9,13 @@ from the running provider.
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import secrets
 import time
 import uuid
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
@@ -96,6 +100,21 @@ def test_the_provider_itself_sends_the_logout_when_the_person_signs_out_there(
     provider.end_session(browser)  # alice signs out at her company's provider
     assert [line.split()[1] for line in provider.backchannel_log()] == ["ok"], provider.read_log()
     assert _me(tandem, tokens) == 401
+
+
+def test_a_one_time_code_not_yet_exchanged_dies_with_the_logout(
+    oidc_provider_factory: OidcProviderFactory, tandem: Tandem
+) -> None:
+    provider, slug = configured(oidc_provider_factory, tandem, frontend_url="https://app.example.org/signed-in")
+    verifier = secrets.token_urlsafe(48)
+    challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
+    browser, callback = login(tandem, slug, "alice", query=f"?code_challenge={challenge}")
+    code = parse_qs(urlsplit(browser.get(callback).headers["location"]).query)["code"][0]
+
+    assert _post(tandem, slug, _logout_token(provider, "alice")).status_code == 200
+    exchange = {"grant_type": "authorization_code", "code": code, "code_verifier": verifier}
+    late = httpx.post(f"{tandem.base}/oauth/token", data=exchange)
+    assert late.status_code == 400 and late.json()["error"] == "invalid_grant"
 
 
 def test_tokens_that_are_not_a_valid_logout_token_are_refused(
