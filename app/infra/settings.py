@@ -42,7 +42,9 @@ class Settings(BaseSettings):
     )
     cors_origins: list[str] = Field(default_factory=list, description="front-end origins allowed by CORS")
     login_rate_limit: str = Field(default="20/minute", description="browser logins per client address (/auth)")
-    token_rate_limit: str = Field(default="300/minute", description="token requests per client address (/oauth)")
+    token_rate_limit: str = Field(
+        default="300/minute", description="token requests and provider back-channel logouts per client address"
+    )
     rate_limit_storage: str = Field(
         default="memory://", description="limits storage URI; async+redis://host:6379 shares limits across instances"
     )
