@@ -26,25 +26,18 @@ from tests.oidc.fixtures import OidcProviderFactory
 from tests.oidc.harness import OidcProvider, new_signing_key
 
 pytestmark = pytest.mark.db
-EVENT = "http://schemas.openid.net/event/backchannel-logout"
 
 
-def _logout_token(provider: OidcProvider, subject: str, *, key: Any = None, **changes: Any) -> str:
-    """A logout token as a provider sends it; ``changes`` replace claims (None removes one)."""
-    claims: dict[str, Any] = {
-        "iss": provider.issuer,
-        "aud": provider.client_id,
-        "iat": int(time.time()),
-        "exp": int(time.time()) + 120,
-        "jti": uuid.uuid4().hex,
-        "sub": subject,
-        "sid": uuid.uuid4().hex,
-        "events": {EVENT: {}},
-    }
-    claims |= changes
-    claims = {name: value for name, value in claims.items() if value is not None}
-    key = key or provider.keys[0]
-    return jwt.encode({"alg": "RS256", "kid": key.kid, "typ": "logout+jwt"}, claims, key)
+def _logout_token(provider: OidcProvider, subject: str, **changes: Any) -> str:
+    """A logout token as the provider sends it; ``changes`` replace claims (None removes one)."""
+    claims = provider.logout_claims(sub=subject, sid=uuid.uuid4().hex) | changes
+    return provider.sign({name: value for name, value in claims.items() if value is not None}, {"typ": "logout+jwt"})
+
+
+def _signed_by_a_stranger(provider: OidcProvider, subject: str) -> str:
+    stranger = new_signing_key()
+    header = {"alg": "RS256", "kid": stranger.kid, "typ": "logout+jwt"}
+    return jwt.encode(header, provider.logout_claims(sub=subject), stranger)
 
 
 def _signed_in(tandem: Tandem, slug: str, account: str) -> dict[str, Any]:
@@ -123,7 +116,7 @@ def test_tokens_that_are_not_a_valid_logout_token_are_refused(
     provider, slug = configured(oidc_provider_factory, tandem)
     alice = _signed_in(tandem, slug, "alice")
     wrong = {
-        "another key": _logout_token(provider, "alice", key=new_signing_key()),
+        "another key": _signed_by_a_stranger(provider, "alice"),
         "another audience": _logout_token(provider, "alice", aud="someone-else"),
         "another issuer": _logout_token(provider, "alice", iss="http://127.0.0.1:1"),
         "no logout event": _logout_token(provider, "alice", events=None),
