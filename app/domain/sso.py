@@ -51,7 +51,6 @@ class ProviderLogout:
     OpenID Connect Back-Channel Logout 1.0): the person logged out, or was signed out by an admin."""
 
     subject: str
-    provider_session: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,6 +23,17 @@ class User:
     created_at: datetime = field(default_factory=utcnow)
     updated_at: datetime = field(default_factory=utcnow)
 
+    def may_sign_in_as(self, subject: str, email_verified: bool) -> bool:
+        """Whether the provider's ``subject`` may sign in to this account, found by its email.
+
+        The subject is who someone is; an email address only what the provider says about them.
+        So an account already bound to a subject is that subject's alone, and an unbound one (an
+        operator made it) is taken only with an address the provider verified.
+        """
+        if self.sso_subject is not None:
+            return self.sso_subject == subject
+        return email_verified
+
     def as_caller(self, session_id: UUID | None = None) -> Caller:
         return Caller(
             user_id=self.id, role=self.role, org_id=self.org_id, person_id=self.person_id, session_id=session_id

@@ -216,10 +216,9 @@ async def _provision(
     user = await uow.users.find_by_subject(org.id, identity.subject)
     if user is None:
         by_email = await uow.users.find(org.id, email)
-        # a user bound to this very subject is this person's account, committed by a simultaneous
-        # login between the two reads above; only a different (or unverifiable) owner is refused
-        same_subject = by_email is not None and by_email.sso_subject == identity.subject
-        if by_email is not None and not same_subject and (by_email.sso_subject is not None or not verified):
+        # found by email although bound to this very subject: a simultaneous login committed it
+        # between the two reads above, and it is this person's account
+        if by_email is not None and not by_email.may_sign_in_as(identity.subject, verified):
             raise Conflict("another account of the organization signs in with this email", code="email_in_use")
         user = by_email
     if user is not None:  # locked and re-read: simultaneous logins of one user update it in turn

@@ -9,6 +9,7 @@ import pytest
 from app.domain.access import Role
 from app.domain.errors import RuleViolation
 from app.domain.sso import LoginHints, ProviderIdentity, SsoConfig
+from app.domain.user import User
 from tests.unit.builders import ORG_ID
 
 
@@ -127,3 +128,12 @@ def test_login_hints_become_authorization_parameters_and_only_known_prompts_pass
     for hint in ("", "a\nb", "x" * 255):
         with pytest.raises(RuleViolation):
             LoginHints(login_hint=hint)
+
+
+def test_an_account_found_by_email_is_only_its_own_subjects_or_else_a_verified_claim() -> None:
+    bound = User(email="a@example.org", role=Role.MEMBER, org_id=ORG_ID, sso_subject="sub-a")
+    assert bound.may_sign_in_as("sub-a", email_verified=False)
+    assert not bound.may_sign_in_as("sub-b", email_verified=True)
+    unbound = User(email="b@example.org", role=Role.MEMBER, org_id=ORG_ID)
+    assert unbound.may_sign_in_as("sub-b", email_verified=True)
+    assert not unbound.may_sign_in_as("sub-b", email_verified=False)

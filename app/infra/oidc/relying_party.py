@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import json
 import time
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote_plus
 
@@ -130,10 +131,9 @@ class OidcRelyingParty:
         """OpenID Connect Back-Channel Logout 1.0 §2.6: signed by the provider like its id tokens,
         for our client, recent, marked by the logout event and, unlike an id token, without nonce."""
         metadata = await self.directory.metadata(config.issuer)
-        invalid = "invalid_logout_token"
-        if _header(logout_token, invalid).get("typ") not in (None, "JWT", "logout+jwt"):
-            raise BadRequest("this token is not a logout token", code=invalid)
-        claims = await self._signed_claims(metadata, logout_token, invalid)
+        if _header(logout_token, _bad_logout_token).get("typ") not in (None, "JWT", "logout+jwt"):
+            raise _bad_logout_token("this token is not a logout token")
+        claims = await self._signed_claims(metadata, logout_token, _bad_logout_token)
         try:
             JWTClaimsRegistry(
                 leeway=LEEWAY_SECONDS,
@@ -143,36 +143,36 @@ class OidcRelyingParty:
                 jti={"essential": True},
             ).validate(claims)
         except (JoseError, ValueError, KeyError, TypeError) as exc:
-            raise BadRequest(f"the logout token is not valid: {exc}", code=invalid) from exc
+            raise _bad_logout_token(f"the logout token is not valid: {exc}") from exc
         events = claims.get("events")
         if not isinstance(events, dict) or not isinstance(events.get(LOGOUT_EVENT), dict) or "nonce" in claims:
-            raise BadRequest("the token carries no back-channel logout event", code=invalid)
+            raise _bad_logout_token("the token carries no back-channel logout event")
         issued_at = claims["iat"]
         if not isinstance(issued_at, int | float) or time.time() - issued_at > MAX_LOGOUT_TOKEN_AGE_SECONDS:
-            raise BadRequest("the logout token is too old", code=invalid)
-        subject, sid = claims.get("sub"), claims.get("sid")
+            raise _bad_logout_token("the logout token is too old")
+        subject = claims.get("sub")
         if not isinstance(subject, str) or not subject:
             # the spec allows sid alone; we end sessions per person, so we need to know who
-            raise BadRequest("the logout token must name the user (sub)", code=invalid)
-        return ProviderLogout(subject, sid if isinstance(sid, str) else None)
+            raise _bad_logout_token("the logout token must name the user (sub)")
+        return ProviderLogout(subject)
 
-    async def _signed_claims(self, metadata: ProviderMetadata, token: str, error_code: str) -> dict[str, Any]:
+    async def _signed_claims(self, metadata: ProviderMetadata, token: str, refuse: Refusal) -> dict[str, Any]:
         """The claims of a JWT the provider signed with one of its keys, in an algorithm it announces."""
-        header = _header(token, error_code)
+        header = _header(token, refuse)
         announced = metadata.document.get("id_token_signing_alg_values_supported") or ["RS256"]
         allowed = [alg for alg in announced if alg in ASYMMETRIC]
         if header.get("alg") not in allowed:
-            raise _refusal(error_code, "the token uses an algorithm we do not accept")
+            raise refuse("the token uses an algorithm we do not accept")
         keys = await self.directory.keys_for(metadata, header.get("kid"))
         try:
             return dict(jwt.decode(token, keys, algorithms=allowed).claims)
         except (JoseError, ValueError, KeyError, TypeError) as exc:
-            raise _refusal(error_code, f"the token's signature is not valid: {exc}") from exc
+            raise refuse(f"the token's signature is not valid: {exc}") from exc
 
     async def _verified_claims(
         self, config: SsoConfig, metadata: ProviderMetadata, id_token: str, nonce: str
     ) -> dict[str, Any]:
-        claims = await self._signed_claims(metadata, id_token, "invalid_id_token")
+        claims = await self._signed_claims(metadata, id_token, _bad_id_token)
         try:
             JWTClaimsRegistry(
                 leeway=LEEWAY_SECONDS,
@@ -204,21 +204,27 @@ class OidcRelyingParty:
         return info if isinstance(info, dict) and info.get("sub") == subject else {}
 
 
-def _refusal(error_code: str, detail: str) -> DomainError:
-    """A bad id token fails the login (401); a bad logout token is a bad request (400, §2.8)."""
-    if error_code == "invalid_logout_token":
-        return BadRequest(detail, code=error_code)
-    return Unauthenticated(detail, code=error_code)
+# how a bad token is refused: a bad id token fails the login (401), a bad logout token is a bad
+# request (400, Back-Channel Logout §2.8)
+Refusal = Callable[[str], DomainError]
 
 
-def _header(token: str, error_code: str = "invalid_id_token") -> dict[str, Any]:
+def _bad_id_token(detail: str) -> DomainError:
+    return Unauthenticated(detail, code="invalid_id_token")
+
+
+def _bad_logout_token(detail: str) -> DomainError:
+    return BadRequest(detail, code="invalid_logout_token")
+
+
+def _header(token: str, refuse: Refusal) -> dict[str, Any]:
     try:
         segment = token.split(".", 1)[0]
         header = json.loads(base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4)))
     except (ValueError, IndexError) as exc:
-        raise _refusal(error_code, "the token is malformed") from exc
+        raise refuse("the token is malformed") from exc
     if not isinstance(header, dict):
-        raise _refusal(error_code, "the token is malformed")
+        raise refuse("the token is malformed")
     return header
 
 

@@ -54,10 +54,10 @@ class SignInRepository:
         t = tb.login_codes
         await self.session.execute(update(t).where(t.c.code_digest == code_digest).values(used_at=now))
 
-    async def void_login_codes_of(self, user_id: UUID, now: datetime) -> int:
+    async def void_login_codes_of(self, user_id: UUID, now: datetime) -> None:
         t = tb.login_codes
         stmt = update(t).where(t.c.user_id == user_id, t.c.used_at.is_(None), t.c.expires_at > now).values(used_at=now)
-        return int((await self.session.execute(stmt)).rowcount)  # type: ignore[attr-defined]
+        await self.session.execute(stmt)
 
     async def add_session(self, signin: SignInSession) -> None:
         await self.session.execute(insert(tb.signin_sessions).values(asdict(signin)))
