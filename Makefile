@@ -12,7 +12,8 @@ $(STAMP): pyproject.toml constraints.txt
 	$(BIN)/pip install --quiet -c constraints.txt -e '.[dev]'
 	touch $(STAMP)
 
-## run: serve http://127.0.0.1:8000 (Swagger UI at /docs) on the embedded PostgreSQL with demo data
+## run: serve http://127.0.0.1:8000 (Swagger UI at /docs) on the embedded PostgreSQL with demo data;
+##      PORT=9000 make run moves the port, the token issuer and the SSO callback URL together
 run: $(STAMP)
 	$(BIN)/tandem serve --migrate --demo-if-empty --with-worker
 

@@ -17,8 +17,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     serve = sub.add_parser("serve", help="serve the API (embedded PostgreSQL unless DATABASE_URL is set)")
-    serve.add_argument("--host", help="bind address (default: $HOST or 127.0.0.1)")
-    serve.add_argument("--port", type=int, help="port (default: $PORT or 8000)")
+    serve.add_argument("--host", help="bind address (default: $HOST or 127.0.0.1); the issuer follows $HOST only")
+    serve.add_argument("--port", type=int, help="port (default: $PORT or 8000); the issuer follows $PORT only")
     serve.add_argument("--migrate", action="store_true", help="apply migrations before serving")
     serve.add_argument("--demo-if-empty", action="store_true", help="load the demo when it is not there yet")
     serve.add_argument("--with-worker", action="store_true", help="also run background jobs in this process")

@@ -23,7 +23,7 @@ from app.infra.db.engine import make_engine, make_session_factory
 from app.infra.db.migrate import upgrade
 from app.infra.db.unit_of_work import SqlUnitOfWork
 from app.infra.jobs import make_jobs_app, run_worker
-from app.infra.settings import Settings
+from app.infra.settings import Settings, local_issuer
 from app.services import identity
 from app.services.ports import UnitOfWork
 from app.services.tandems import expire_proposals
@@ -44,7 +44,16 @@ def serve(host: str | None, port: int | None, *, migrate: bool, demo_if_empty: b
     # uvicorn re-raises the signal that stopped it once it has shut down; with the default SIGTERM
     # action the process would die without running atexit, leaving the embedded server running
     signal.signal(signal.SIGTERM, _exit_normally)
-    uvicorn.run(app, host=host or settings.host, port=port or settings.port, log_config=None, proxy_headers=True)
+    host, port = host or settings.host, port or settings.port
+    if settings.issuer == local_issuer(settings.host, settings.port) != local_issuer(host, port):
+        # `tandem token` reads HOST/PORT, not these flags: the issuer stays where the two agree
+        log.warning(
+            "the issuer stays %s (HOST/PORT); set PORT=%d instead of --port, or TANDEM_ISSUER, "
+            "for single sign-on callbacks to reach this server",
+            settings.issuer,
+            port,
+        )
+    uvicorn.run(app, host=host, port=port, log_config=None, proxy_headers=True)
 
 
 def _exit_normally(signum: int, frame: object) -> None:

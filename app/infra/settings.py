@@ -6,7 +6,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Literal
 
-from pydantic import AliasChoices, Field, field_validator
+from pydantic import AliasChoices, Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from app.domain.program import PeriodBounds
@@ -26,7 +26,11 @@ class Settings(BaseSettings):
     host: str = Field(default="127.0.0.1", validation_alias=AliasChoices("HOST", "TANDEM_HOST"))
     port: int = Field(default=8000, ge=1, le=65535, validation_alias=AliasChoices("PORT", "TANDEM_PORT"))
     db_pool_size: int = Field(default=10, ge=1, le=200)
-    issuer: str = "http://127.0.0.1:8000"
+    issuer: str = Field(
+        default="",
+        description="this service's public base URL: the tokens' iss and the SSO callbacks' origin. "
+        "Required in production; elsewhere unset means http://HOST:PORT",
+    )
     audience: str = "tandem-api"
     access_token_minutes: int = Field(default=15, ge=1, le=24 * 60)
     refresh_token_days: int = Field(default=14, ge=1, le=365)
@@ -74,6 +78,19 @@ class Settings(BaseSettings):
             raise ValueError("DATABASE_URL must be a postgresql:// URL")
         return url
 
+    @model_validator(mode="after")
+    def _issuer_or_where_we_listen(self) -> Settings:
+        """Unset in development and tests, the issuer is where this process listens: ``PORT=9000``
+        moves the tokens' issuer and the SSO callback URL along with the port. A production
+        deployment sits behind a proxy or a public name we cannot guess, so it must say it."""
+        if self.issuer.strip():
+            self.issuer = self.issuer.strip()
+        elif self.environment == "production":
+            raise ValueError("TANDEM_ISSUER is required in production: the public https:// URL of this service")
+        else:
+            self.issuer = local_issuer(self.host, self.port)
+        return self
+
     @property
     def period_bounds(self) -> PeriodBounds:
         return PeriodBounds(min_months=self.program_min_months, max_months=self.program_max_months)
@@ -102,3 +119,16 @@ class Settings(BaseSettings):
         return Lifetimes(
             refresh_token=timedelta(days=self.refresh_token_days), session=timedelta(days=self.session_days)
         )
+
+
+def local_issuer(host: str, port: int) -> str:
+    """The issuer of a development server listening on ``host``:``port``."""
+    return f"http://{_reachable(host)}:{port}"
+
+
+def _reachable(host: str) -> str:
+    """The address a browser on this machine uses for ``host``: a wildcard bind is reached on loopback."""
+    wildcard = {"": "127.0.0.1", "0.0.0.0": "127.0.0.1", "::": "[::1]"}  # noqa: S104 - not a bind
+    if host in wildcard:
+        return wildcard[host]
+    return f"[{host}]" if ":" in host else host

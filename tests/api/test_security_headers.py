@@ -31,7 +31,7 @@ async def test_every_answer_carries_the_security_headers(client) -> None:
 
 
 async def test_production_adds_hsts(tmp_path: Path) -> None:
-    transport = httpx.ASGITransport(app=_app(tmp_path, environment="production"))
+    transport = httpx.ASGITransport(app=_app(tmp_path, environment="production", issuer="https://tandem.test"))
     async with httpx.AsyncClient(transport=transport, base_url="https://tandem.test") as http:
         response = await http.get("/.well-known/jwks.json")
     assert response.headers["strict-transport-security"].startswith("max-age=31536000")
