@@ -37,6 +37,9 @@ def build_parser() -> argparse.ArgumentParser:
     token.add_argument("--role", required=True, choices=[r.value for r in Role if r is not Role.PARTNER])
     token.add_argument("--email", help="bind the token to this person's user in the organization")
     token.add_argument("--minutes", type=int, default=60, help="lifetime in minutes (default 60)")
+    token.add_argument(
+        "--force-role", action="store_true", help="change the role of an existing user to --role (refused otherwise)"
+    )
 
     keys = sub.add_parser("keys", help="the token signing keys: list, rotate (no downtime), prune retired ones")
     keys.add_argument("action", choices=["list", "rotate", "prune"])
@@ -64,7 +67,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         elif args.command == "demo":
             print(asyncio.run(commands.demo(if_empty=args.if_empty)))
         elif args.command == "token":
-            print(asyncio.run(commands.token(Role(args.role), args.org, args.email, args.minutes)))
+            signed, notice = asyncio.run(
+                commands.token(Role(args.role), args.org, args.email, args.minutes, force_role=args.force_role)
+            )
+            if notice:
+                print(f"tandem token: {notice}", file=sys.stderr)  # stdout stays the token alone, for $(...)
+            print(signed)
         elif args.command == "keys":
             actions = {"list": commands.list_keys, "rotate": commands.rotate_keys, "prune": commands.prune_keys}
             print(actions[args.action]())

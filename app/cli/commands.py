@@ -87,21 +87,34 @@ async def demo(*, if_empty: bool) -> str:
     return await _with_uow(url, _demo_if_empty if if_empty else _demo)
 
 
-async def token(role: Role, org: str | None, email: str | None, minutes: int) -> str:
+async def token(
+    role: Role, org: str | None, email: str | None, minutes: int, *, force_role: bool = False
+) -> tuple[str, str | None]:
+    """A signed access token, and a notice for the operator when issuing it created or changed a user."""
     settings = Settings()
     url = database_url(settings)
 
-    async def issue(uow: Callable[[], UnitOfWork]) -> str:
-        user = await identity.operator_user(uow(), role=role, org_slug=org, email=email)
+    async def issue(uow: Callable[[], UnitOfWork]) -> tuple[str, str | None]:
+        found = await identity.operator_user(uow(), role=role, org_slug=org, email=email, force_role=force_role)
         issuer = TokenIssuer(
             keyring(settings),
             settings.issuer,
             settings.audience,
             settings.access_token_minutes * 60,
         )
-        return issuer.issue(user.as_caller(), ttl_seconds=minutes * 60)
+        return issuer.issue(found.user.as_caller(), ttl_seconds=minutes * 60), _token_notice(found, org)
 
     return await _with_uow(url, issue)
+
+
+def _token_notice(found: identity.OperatorUser, org: str | None) -> str | None:
+    user = found.user
+    where = f" in {org}" if org else ""
+    if found.created:
+        return f"created user {user.email} ({user.role.value}{where})"
+    if found.previous_role is not None:
+        return f"changed the role of {user.email} from {found.previous_role.value} to {user.role.value}"
+    return None
 
 
 def keyring(settings: Settings) -> Keyring:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from app.domain.access import Caller, Role
-from app.domain.errors import NotFound, RuleViolation
+from app.domain.errors import Conflict, NotFound, RuleViolation
 from app.domain.person import Person, normalize_email
 from app.domain.user import User
 from app.services.ports import UnitOfWork
@@ -13,10 +13,24 @@ from app.services.ports import UnitOfWork
 PLATFORM_ADMIN_EMAIL = "platform-admin@tandem.local"
 
 
-async def operator_user(uow: UnitOfWork, *, role: Role, org_slug: str | None, email: str | None) -> User:
+@dataclass(frozen=True, slots=True)
+class OperatorUser:
+    """The user an operator token is issued to, and what issuing it did to the user."""
+
+    user: User
+    created: bool = False
+    previous_role: Role | None = None  # set when the role was changed (only when forced)
+
+
+async def operator_user(
+    uow: UnitOfWork, *, role: Role, org_slug: str | None, email: str | None, force_role: bool = False
+) -> OperatorUser:
     """The user for an operator token. ``email`` binds it to that person of the organization.
 
-    Only a trusted operator (shell access to the deployment) reaches this, so it may create users.
+    Only a trusted operator (shell access to the deployment) reaches this, so it may create users;
+    the result says so. An existing user keeps their role (single sign-on may have given it)
+    unless ``force_role``: a token asked for with another role is refused rather than silently
+    promoting or demoting someone.
     """
     if role is Role.PLATFORM_ADMIN:
         if org_slug:
@@ -45,11 +59,19 @@ async def operator_user(uow: UnitOfWork, *, role: Role, org_slug: str | None, em
         if user is None:
             user = User(email=address, role=role, org_id=org_id, person_id=person_id)
             await uow.users.add(user)
-        elif (user.role, user.person_id) != (role, person_id):
+            await uow.commit()
+            return OperatorUser(user, created=True)
+        previous = user.role
+        if previous is not role and not force_role:
+            raise Conflict(
+                f"{address} is a {previous.value}; pass --force-role to make them a {role.value}",
+                code="role_change_refused",
+            )
+        if (user.role, user.person_id) != (role, person_id):
             user.role, user.person_id = role, person_id
             await uow.users.save(user)
         await uow.commit()
-    return user
+    return OperatorUser(user, previous_role=previous if previous is not role else None)
 
 
 @dataclass(frozen=True, slots=True)

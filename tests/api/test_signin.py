@@ -26,7 +26,7 @@ TOKEN = "/oauth/token"
 async def _signed_in(uow_factory, issuer: TokenIssuer) -> tuple[dict[str, str], str]:
     """A manager who has just signed in: (Authorization header, refresh token)."""
     org, _ = await new_org(uow_factory)
-    user = await identity.operator_user(uow_factory(), role=Role.PROGRAM_MANAGER, org_slug=org.slug, email=None)
+    user = (await identity.operator_user(uow_factory(), role=Role.PROGRAM_MANAGER, org_slug=org.slug, email=None)).user
     async with uow_factory() as uow:
         grant = await signin.open_session(uow, user, Lifetimes())
         await uow.commit()
@@ -95,7 +95,7 @@ async def test_logout_ends_the_session(client, uow_factory, issuer) -> None:
 
 async def test_a_login_code_works_once_and_honours_the_front_ends_pkce(client, uow_factory) -> None:
     org, _ = await new_org(uow_factory)
-    user = await identity.operator_user(uow_factory(), role=Role.ORG_ADMIN, org_slug=org.slug, email=None)
+    user = (await identity.operator_user(uow_factory(), role=Role.ORG_ADMIN, org_slug=org.slug, email=None)).user
     verifier = secrets.token_urlsafe(48)
     challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
     async with uow_factory() as uow:
@@ -151,7 +151,9 @@ async def test_sign_in_endpoints_are_rate_limited_per_address(app, client) -> No
 
 async def test_a_member_who_signed_in_without_a_profile_creates_their_own(client, uow_factory, issuer) -> None:
     org, _ = await new_org(uow_factory)
-    user = await identity.operator_user(uow_factory(), role=Role.ORG_ADMIN, org_slug=org.slug, email="neu@acme.example")
+    user = (
+        await identity.operator_user(uow_factory(), role=Role.ORG_ADMIN, org_slug=org.slug, email="neu@acme.example")
+    ).user
     user.role = Role.MEMBER  # as single sign-on would provision someone in no mapped group
     async with uow_factory() as uow:
         await uow.users.save(user)

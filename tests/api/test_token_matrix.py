@@ -87,7 +87,7 @@ async def test_no_bearer_token_is_401(headers: dict[str, str], client) -> None:
 
 async def test_a_token_of_a_session_revoked_for_refresh_token_reuse_is_401(client, issuer, uow_factory) -> None:
     org, _ = await new_org(uow_factory)
-    user = await identity.operator_user(uow_factory(), role=Role.ORG_ADMIN, org_slug=org.slug, email=None)
+    user = (await identity.operator_user(uow_factory(), role=Role.ORG_ADMIN, org_slug=org.slug, email=None)).user
     async with uow_factory() as uow:
         grant = await signin.open_session(uow, user, Lifetimes())
         await uow.commit()

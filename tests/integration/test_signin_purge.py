@@ -17,7 +17,7 @@ pytestmark = pytest.mark.db
 
 async def test_purging_removes_only_what_can_never_be_used_again(uow_factory) -> None:
     org, _ = await new_org(uow_factory)
-    user = await identity.operator_user(uow_factory(), role=Role.ORG_ADMIN, org_slug=org.slug, email=None)
+    user = (await identity.operator_user(uow_factory(), role=Role.ORG_ADMIN, org_slug=org.slug, email=None)).user
     now, past, future = utcnow(), utcnow() - timedelta(minutes=1), utcnow() + timedelta(minutes=10)
     live_session = SignInSession(user_id=user.id, org_id=org.id, expires_at=future)
     dead_session = SignInSession(user_id=user.id, org_id=org.id, expires_at=future, revoked_at=now)
