@@ -17,6 +17,8 @@ class User:
     org_id: UUID | None = None
     person_id: UUID | None = None
     sso_subject: str | None = None  # the provider's ``sub``: who this is, whatever the email
+    sso_issuer: str | None = None  # the provider that said so (its issuer URL), for ``sso_subject``
+    display_name: str | None = None  # the provider's ``name`` claim at the last sign-in
     last_login_at: datetime | None = None
     id: UUID = field(default_factory=uuid4)
     version: int = 1

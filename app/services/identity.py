@@ -76,20 +76,34 @@ async def operator_user(
 
 @dataclass(frozen=True, slots=True)
 class Me:
-    """The caller as the API shows them: role, tenant and (for members) their profile."""
+    """The caller as the API shows them: role, tenant, the user's address and name, the
+    provider that signed them in, and (for members) their profile."""
 
     caller: Caller
     person: Person | None
+    email: str | None = None
+    display_name: str | None = None  # the profile's name, else the provider's at the last sign-in
+    sso_issuer: str | None = None  # None: an operator's token, never signed in through a provider
 
 
 async def who_am_i(uow: UnitOfWork, caller: Caller) -> Me:
+    if caller.role is Role.PARTNER:  # a partner's client, not a user
+        return Me(caller=caller, person=None)
     person = None
-    if caller.org_id and caller.role is not Role.PARTNER:
-        async with uow:
-            person_id = caller.person_id
-            if person_id is None:  # a profile created after this token was issued (onboarding)
-                user = await uow.users.get(caller.user_id)
-                person_id = user.person_id if user and user.org_id == caller.org_id else None
-            if person_id is not None:
-                person = await uow.people.get(caller.org_id, person_id)
-    return Me(caller=caller, person=person)
+    async with uow:
+        user = await uow.users.get(caller.user_id)
+        if user is not None and user.org_id != caller.org_id:
+            user = None
+        # the user's binding also finds a profile created after this token was issued (onboarding)
+        person_id = caller.person_id or (user.person_id if user else None)
+        if caller.org_id and person_id is not None:
+            person = await uow.people.get(caller.org_id, person_id)
+    if user is None:
+        return Me(caller=caller, person=person)
+    return Me(
+        caller=caller,
+        person=person,
+        email=user.email,
+        display_name=person.display_name if person else user.display_name,
+        sso_issuer=user.sso_issuer,
+    )

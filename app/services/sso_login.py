@@ -234,16 +234,25 @@ async def _provision(
             if person is not None:
                 await uow.people.add(person)
     now = utcnow()
+    name = _display_name(identity)
     if user is None:
         user = User(email=email, role=role, org_id=org.id, person_id=person.id if person else None)
-        user.sso_subject, user.last_login_at = identity.subject, now
+        user.sso_subject, user.sso_issuer, user.last_login_at = identity.subject, config.issuer, now
+        user.display_name = name
         await uow.users.add(user)
         return user
     user.email, user.role, user.sso_subject, user.last_login_at = email, role, identity.subject, now
+    user.sso_issuer, user.display_name = config.issuer, name or user.display_name
     user.person_id = user.person_id or (person.id if person else None)
     user.updated_at = now
     await uow.users.save(user)
     return user
+
+
+def _display_name(identity: ProviderIdentity) -> str | None:
+    """The provider's ``name`` claim, trimmed to what a user row keeps; blank is no name."""
+    name = " ".join((identity.name or "").split())[:200]
+    return name or None
 
 
 def _new_person(org: Organization, identity: ProviderIdentity, email: str) -> Person | None:

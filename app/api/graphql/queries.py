@@ -39,6 +39,13 @@ class Me:
     user_id: UUID
     role: str
     org_id: UUID | None
+    email: str | None = strawberry.field(description="the user's sign-in address; null for a partner's client")
+    display_name: str | None = strawberry.field(
+        description="the profile's name, else the name the identity provider gave at the last sign-in"
+    )
+    sso_issuer: str | None = strawberry.field(
+        description="the identity provider (issuer URL) the user last signed in through; null for operator tokens"
+    )
     person: Person | None
 
 
@@ -52,6 +59,9 @@ class Query:
             user_id=caller.user_id,
             role=caller.role.value,
             org_id=caller.org_id,
+            email=me.email,
+            display_name=me.display_name,
+            sso_issuer=me.sso_issuer,
             person=Person.of(me.person) if me.person else None,
         )
 

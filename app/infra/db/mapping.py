@@ -50,6 +50,8 @@ def user_to_domain(row: dict[str, Any]) -> User:
         org_id=row["org_id"],
         person_id=row["person_id"],
         sso_subject=row["sso_subject"],
+        sso_issuer=row["sso_issuer"],
+        display_name=row["display_name"],
         last_login_at=row["last_login_at"],
         **_base(row),
     )
@@ -63,6 +65,8 @@ def user_to_row(user: User) -> dict[str, Any]:
         "org_id": user.org_id,
         "person_id": user.person_id,
         "sso_subject": user.sso_subject,
+        "sso_issuer": user.sso_issuer,
+        "display_name": user.display_name,
         "last_login_at": user.last_login_at,
     }
 

@@ -31,6 +31,8 @@ class UserRow(Versioned, table=True):
     role: str = Field(max_length=32)
     person_id: UUID | None = ref("people.id", nullable=True)
     sso_subject: str | None = Field(default=None, max_length=255)
+    sso_issuer: str | None = Field(default=None, max_length=500)
+    display_name: str | None = Field(default=None, max_length=200)
     last_login_at: datetime | None = timestamp(default=None, nullable=True)
 
 
