@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test test-db lint openapi lock bench bench-latency clean
+.PHONY: run test test-db lint openapi lock bench bench-latency bench-api clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PY) -m venv $(VENV)
@@ -44,6 +44,11 @@ bench: $(STAMP)
 ## bench-latency: API read latency p50/p95/p99 idle vs during a 5,000 x 5,000 matching run (real serve + worker)
 bench-latency: $(STAMP)
 	$(BIN)/python -m bench.latency
+
+## bench-api: tandem serve vs a bare FastAPI + asyncpg app with wrk (req/s, p50/p99, SQL statements per request);
+##            ARGS="--quick" for a smoke run, see docs/benchmarks-api.md
+bench-api: $(STAMP)
+	$(BIN)/python -m bench.api $(ARGS)
 
 ## lock: re-pin every dependency after changing pyproject.toml
 lock:
