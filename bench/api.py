@@ -286,6 +286,7 @@ def main() -> None:
     size = QUICK if args.quick else FULL
     seconds = args.seconds if args.seconds is not None else (2.0 if args.quick else 5.0)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # run the clean-ups, as on Ctrl-C
+    signal.signal(signal.SIGINT, signal.default_int_handler)  # also when started with SIGINT ignored (`&`)
 
     cpus = sorted(os.sched_getaffinity(0))
     server_cpus, wrk_cpus = ([cpus[0]], [cpus[1]]) if len(cpus) >= 2 else (None, None)
@@ -405,11 +406,14 @@ def main() -> None:
             labels = {ep.key: ep.label for ep in eps}
             print("\n".join(api_report.table(results, labels, {ep.key: ep.baseline for ep in eps})))
             for ep in eps:
-                if results[ep.key]["spread"] > api_report.SPREAD_WARNING:
-                    each = ", ".join(f"{r['rps']:.0f}" for r in rounds[ep.key])
+                found = results[ep.key]
+                if found["spread"] > api_report.SPREAD_WARNING:
+                    each = ", ".join(f"{r['rps']:.1f}" for r in rounds[ep.key])
+                    print(f"WARNING: {ep.label}: req/s spread {found['spread'] * 100:.0f} % across rounds ({each})")
+                if found["median"]["requests"] < 4 * ep.connections:
                     print(
-                        f"WARNING: {ep.label}: req/s spread {results[ep.key]['spread'] * 100:.0f} % across rounds"
-                        f" ({each})"
+                        f"WARNING: {ep.label}: only {found['median']['requests']:.0f} answers per round,"
+                        " too few for a p99 (raise --seconds)"
                     )
             print("\ntargets (issue 10):")
             print("\n".join(api_report.goal_lines(goal_rows)))
