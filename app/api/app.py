@@ -12,6 +12,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app.api import auth, health, metrics
+from app.api.docs_pages import install_docs_pages
 from app.api.graphql.router import graphql_router
 from app.api.middleware import BodySizeLimitMiddleware, RequestIdMiddleware
 from app.api.problems import install_problem_handlers
@@ -76,7 +77,7 @@ def create_app(
         summary="Reverse mentoring programs over REST and GraphQL",
         description=DESCRIPTION,
         lifespan=lifespan,
-        docs_url="/docs",
+        docs_url=None,  # install_docs_pages serves /docs without a CDN
         redoc_url=None,
         # one schema per model: no -Input/-Output twins in generated clients
         separate_input_output_schemas=False,
@@ -108,7 +109,8 @@ def create_app(
     for router in ROUTERS:
         app.include_router(router)
     document_idempotency_keys(app)
-    app.include_router(graphql_router(development=settings.environment == "development"), prefix="/graphql")
+    app.include_router(graphql_router(ide=settings.graphiql_served), prefix="/graphql")
+    install_docs_pages(app)
     app.add_api_route(
         "/.well-known/jwks.json",
         _jwks(keyring),

@@ -44,6 +44,9 @@ class Settings(BaseSettings):
     allow_private_provider_urls: bool | None = Field(
         default=None, description="allow loopback/private provider URLs; default: only in development and test"
     )
+    graphiql: bool | None = Field(
+        default=None, description="serve GraphiQL to browsers opening /graphql; default: only in development"
+    )
     cors_origins: list[str] = Field(default_factory=list, description="front-end origins allowed by CORS")
     login_rate_limit: str = Field(default="20/minute", description="browser logins per client address (/auth)")
     token_rate_limit: str = Field(
@@ -113,6 +116,10 @@ class Settings(BaseSettings):
         if self.allow_private_provider_urls is not None:
             return self.allow_private_provider_urls
         return self.environment in ("development", "test")
+
+    @property
+    def graphiql_served(self) -> bool:
+        return self.graphiql if self.graphiql is not None else self.environment == "development"
 
     @property
     def lifetimes(self) -> Lifetimes:

@@ -51,7 +51,8 @@ ROUTE_MATRIX: dict[RouteKey, str] = {
     ("GET", "/metrics"): PUBLIC,  # kept on a private network, or guarded by TANDEM_METRICS_TOKEN
     ("GET", "/openapi.json"): PUBLIC,
     ("GET", "/docs"): PUBLIC,
-    ("GET", "/docs/oauth2-redirect"): PUBLIC,
+    ("GET", "/static"): PUBLIC,  # the pages' scripts and styles
+    ("GET", "/static/api-reference"): PUBLIC,
     ("GET", "/.well-known/jwks.json"): PUBLIC,
     # identity: signing in needs no token; signing out ends the token's sign-in session, and the
     # matrix's tokens (like operator and partner tokens) belong to none: 403 no_session for all

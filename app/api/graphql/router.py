@@ -9,36 +9,36 @@ from starlette.routing import Match
 from starlette.types import Scope
 from strawberry.fastapi import GraphQLRouter
 
+from app.api.docs_pages import graphiql_page
 from app.api.graphql.context import get_context
 from app.api.graphql.schema import schema
 
 
-def graphql_router(*, development: bool) -> GraphQLRouter:  # type: ignore[type-arg]
+def graphql_router(*, ide: bool) -> GraphQLRouter:  # type: ignore[type-arg]
+    """The GraphQL endpoint; with ``ide``, a browser opening it gets GraphiQL (``app.api.docs_pages``)."""
     router: GraphQLRouter = GraphQLRouter(  # type: ignore[type-arg]
         schema,
         context_getter=get_context,  # type: ignore[arg-type]  # a yield dependency, which FastAPI supports
-        graphql_ide="graphiql" if development else None,
+        graphql_ide=None,  # strawberry's page loads GraphiQL from a CDN: ours ships its own build
         include_in_schema=False,
         allow_queries_via_get=False,  # queries are POSTed: no side channel through links or caches
         subscription_protocols=(),  # the schema has no subscriptions: no WebSocket endpoint either
     )
-    if development:
+    if ide:
         _serve_the_ide_page(router)
     return router
 
 
 def _serve_the_ide_page(router: GraphQLRouter) -> None:  # type: ignore[type-arg]
-    """GraphiQL in development, for a browser that opens /graphql.
+    """GraphiQL, for a browser that opens /graphql.
 
     Strawberry's own GET route builds the context first, and the context needs a bearer token,
     which a browser does not send when it loads a page. This route answers the page alone; the
-    queries GraphiQL posts still need a token (paste ``{"Authorization": "Bearer ..."}`` into
-    its Headers tab).
+    queries GraphiQL posts still need a token (its Headers tab shows where to paste it).
     """
-    page = router.graphql_ide_html
 
-    async def graphiql() -> HTMLResponse:
-        return HTMLResponse(page)
+    async def graphiql(request: Request) -> HTMLResponse:
+        return graphiql_page(request)
 
     route = _IdePageRoute("", graphiql, methods=["GET"], include_in_schema=False, response_class=HTMLResponse)
     router.routes.insert(0, route)  # ahead of strawberry's GET route, which it shadows for pages only
