@@ -138,6 +138,11 @@ def goal_lines(rows: list[dict[str, Any]]) -> list[str]:
 def deltas(current: dict[str, Any], previous: dict[str, Any]) -> list[str]:
     """Changes of req/s, p50, p99 and the ratios against a previous result file."""
     lines = [f"compared with the previous run ({previous.get('finished_at', '?')}):"]
+    keys = ("size", "seconds", "connections", "list_connections", "database")
+    old_config, new_config = previous.get("config", {}), current.get("config", {})
+    changed = [k for k in keys if old_config.get(k) != new_config.get(k)]
+    if changed:
+        lines.append(f"  (not like for like: {', '.join(changed)} changed)")
     before = previous.get("endpoints", {})
     for key, found in current["endpoints"].items():
         old = before.get(key)
