@@ -1,8 +1,13 @@
-"""The one place where database integrity errors become the domain errors they stand for."""
+"""The one place where database errors become what they stand for: integrity errors the domain
+errors they back, and an unreachable database ``DatabaseUnavailable`` (the API answers 503)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from app.domain.errors import Conflict, DomainError, NotFound, RuleViolation, VersionMismatch
 
@@ -36,6 +41,58 @@ _BY_CONSTRAINT: dict[str, tuple[type[DomainError], str, str]] = {
 }
 
 SERIALIZATION_FAILURES = {"40001", "40P01"}  # serialization failure, deadlock detected
+
+# the server is away, refuses us, or gave up on us: nothing the request did is at fault
+UNAVAILABLE_SQLSTATES = {
+    "53300",  # too_many_connections
+    "57014",  # query_canceled: a statement timeout
+    "57P01",  # admin_shutdown
+    "57P02",  # crash_shutdown
+    "57P03",  # cannot_connect_now: starting up, shutting down, in recovery
+    "57P05",  # idle_session_timeout
+}
+
+
+class DatabaseUnavailable(Exception):
+    """The database cannot serve this request now (down, unreachable, out of connections, too slow).
+
+    Not a domain error: no rule was broken and the request may be retried as it is. Whatever the
+    request had written is rolled back with its transaction; the API answers 503 with Retry-After.
+    """
+
+    def __init__(self, detail: str = "the database is not reachable right now; retry shortly") -> None:
+        super().__init__(detail)
+        self.detail = detail
+
+
+def is_unavailable(error: BaseException) -> bool:
+    """Whether ``error`` (or what caused it) says the database is away rather than the request wrong."""
+    seen: BaseException | None = error
+    for _ in range(5):  # the driver's error, SQLAlchemy's wrapper, and at most a few more
+        if seen is None:
+            return False
+        if isinstance(seen, DatabaseUnavailable | PoolTimeout | OSError):  # OSError: refused, reset, timed out
+            return True
+        if isinstance(seen, DBAPIError) and seen.connection_invalidated:
+            return True  # SQLAlchemy saw the connection die, and invalidated the pool behind it
+        state = getattr(seen, "sqlstate", None)
+        if isinstance(state, str) and (state.startswith("08") or state in UNAVAILABLE_SQLSTATES):
+            return True  # class 08: connection exceptions
+        seen = seen.__cause__ or (seen.orig if isinstance(seen, DBAPIError) else None)
+    return False
+
+
+@contextmanager
+def unavailable_as_error() -> Iterator[None]:
+    """Raise ``DatabaseUnavailable`` for an unreachable database inside the block; other errors pass."""
+    try:
+        yield
+    except DatabaseUnavailable:
+        raise
+    except Exception as error:
+        if is_unavailable(error):
+            raise DatabaseUnavailable() from error
+        raise
 
 
 def constraint_name(error: DBAPIError) -> str | None:

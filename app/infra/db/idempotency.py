@@ -10,6 +10,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from app.infra.db.errors import unavailable_as_error
 from app.infra.db.tables import idempotency_keys as keys
 
 KEEP_FOR = timedelta(hours=24)
@@ -30,11 +31,17 @@ class Claim:
 
 
 class IdempotencyStore:
+    """Every method raises ``DatabaseUnavailable`` when the database cannot be reached."""
+
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine
 
     async def claim(self, scope: str, key: str, request_hash: str) -> Claim:
         """``new`` when this request may run; otherwise what the first request left behind."""
+        with unavailable_as_error():
+            return await self._claim(scope, key, request_hash)
+
+    async def _claim(self, scope: str, key: str, request_hash: str) -> Claim:
         async with self.engine.begin() as conn:
             inserted = await conn.execute(
                 insert(keys)
@@ -79,19 +86,21 @@ class IdempotencyStore:
             return Claim("replay", StoredResponse(row["status_code"], headers, row["response_body"] or b""))
 
     async def complete(self, scope: str, key: str, response: StoredResponse) -> None:
-        async with self.engine.begin() as conn:
-            await conn.execute(
-                update(keys)
-                .where(keys.c.scope == scope, keys.c.key == key)
-                .values(
-                    status_code=response.status_code,
-                    response_headers=[list(h) for h in response.headers],
-                    response_body=response.body,
-                    completed_at=func.now(),
+        with unavailable_as_error():
+            async with self.engine.begin() as conn:
+                await conn.execute(
+                    update(keys)
+                    .where(keys.c.scope == scope, keys.c.key == key)
+                    .values(
+                        status_code=response.status_code,
+                        response_headers=[list(h) for h in response.headers],
+                        response_body=response.body,
+                        completed_at=func.now(),
+                    )
                 )
-            )
 
     async def release(self, scope: str, key: str) -> None:
         """Forget a claim whose request failed on our side, so that a retry may run again."""
-        async with self.engine.begin() as conn:
-            await conn.execute(delete(keys).where(keys.c.scope == scope, keys.c.key == key))
+        with unavailable_as_error():
+            async with self.engine.begin() as conn:
+                await conn.execute(delete(keys).where(keys.c.scope == scope, keys.c.key == key))
