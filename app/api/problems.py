@@ -1,7 +1,9 @@
 """RFC 9457 problem responses: the one place where errors become HTTP.
 
 Domain errors carry a stable ``code``; the table below gives each kind its status. Validation
-errors list every bad field. Unexpected errors answer 500 without internals (and are logged).
+errors list every bad field. An unreachable database answers 503 with ``Retry-After``, on every
+route (GraphQL included, see ``app.api.graphql.error_codes``). Unexpected errors answer 500
+without internals (and are logged).
 """
 
 from __future__ import annotations
@@ -18,10 +20,12 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from app.api.rate_limit import TooManyRequests
 from app.domain import errors as e
 from app.infra.auth.tokens import InvalidToken
+from app.infra.db.errors import DatabaseUnavailable
 
 log = logging.getLogger(__name__)
 PROBLEM_JSON = "application/problem+json"
 TYPE_BASE = "https://tandem.dev/problems/"
+DATABASE_RETRY_AFTER_SECONDS = 5  # a restart or failover takes seconds; clients should not hammer it
 
 STATUS_OF: dict[type[e.DomainError], int] = {
     e.NotFound: 404,
@@ -121,6 +125,26 @@ async def _domain_error(request: Request, exc: Exception) -> JSONResponse:
     return problem_response(status, exc.code, exc.detail, errors=errors, headers=headers, extra=extra)
 
 
+def database_unavailable(request: Request | None, error: DatabaseUnavailable) -> JSONResponse:
+    """The 503 of an unreachable database; also sent by pure ASGI middleware (an ASGI app itself)."""
+    extra = None
+    if request is not None and request.url.path.startswith("/oauth/"):
+        extra = {"error": "temporarily_unavailable", "error_description": error.detail}  # RFC 6749 §4.1.2.1
+    return problem_response(
+        503,
+        "database_unavailable",
+        error.detail,
+        headers={"Retry-After": str(DATABASE_RETRY_AFTER_SECONDS)},
+        extra=extra,
+    )
+
+
+async def _database_unavailable(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, DatabaseUnavailable)
+    log.warning("database unavailable on %s %s: %r", request.method, request.url.path, exc.__cause__ or exc)
+    return database_unavailable(request, exc)
+
+
 async def _too_many_requests(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, TooManyRequests)
     return problem_response(
@@ -179,6 +203,7 @@ async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
 def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(e.DomainError, _domain_error)
     app.add_exception_handler(InvalidToken, _invalid_token)
+    app.add_exception_handler(DatabaseUnavailable, _database_unavailable)
     app.add_exception_handler(TooManyRequests, _too_many_requests)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)

@@ -5,6 +5,9 @@ organization) gets ``extensions: {code, status[, field]}`` with the status REST 
 Any other exception escaping a resolver is a bug: strawberry has logged it already, and the
 client sees ``internal_error`` without internals, like REST's 500 problem.
 Validation errors (syntax, depth, cost) are left as they are.
+
+An unreachable database is no error of the query: it keeps its cause here, and the router
+answers the whole request with REST's 503 problem (``outage_in``), not 200 with errors.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from strawberry.extensions import SchemaExtension
 
 from app.api.problems import status_for
 from app.domain.errors import DomainError
+from app.infra.db.errors import DatabaseUnavailable, is_unavailable
 
 INTERNAL = "internal_error"
 
@@ -30,6 +34,19 @@ class ErrorCodes(SchemaExtension):
             result.errors = [with_code(error) for error in errors]
 
 
+def outage_in(errors: list[GraphQLError] | None) -> DatabaseUnavailable | None:
+    """The database outage behind one of ``errors``, if any: the request then answers 503."""
+    for error in errors or ():
+        original = error.original_error
+        if original is not None and is_unavailable(original):
+            if isinstance(original, DatabaseUnavailable):
+                return original
+            outage = DatabaseUnavailable()
+            outage.__cause__ = original
+            return outage
+    return None
+
+
 def with_code(error: GraphQLError) -> GraphQLError:
     original = error.original_error
     if isinstance(original, DomainError):
@@ -38,6 +55,8 @@ def with_code(error: GraphQLError) -> GraphQLError:
             extensions["field"] = original.field
         error.extensions = extensions
         return error
+    if original is not None and is_unavailable(original):
+        return error  # keeps its cause for outage_in
     if original is None or isinstance(original, GraphQLError) or error.path is None:
         return error  # validation, parsing and argument coercion: their message is for the client
     return GraphQLError(

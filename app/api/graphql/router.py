@@ -8,15 +8,18 @@ from starlette.requests import Request
 from starlette.routing import Match
 from starlette.types import Scope
 from strawberry.fastapi import GraphQLRouter
+from strawberry.http import GraphQLHTTPResponse
+from strawberry.types import ExecutionResult
 
 from app.api.docs_pages import graphiql_page
 from app.api.graphql.context import get_context
+from app.api.graphql.error_codes import outage_in
 from app.api.graphql.schema import schema
 
 
 def graphql_router(*, ide: bool) -> GraphQLRouter:  # type: ignore[type-arg]
     """The GraphQL endpoint; with ``ide``, a browser opening it gets GraphiQL (``app.api.docs_pages``)."""
-    router: GraphQLRouter = GraphQLRouter(  # type: ignore[type-arg]
+    router: GraphQLRouter = _Router(  # type: ignore[type-arg]
         schema,
         context_getter=get_context,  # type: ignore[arg-type]  # a yield dependency, which FastAPI supports
         graphql_ide=None,  # strawberry's page loads GraphiQL from a CDN: ours ships its own build
@@ -57,3 +60,12 @@ class _IdePageRoute(APIRoute):
 def _asks_for_a_page(scope: Scope) -> bool:
     request = Request(scope)
     return "query" not in request.query_params and "text/html" in request.headers.get("accept", "")
+
+
+class _Router(GraphQLRouter):  # type: ignore[type-arg]
+    async def process_result(self, request: Request, result: ExecutionResult) -> GraphQLHTTPResponse:
+        """An unreachable database fails the whole request with REST's 503 (see app.api.problems)."""
+        outage = outage_in(result.errors)
+        if outage is not None:
+            raise outage
+        return await super().process_result(request, result)

@@ -3,18 +3,24 @@
 Keys are scoped by caller (the token's subject). The same key with another body is a 422; a
 retry while the first request still runs is a 409. Server errors (5xx) are not stored, so the
 retry runs again; neither are responses marked ``Cache-Control: no-store`` (issued secrets),
-which must not rest in clear in the store.
+which must not rest in clear in the store. With the database away, the key is neither claimed
+nor run: the answer is the 503 every route gives then.
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
+from collections.abc import Awaitable
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.api.problems import problem_json
+from app.api.problems import database_unavailable, problem_json
 from app.infra.auth.tokens import InvalidToken, TokenVerifier
+from app.infra.db.errors import DatabaseUnavailable
 from app.infra.db.idempotency import IdempotencyStore, StoredResponse
+
+log = logging.getLogger(__name__)
 
 HEADER = b"idempotency-key"
 MAX_KEY_LENGTH = 200
@@ -41,7 +47,11 @@ class IdempotencyMiddleware:
         body = await _read_body(receive)
         digest = hashlib.sha256(b"\n".join([scope["path"].encode(), scope.get("query_string", b""), body]))
         store = IdempotencyStore(scope["app"].state.engine)
-        claim = await store.claim(caller, key, digest.hexdigest())
+        try:
+            claim = await store.claim(caller, key, digest.hexdigest())
+        except DatabaseUnavailable as error:
+            await database_unavailable(None, error)(scope, receive, send)
+            return
         if claim.outcome == "mismatch":
             await _send(send, 422, "idempotency_key_reused", "this Idempotency-Key was used with another request")
         elif claim.outcome == "in_progress":
@@ -84,12 +94,23 @@ class IdempotencyMiddleware:
         try:
             await self.app(scope, replay_receive, capture)
         except BaseException:
-            await store.release(caller, key)
+            await _settle(store.release(caller, key), key)
             raise
         if status >= 500 or no_store:
-            await store.release(caller, key)
+            await _settle(store.release(caller, key), key)
         else:
-            await store.complete(caller, key, StoredResponse(status, kept_headers, b"".join(chunks)))
+            await _settle(store.complete(caller, key, StoredResponse(status, kept_headers, b"".join(chunks))), key)
+
+
+async def _settle(step: Awaitable[None], key: str) -> None:
+    """Record the outcome of a key whose response is on its way; the database may have gone since.
+
+    Then the claim stays unfinished: retries get 409 until it counts as abandoned and runs again.
+    """
+    try:
+        await step
+    except DatabaseUnavailable:
+        log.warning("the database went away before the outcome of Idempotency-Key %r was stored", key[:16])
 
 
 def _caller_scope(verifier: TokenVerifier, authorization: bytes) -> str | None:
