@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+from copy import deepcopy
 from typing import Any
 
 from fastapi import FastAPI
+
+from app.api.rest.responses import DESCRIPTIONS, PROBLEM_CONTENT, RETRY_AFTER
 
 IDEMPOTENCY_KEY = {
     "name": "Idempotency-Key",
@@ -19,9 +22,25 @@ IDEMPOTENCY_KEY = {
 }
 
 
+NEEDS_THE_DATABASE = ("/v1/", "/auth/", "/oauth/", "/scim/")
+
+
+def _database_unavailable() -> dict[str, Any]:
+    """The 503 of app.api.problems.database_unavailable, as FastAPI renders ``problems(503)``."""
+    return {
+        "description": DESCRIPTIONS[503],
+        "content": {
+            "application/json": {"schema": {"$ref": "#/components/schemas/Problem"}},
+            **deepcopy(PROBLEM_CONTENT),
+        },
+        "headers": deepcopy(RETRY_AFTER),
+    }
+
+
 def document_idempotency_keys(app: FastAPI) -> None:
     """Every POST under /v1 accepts an Idempotency-Key (handled by IdempotencyMiddleware); the
-    OAuth endpoints document the statuses they really answer."""
+    OAuth endpoints document the statuses they really answer; every operation that needs the
+    database documents the 503 it answers while the database is away."""
     generate = app.openapi
 
     def openapi() -> dict[str, Any]:
@@ -36,6 +55,9 @@ def document_idempotency_keys(app: FastAPI) -> None:
                 for operation in operations.values():
                     # the token endpoint answers bad parameters with 400 (RFC 6749 §5.2), never 422
                     operation["responses"].pop("422", None)
+            if path.startswith(NEEDS_THE_DATABASE):
+                for operation in operations.values():
+                    operation["responses"].setdefault("503", _database_unavailable())
         schemas = schema.get("components", {}).get("schemas", {})
         if "HTTPValidationError" not in json.dumps(schema["paths"]):
             # FastAPI adds these for the 422s dropped above; every other 422 is a Problem

@@ -21,7 +21,12 @@ DESCRIPTIONS = {
     429: "Too many requests; see Retry-After",
     500: "Unexpected error on our side (logged with the request id)",
     502: "An organization's identity provider did not answer usefully",
-    503: "Temporarily unavailable (the job queue); see Retry-After",
+    503: "Temporarily unavailable (the database or the job queue); retry after Retry-After seconds",
+}
+
+# 429 and 503 always say when to come back
+RETRY_AFTER = {
+    "Retry-After": {"description": "seconds to wait before retrying", "schema": {"type": "integer", "minimum": 1}}
 }
 
 
@@ -30,10 +35,18 @@ PROBLEM_CONTENT = {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Probl
 
 
 def problems(*statuses: int) -> dict[int | str, dict[str, Any]]:
-    return {
-        status: {"model": Problem, "content": PROBLEM_CONTENT, "description": DESCRIPTIONS.get(status, "Error")}
-        for status in statuses
+    return {status: _problem(status) for status in statuses}
+
+
+def _problem(status: int) -> dict[str, Any]:
+    response: dict[str, Any] = {
+        "model": Problem,
+        "content": PROBLEM_CONTENT,
+        "description": DESCRIPTIONS.get(status, "Error"),
     }
+    if status in (429, 503):
+        response["headers"] = RETRY_AFTER
+    return response
 
 
 # every /v1 operation: authenticated, addressed by id or validated input
