@@ -25,7 +25,7 @@ from app.api.security_headers import SecurityHeadersMiddleware
 from app.infra.auth.keys import Keyring
 from app.infra.auth.secret_box import SecretBox
 from app.infra.auth.tokens import TokenIssuer, TokenVerifier
-from app.infra.db.engine import make_engine, make_session_factory
+from app.infra.db.engine import count_statements, make_engine, make_session_factory
 from app.infra.jobs import ProcrastinateJobQueue, in_process_worker, make_jobs_app
 from app.infra.oidc.metadata import ProviderDirectory
 from app.infra.oidc.relying_party import OidcRelyingParty
@@ -53,6 +53,9 @@ def create_app(
         own_engine = engine is None
         app.state.engine = engine or make_engine(database_url, pool_size=settings.db_pool_size)
         app.state.session_factory = make_session_factory(app.state.engine)
+        stop_counting = count_statements(
+            app.state.engine, app.state.metrics.db_statements.inc, app.state.metrics.db_transactions.inc
+        )
         jobs_app = make_jobs_app(database_url)
         provider_http = provider_client(allow_private=settings.private_provider_urls_allowed)
         app.state.identity_providers = OidcRelyingParty(
@@ -68,6 +71,7 @@ def create_app(
                 async with in_process_worker(jobs_app, enabled=with_worker):
                     yield
         finally:
+            stop_counting()
             if own_engine:
                 await app.state.engine.dispose()
 

@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 from fastapi import APIRouter, Cookie, Form, Path, Query, Response, status
 from fastapi.responses import JSONResponse, RedirectResponse
 
-from app.api.deps import AppSettings, CurrentCaller, Issuer, Providers, UowFactory
+from app.api.deps import AppSettings, CurrentCaller, Issuer, Providers, RequestUow
 from app.api.rate_limit import LoginRateLimit, TokenRateLimit
 from app.api.rest.oauth import NO_STORE, TokenOut
 from app.api.rest.responses import problems
@@ -41,7 +41,7 @@ def _callback_url(settings: Settings, org_slug: str) -> str:
 )
 async def start_login(
     org_slug: OrgSlug,
-    uow: UowFactory,
+    uow: RequestUow,
     providers: Providers,
     settings: AppSettings,
     _: LoginRateLimit,
@@ -62,7 +62,7 @@ async def start_login(
     ``login_hint`` and ``prompt`` go to the provider as OpenID Connect defines them.
     """
     start = await sso_login.begin_login(
-        uow(),
+        uow,
         providers,
         org_slug,
         redirect_uri=_callback_url(settings, org_slug),
@@ -94,7 +94,7 @@ async def start_login(
 )
 async def finish_login(
     org_slug: OrgSlug,
-    uow: UowFactory,
+    uow: RequestUow,
     providers: Providers,
     issuer: Issuer,
     settings: AppSettings,
@@ -108,7 +108,7 @@ async def finish_login(
     """Where the provider sends the browser back. Answers the tokens as JSON when the
     organization registered no front-end URL, else redirects there with a one-time code."""
     done = await sso_login.finish_login(
-        uow(),
+        uow,
         providers,
         org_slug,
         state=state,
@@ -138,7 +138,7 @@ async def finish_login(
 )
 async def provider_logout(
     org_slug: OrgSlug,
-    uow: UowFactory,
+    uow: RequestUow,
     providers: Providers,
     _: TokenRateLimit,
     logout_token: Annotated[str | None, Form(max_length=16_384)] = None,
@@ -151,7 +151,7 @@ async def provider_logout(
     """
     if not logout_token:
         raise BadRequest("the request carries no logout_token", code="invalid_request")
-    await sso_login.provider_logout(uow(), providers, org_slug, logout_token)
+    await sso_login.provider_logout(uow, providers, org_slug, logout_token)
     return Response(status_code=status.HTTP_200_OK, headers=NO_STORE)
 
 
@@ -161,7 +161,7 @@ async def provider_logout(
     status_code=status.HTTP_204_NO_CONTENT,
     responses=problems(401, 403),
 )
-async def log_out(caller: CurrentCaller, uow: UowFactory) -> Response:
+async def log_out(caller: CurrentCaller, uow: RequestUow) -> Response:
     """End the caller's sign-in session: its refresh tokens and access tokens stop working."""
-    await signin.log_out(uow(), caller)
+    await signin.log_out(uow, caller)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -1,8 +1,12 @@
-"""FastAPI dependencies shared by REST (and later GraphQL): the caller and a unit of work."""
+"""FastAPI dependencies shared by REST and GraphQL: the caller and the request's unit of work.
+
+Every dependency is ``async def``: FastAPI runs a plain ``def`` dependency in a worker thread,
+a thread hop per request for what is an attribute read.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import AsyncIterator
 from typing import Annotated
 
 from fastapi import Depends
@@ -19,51 +23,55 @@ from app.services.ports import IdentityProviders, JobQueue, UnitOfWork
 _bearer = HTTPBearer(auto_error=False, description="A Tandem access token (`tandem token` prints one)")
 
 
-def get_uow_factory(request: HTTPConnection) -> Callable[[], UnitOfWork]:
-    factory, secrets = request.app.state.session_factory, request.app.state.secret_box
-    return lambda: SqlUnitOfWork(factory, secrets)
+async def get_uow(request: HTTPConnection) -> AsyncIterator[UnitOfWork]:
+    """One unit of work for the whole request: the caller's checks, every use case and every
+    GraphQL loader read in one transaction; commands commit it."""
+    async with SqlUnitOfWork(request.app.state.session_factory, request.app.state.secret_box).kept_open() as uow:
+        yield uow
+
+
+RequestUow = Annotated[UnitOfWork, Depends(get_uow)]
 
 
 async def get_caller(
-    request: HTTPConnection, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+    request: HTTPConnection,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+    uow: RequestUow,
 ) -> Caller:
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise InvalidToken("missing bearer token")
     verifier: TokenVerifier = request.app.state.token_verifier
     caller = verifier.verify(credentials.credentials)
     # a token from a login dies with its session (logout, refresh-token theft): one key lookup
-    if caller.session_id is not None and not await signin.session_is_active(
-        get_uow_factory(request)(), caller.session_id
-    ):
+    if caller.session_id is not None and not await signin.session_is_active(uow, caller.session_id):
         raise InvalidToken("the sign-in session of this token has ended")
     if caller.partner_id is not None and not await partners.credential_is_current(
-        get_uow_factory(request)(), caller.partner_id, caller.credential
+        uow, caller.partner_id, caller.credential
     ):
         raise InvalidToken("the partner's client secret was rotated after this token was issued")
     return caller
 
 
-def get_job_queue(request: HTTPConnection) -> JobQueue:
+async def get_job_queue(request: HTTPConnection) -> JobQueue:
     jobs: JobQueue = request.app.state.jobs
     return jobs
 
 
-def get_settings(request: HTTPConnection) -> Settings:
+async def get_settings(request: HTTPConnection) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
 
-def get_identity_providers(request: HTTPConnection) -> IdentityProviders:
+async def get_identity_providers(request: HTTPConnection) -> IdentityProviders:
     providers: IdentityProviders = request.app.state.identity_providers
     return providers
 
 
-def get_token_issuer(request: HTTPConnection) -> TokenIssuer:
+async def get_token_issuer(request: HTTPConnection) -> TokenIssuer:
     issuer: TokenIssuer = request.app.state.token_issuer
     return issuer
 
 
-UowFactory = Annotated[Callable[[], UnitOfWork], Depends(get_uow_factory)]
 CurrentCaller = Annotated[Caller, Depends(get_caller)]
 Jobs = Annotated[JobQueue, Depends(get_job_queue)]
 AppSettings = Annotated[Settings, Depends(get_settings)]

@@ -51,6 +51,13 @@ class Metrics:
             buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0),
             registry=self.registry,
         )
+        # what a request costs the database: a benchmark divides these by the requests it sent
+        self.db_statements = Counter(
+            "tandem_db_statements", "SQL statements sent by the API's engine", registry=self.registry
+        )
+        self.db_transactions = Counter(
+            "tandem_db_transactions", "transactions begun by the API's engine", registry=self.registry
+        )
         self.in_flight = Gauge("tandem_http_requests_in_flight", "requests being answered", registry=self.registry)
         self.jobs = Gauge("tandem_jobs", "background jobs waiting or running", ["status"], registry=self.registry)
         self.runs = Gauge("tandem_matching_runs", "matching runs queued or running", ["status"], registry=self.registry)

@@ -14,12 +14,13 @@ from uuid import UUID
 
 from app.domain.enrollment import Enrollment
 from app.domain.goal import Goal
+from app.domain.health import SessionTally
 from app.domain.matching.run import MatchingRun
 from app.domain.organization import Organization
 from app.domain.partner import Partner, PartnerGrant, PartnerMentor, Placement, SyncStatus
 from app.domain.person import Person
 from app.domain.preference import Preference
-from app.domain.program import Program
+from app.domain.program import Program, ProgramRules
 from app.domain.session import Session
 from app.domain.signin import LoginAttempt, LoginCode, RefreshToken, SignInSession
 from app.domain.sso import NO_HINTS, LoginHints, ProviderIdentity, ProviderLogout, SsoConfig
@@ -81,6 +82,12 @@ class TandemRepository(BatchReads[Tandem], Protocol):
         self, org_id: UUID, *, mentor_enrollment_id: UUID | None = None, mentee_enrollment_id: UUID | None = None
     ) -> int: ...
     async def open_in_program(self, org_id: UUID, program_id: UUID) -> list[Tandem]: ...
+    async def health_inputs(
+        self, org_id: UUID, tandem_ids: list[UUID]
+    ) -> dict[UUID, tuple[ProgramRules, SessionTally]]:
+        """Each tandem's program rules and session tally, in one read for all of them."""
+        ...
+
     async def due_for_expiry(self, now: datetime, *, limit: int) -> list[Tandem]: ...
     async def page(
         self, org_id: UUID, program_id: UUID, request: PageRequest, *, person_id: UUID | None = None

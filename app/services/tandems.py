@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
 from uuid import UUID
 
 from app.domain.access import Caller
 from app.domain.clock import utcnow
 from app.domain.errors import PermissionDenied
-from app.domain.health import HealthAssessment, assess_health
+from app.domain.health import HealthAssessment, assess
 from app.domain.session import SessionStatus
 from app.domain.tandem import Side, Tandem, Transition
 from app.domain.values import MeetingFormat
@@ -59,6 +60,31 @@ async def get_tandem(uow: UnitOfWork, caller: Caller, tandem_id: UUID) -> Tandem
         return await load_visible_tandem(uow, caller, org_id, tandem_id)
 
 
+@dataclass(frozen=True, slots=True)
+class TandemView:
+    """A tandem as its readers see it: the aggregate and its health, explained."""
+
+    tandem: Tandem
+    health: HealthAssessment
+
+
+async def view_tandem(uow: UnitOfWork, caller: Caller, tandem_id: UUID) -> TandemView:
+    """The tandem with its health, in two reads: the tandem (with its history), then the
+    health's inputs counted by the database."""
+    org_id = authz.scope_of(caller, "tandem")
+    async with uow:
+        tandem = await load_visible_tandem(uow, caller, org_id, tandem_id)
+        [health] = await health_of(uow, org_id, [tandem])
+    return TandemView(tandem, health)
+
+
+async def health_of(uow: UnitOfWork, org_id: UUID, found: Sequence[Tandem]) -> list[HealthAssessment]:
+    """Health of tandems the caller may already see, in one read for all of them."""
+    inputs = await uow.tandems.health_inputs(org_id, [t.id for t in found])
+    now = utcnow()
+    return [assess(t, inputs[t.id][1], inputs[t.id][0], now) for t in found]
+
+
 async def list_tandems(uow: UnitOfWork, caller: Caller, program_id: UUID, request: PageRequest) -> Page[Tandem]:
     """Managers see the program's tandems; members only their own."""
     org_id = authz.scope_of(caller, "program")
@@ -75,12 +101,7 @@ async def tandem_history(uow: UnitOfWork, caller: Caller, tandem_id: UUID) -> li
 
 
 async def tandem_health(uow: UnitOfWork, caller: Caller, tandem_id: UUID) -> HealthAssessment:
-    org_id = authz.scope_of(caller, "tandem")
-    async with uow:
-        tandem = await load_visible_tandem(uow, caller, org_id, tandem_id)
-        program = authz.found(await uow.programs.get(org_id, tandem.program_id), "program")
-        sessions = await uow.sessions.for_tandem(org_id, tandem_id)
-    return assess_health(tandem, sessions, program.rules, utcnow())
+    return (await view_tandem(uow, caller, tandem_id)).health
 
 
 Step = Callable[[Tandem, Side | None], None]

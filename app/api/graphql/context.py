@@ -1,18 +1,18 @@
-"""Per-request GraphQL context: the caller, a read unit of work, fresh DataLoaders and the job queue.
+"""Per-request GraphQL context: the caller, the request's unit of work, fresh DataLoaders and the job queue.
 
 Built by a FastAPI dependency, so authentication is exactly REST's and every request gets its
-own loaders (no cache shared between callers or requests).
+own loaders (no cache shared between callers or requests). Queries, loaders and mutations all
+use the request's one unit of work, as a REST request does.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 
 from fastapi import Depends
 from strawberry.fastapi import BaseContext
 
-from app.api.deps import get_caller, get_job_queue, get_settings, get_uow_factory
+from app.api.deps import get_caller, get_job_queue, get_settings, get_uow
 from app.api.graphql.loaders import Loaders
 from app.domain.access import Caller
 from app.infra.settings import Settings
@@ -22,7 +22,7 @@ from app.services.ports import JobQueue, UnitOfWork
 @dataclass
 class Context(BaseContext):
     caller: Caller
-    uow_factory: Callable[[], UnitOfWork]
+    uow: UnitOfWork
     loaders: Loaders
     settings: Settings
     jobs: JobQueue
@@ -33,13 +33,8 @@ class Context(BaseContext):
 
 async def get_context(
     caller: Caller = Depends(get_caller),
-    uow_factory: Callable[[], UnitOfWork] = Depends(get_uow_factory),
+    uow: UnitOfWork = Depends(get_uow),
     settings: Settings = Depends(get_settings),
     jobs: JobQueue = Depends(get_job_queue),
-) -> AsyncIterator[Context]:
-    """Commands open their own units of work; reads for the loaders share this one."""
-    reads = uow_factory()
-    async with reads:
-        yield Context(
-            caller=caller, uow_factory=uow_factory, loaders=Loaders(reads, caller), settings=settings, jobs=jobs
-        )
+) -> Context:
+    return Context(caller=caller, uow=uow, loaders=Loaders(uow, caller), settings=settings, jobs=jobs)

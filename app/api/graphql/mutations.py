@@ -68,7 +68,7 @@ class ProgramPatchInput:
 
 
 async def _program_step(info: Ctx, step: ProgramStep, id: UUID, expected_version: int | None) -> Program | Problem:
-    return await attempt(step(info.context.uow_factory(), info.context.caller, id, expected_version), Program.of)
+    return await attempt(step(info.context.uow, info.context.caller, id, expected_version), Program.of)
 
 
 @strawberry.type
@@ -91,7 +91,7 @@ class ProgramMutations:
         return await attempt(
             deferred(
                 lambda: programs.create_program(
-                    info.context.uow_factory(),
+                    info.context.uow,
                     info.context.caller,
                     title=body.title,
                     starts_on=body.starts_on,
@@ -114,7 +114,7 @@ class ProgramMutations:
         ctx = info.context
         return await attempt(
             programs.update_program(
-                ctx.uow_factory(),
+                ctx.uow,
                 ctx.caller,
                 id,
                 body.changes(),

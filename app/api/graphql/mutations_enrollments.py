@@ -96,7 +96,7 @@ class EnrollmentMutations:
         return await attempt(
             deferred(
                 lambda: enrollments.enroll_person(
-                    ctx.uow_factory(),
+                    ctx.uow,
                     ctx.caller,
                     program_id,
                     person_id=body.person_id,
@@ -126,7 +126,7 @@ class EnrollmentMutations:
         return await attempt(
             deferred(
                 lambda: enrollments.update_enrollment(
-                    ctx.uow_factory(),
+                    ctx.uow,
                     ctx.caller,
                     program_id,
                     id,
@@ -146,9 +146,7 @@ class EnrollmentMutations:
     ) -> EnrollmentResult:
         ctx = info.context
         return await attempt(
-            enrollments.withdraw_enrollment(
-                ctx.uow_factory(), ctx.caller, program_id, id, expected_version=expected_version
-            ),
+            enrollments.withdraw_enrollment(ctx.uow, ctx.caller, program_id, id, expected_version=expected_version),
             Enrollment.of,
         )
 
@@ -170,7 +168,7 @@ class EnrollmentMutations:
         ctx = info.context
         return await attempt(
             preferences.set_preference(
-                ctx.uow_factory(), ctx.caller, program_id, enrollment_id, candidate_enrollment_id, body.choice
+                ctx.uow, ctx.caller, program_id, enrollment_id, candidate_enrollment_id, body.choice
             ),
             Preference.of,
         )

@@ -29,7 +29,7 @@ class GoalMutations:
             return body
         ctx = info.context
         return await attempt(
-            goals.add_goal(ctx.uow_factory(), ctx.caller, tandem_id, title=body.title, description=body.description),
+            goals.add_goal(ctx.uow, ctx.caller, tandem_id, title=body.title, description=body.description),
             Goal.of,
         )
 
@@ -52,7 +52,7 @@ class GoalMutations:
         ctx = info.context
         return await attempt(
             goals.update_goal(
-                ctx.uow_factory(),
+                ctx.uow,
                 ctx.caller,
                 id,
                 title=body.title,

@@ -64,7 +64,7 @@ class MatchingMutations:
         ctx = info.context
         return await attempt(
             matching.set_matching_policy(
-                ctx.uow_factory(), ctx.caller, program_id, body.domain(), expected_version=expected_version
+                ctx.uow, ctx.caller, program_id, body.domain(), expected_version=expected_version
             ),
             MatchingPolicy.of,
         )
@@ -78,7 +78,7 @@ class MatchingMutations:
             return body
         ctx = info.context
         return await attempt(
-            matching_runs.start_run(ctx.uow_factory(), ctx.jobs, ctx.caller, program_id, body.domain()),
+            matching_runs.start_run(ctx.uow, ctx.jobs, ctx.caller, program_id, body.domain()),
             MatchingRun.of,
         )
 
@@ -91,5 +91,5 @@ class MatchingMutations:
             return body
         ctx = info.context
         return await attempt(
-            matching_runs.accept_run(ctx.uow_factory(), ctx.caller, program_id, run_id, body.proposals), _accepted
+            matching_runs.accept_run(ctx.uow, ctx.caller, program_id, run_id, body.proposals), _accepted
         )

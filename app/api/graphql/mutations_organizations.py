@@ -104,7 +104,7 @@ class OrganizationMutations:
             return body
         ctx = info.context
         return await attempt(
-            organizations.create_organization(ctx.uow_factory(), ctx.caller, name=body.name, slug=body.slug),
+            organizations.create_organization(ctx.uow, ctx.caller, name=body.name, slug=body.slug),
             Organization.of,
         )
 
@@ -118,7 +118,7 @@ class OrganizationMutations:
         ctx = info.context
         return await attempt(
             organizations.rename_organization(
-                ctx.uow_factory(), ctx.caller, id, name=body.name, expected_version=expected_version
+                ctx.uow, ctx.caller, id, name=body.name, expected_version=expected_version
             ),
             Organization.of,
         )
@@ -143,7 +143,7 @@ class OrganizationMutations:
         ctx = info.context
         return await attempt(
             sso_service.configure_sso(
-                ctx.uow_factory(),
+                ctx.uow,
                 ctx.caller,
                 org_id,
                 issuer=body.issuer,

@@ -74,9 +74,7 @@ class PartnerMutations:
         _no_store(info)
         ctx = info.context
         return await attempt(
-            partners.create_partner(
-                ctx.uow_factory(), ctx.caller, name=body.name, allowed_scopes=frozenset(body.allowed_scopes)
-            ),
+            partners.create_partner(ctx.uow, ctx.caller, name=body.name, allowed_scopes=frozenset(body.allowed_scopes)),
             PartnerCredentials.of,
         )
 
@@ -90,7 +88,7 @@ class PartnerMutations:
         _no_store(info)
         ctx = info.context
         return await attempt(
-            partners.rotate_partner_secret(ctx.uow_factory(), ctx.caller, id, expected_version=expected_version),
+            partners.rotate_partner_secret(ctx.uow, ctx.caller, id, expected_version=expected_version),
             PartnerCredentials.of,
         )
 
@@ -100,9 +98,7 @@ class PartnerMutations:
     )
     async def grant_partner_access(self, info: Ctx, org_id: UUID, partner_id: UUID) -> PartnerGrantResult:
         ctx = info.context
-        return await attempt(
-            partners.grant_partner_access(ctx.uow_factory(), ctx.caller, org_id, partner_id), PartnerGrant.of
-        )
+        return await attempt(partners.grant_partner_access(ctx.uow, ctx.caller, org_id, partner_id), PartnerGrant.of)
 
     @command(
         "End the grant (org admins). The organization keeps the partner's Persons and their tandems; "
@@ -111,7 +107,7 @@ class PartnerMutations:
     async def revoke_partner_access(self, info: Ctx, org_id: UUID, partner_id: UUID) -> RevokedGrantResult:
         ctx = info.context
         return await attempt(
-            partners.revoke_partner_access(ctx.uow_factory(), ctx.caller, org_id, partner_id),
+            partners.revoke_partner_access(ctx.uow, ctx.caller, org_id, partner_id),
             lambda _: RevokedGrant(org_id=org_id, partner_id=partner_id),
         )
 
@@ -133,7 +129,7 @@ class PartnerMutations:
             return body
         ctx = info.context
         return await attempt(
-            partner_mentors.sync_partner_mentors(ctx.uow_factory(), ctx.caller, partner_id, body.rows()),
+            partner_mentors.sync_partner_mentors(ctx.uow, ctx.caller, partner_id, body.rows()),
             MentorSync.of,
         )
 
@@ -147,7 +143,7 @@ class PartnerMutations:
         ctx = info.context
         return await attempt(
             partner_mentors.withdraw_partner_mentor(
-                ctx.uow_factory(), ctx.caller, partner_id, external_id, expected_version=expected_version
+                ctx.uow, ctx.caller, partner_id, external_id, expected_version=expected_version
             ),
             PartnerMentor.of,
         )

@@ -93,7 +93,7 @@ class PeopleMutations:
         if isinstance(body, Problem):
             return body
         ctx = info.context
-        return await attempt(people.create_person(ctx.uow_factory(), ctx.caller, **body.profile()), Person.of)
+        return await attempt(people.create_person(ctx.uow, ctx.caller, **body.profile()), Person.of)
 
     @command("Edit a profile: the person themself or a manager.")
     async def update_person(
@@ -104,7 +104,7 @@ class PeopleMutations:
             return body
         ctx = info.context
         return await attempt(
-            people.update_person(ctx.uow_factory(), ctx.caller, id, body.changes(), expected_version=expected_version),
+            people.update_person(ctx.uow, ctx.caller, id, body.changes(), expected_version=expected_version),
             Person.of,
         )
 
@@ -114,9 +114,7 @@ class PeopleMutations:
     )
     async def erase_person(self, info: Ctx, id: UUID, expected_version: int | None = None) -> PersonResult:
         ctx = info.context
-        return await attempt(
-            people.erase_person(ctx.uow_factory(), ctx.caller, id, expected_version=expected_version), Person.of
-        )
+        return await attempt(people.erase_person(ctx.uow, ctx.caller, id, expected_version=expected_version), Person.of)
 
     @command("Replace the weekly windows (the person themself or a manager).")
     async def set_availability(
@@ -129,7 +127,7 @@ class PeopleMutations:
         return await attempt(
             deferred(
                 lambda: people.set_availability(
-                    ctx.uow_factory(), ctx.caller, person_id, body.domain(), expected_version=expected_version
+                    ctx.uow, ctx.caller, person_id, body.domain(), expected_version=expected_version
                 )
             ),
             Availability.of,

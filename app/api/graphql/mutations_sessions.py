@@ -59,7 +59,7 @@ class SessionMutations:
         ctx = info.context
         return await attempt(
             sessions.schedule_session(
-                ctx.uow_factory(),
+                ctx.uow,
                 ctx.caller,
                 tandem_id,
                 starts_at=body.starts_at,
@@ -81,7 +81,7 @@ class SessionMutations:
             return body
         ctx = info.context
         return await attempt(
-            sessions.reschedule_session(ctx.uow_factory(), ctx.caller, id, body.changes(), expected_version),
+            sessions.reschedule_session(ctx.uow, ctx.caller, id, body.changes(), expected_version),
             Session.of,
         )
 
@@ -100,7 +100,7 @@ class SessionMutations:
         ctx = info.context
         return await attempt(
             sessions.hold_session(
-                ctx.uow_factory(),
+                ctx.uow,
                 ctx.caller,
                 id,
                 notes=body.notes,
@@ -113,12 +113,12 @@ class SessionMutations:
     @command("scheduled → cancelled")
     async def cancel_session(self, info: Ctx, id: UUID, expected_version: int | None = None) -> SessionResult:
         ctx = info.context
-        return await attempt(sessions.cancel_session(ctx.uow_factory(), ctx.caller, id, expected_version), Session.of)
+        return await attempt(sessions.cancel_session(ctx.uow, ctx.caller, id, expected_version), Session.of)
 
     @command("scheduled → missed, once it has started")
     async def miss_session(self, info: Ctx, id: UUID, expected_version: int | None = None) -> SessionResult:
         ctx = info.context
-        return await attempt(sessions.miss_session(ctx.uow_factory(), ctx.caller, id, expected_version), Session.of)
+        return await attempt(sessions.miss_session(ctx.uow, ctx.caller, id, expected_version), Session.of)
 
     @command("The caller's own feedback on a held session, once per participant.")
     async def give_feedback(self, info: Ctx, session_id: UUID, feedback: FeedbackInput) -> SessionResult:
@@ -128,7 +128,7 @@ class SessionMutations:
         ctx = info.context
         return await attempt(
             sessions.give_feedback(
-                ctx.uow_factory(),
+                ctx.uow,
                 ctx.caller,
                 session_id,
                 rating=body.rating,

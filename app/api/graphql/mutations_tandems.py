@@ -43,7 +43,7 @@ async def _step(
     if isinstance(body, Problem):
         return body
     ctx = info.context
-    return await attempt(step(ctx.uow_factory(), ctx.caller, id, body.reason, expected_version), Tandem.of)
+    return await attempt(step(ctx.uow, ctx.caller, id, body.reason, expected_version), Tandem.of)
 
 
 @strawberry.type
@@ -59,7 +59,7 @@ class TandemMutations:
         ctx = info.context
         return await attempt(
             tandems.propose_tandem(
-                ctx.uow_factory(),
+                ctx.uow,
                 ctx.caller,
                 program_id,
                 mentor_enrollment_id=body.mentor_enrollment_id,
@@ -73,7 +73,7 @@ class TandemMutations:
     @command("The caller accepts for their side; the second acceptance activates.")
     async def accept_tandem(self, info: Ctx, id: UUID, expected_version: int | None = None) -> TandemResult:
         ctx = info.context
-        return await attempt(tandems.accept_tandem(ctx.uow_factory(), ctx.caller, id, expected_version), Tandem.of)
+        return await attempt(tandems.accept_tandem(ctx.uow, ctx.caller, id, expected_version), Tandem.of)
 
     @command("proposed → declined, by either side; the reason goes to the history.")
     async def decline_tandem(
@@ -112,7 +112,7 @@ class TandemMutations:
         ctx = info.context
         return await attempt(
             tandems.dissolve_tandem(
-                ctx.uow_factory(),
+                ctx.uow,
                 ctx.caller,
                 id,
                 reason=body.reason,
@@ -128,6 +128,6 @@ class TandemMutations:
     ) -> TandemResult:
         ctx = info.context
         return await attempt(
-            tandems.answer_fit_check(ctx.uow_factory(), ctx.caller, id, fits=fits, expected_version=expected_version),
+            tandems.answer_fit_check(ctx.uow, ctx.caller, id, fits=fits, expected_version=expected_version),
             Tandem.of,
         )

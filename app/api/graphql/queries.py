@@ -53,7 +53,7 @@ class Me:
 class Query:
     @strawberry.field
     async def me(self, info: Ctx) -> Me:
-        me = await identity.who_am_i(info.context.uow_factory(), info.context.caller)
+        me = await identity.who_am_i(info.context.uow, info.context.caller)
         caller = me.caller
         return Me(
             user_id=caller.user_id,
@@ -67,7 +67,7 @@ class Query:
 
     @strawberry.field
     async def program(self, info: Ctx, id: UUID) -> Program | None:
-        found = await _or_none(programs.get_program(info.context.uow_factory(), info.context.caller, id))
+        found = await _or_none(programs.get_program(info.context.uow, info.context.caller, id))
         if found is None:
             return None
         info.context.loaders.program.prime(found.id, found)  # its tandems' health needs its rules: no second read
@@ -75,30 +75,28 @@ class Query:
 
     @strawberry.field
     async def programs(self, info: Ctx, first: int = 50, after: str | None = None) -> Connection[Program]:
-        page = await programs.list_programs(info.context.uow_factory(), info.context.caller, page_request(first, after))
+        page = await programs.list_programs(info.context.uow, info.context.caller, page_request(first, after))
         return Connection.of(page, Program.of)
 
     @strawberry.field
     async def tandem(self, info: Ctx, id: UUID) -> Tandem | None:
-        found = await _or_none(tandems.get_tandem(info.context.uow_factory(), info.context.caller, id))
+        found = await _or_none(tandems.get_tandem(info.context.uow, info.context.caller, id))
         return Tandem.of(found) if found else None
 
     @strawberry.field
     async def person(self, info: Ctx, id: UUID) -> Person | None:
-        found = await _or_none(people.get_person(info.context.uow_factory(), info.context.caller, id))
+        found = await _or_none(people.get_person(info.context.uow, info.context.caller, id))
         return Person.of(found) if found else None
 
     @_described("the program's weights, objective, self-matching and proposal expiry")
     async def matching_policy(self, info: Ctx, program_id: UUID) -> MatchingPolicy | None:
-        found = await _or_none(
-            matching.get_matching_policy(info.context.uow_factory(), info.context.caller, program_id)
-        )
+        found = await _or_none(matching.get_matching_policy(info.context.uow, info.context.caller, program_id))
         return MatchingPolicy.of(found) if found else None
 
     @_described("a matching run of the program (managers): status, progress, proposals")
     async def matching_run(self, info: Ctx, program_id: UUID, id: UUID) -> MatchingRun | None:
         ctx = info.context
-        found = await _or_none(matching_runs.get_run(ctx.uow_factory(), ctx.caller, program_id, id))
+        found = await _or_none(matching_runs.get_run(ctx.uow, ctx.caller, program_id, id))
         return MatchingRun.of(found) if found else None
 
     @_described("the other side ranked for one participant (members: their own enrollment)")
@@ -106,19 +104,19 @@ class Query:
         if not 1 <= limit <= matching.MAX_SUGGESTIONS:
             raise RuleViolation(f"limit must be 1 to {matching.MAX_SUGGESTIONS}", code="invalid_limit", field="limit")
         ctx = info.context
-        found = await matching.suggest_candidates(ctx.uow_factory(), ctx.caller, program_id, enrollment_id, limit)
+        found = await matching.suggest_candidates(ctx.uow, ctx.caller, program_id, enrollment_id, limit)
         return [Suggestion.of(s) for s in found]
 
     @_described(
         "partner networks: platform admins see all, a partner itself, managers those their organization granted"
     )
     async def partners(self, info: Ctx, first: int = 50, after: str | None = None) -> Connection[Partner]:
-        page = await partners.list_partners(info.context.uow_factory(), info.context.caller, page_request(first, after))
+        page = await partners.list_partners(info.context.uow, info.context.caller, page_request(first, after))
         return Connection.of(page, Partner.of)
 
     @_described("a partner network (never its secret); null for another partner or one not granted to the caller")
     async def partner(self, info: Ctx, id: UUID) -> Partner | None:
-        found = await _or_none(partners.get_partner(info.context.uow_factory(), info.context.caller, id))
+        found = await _or_none(partners.get_partner(info.context.uow, info.context.caller, id))
         return Partner.of(found) if found else None
 
     @_described(
@@ -142,6 +140,6 @@ class Query:
             raise RuleViolation("updatedSince needs a UTC offset", code="validation_failed", field="updatedSince")
         ctx = info.context
         page = await partner_mentors.list_partner_mentors(
-            ctx.uow_factory(), ctx.caller, partner_id, page_request(first, after), updated_since=updated_since
+            ctx.uow, ctx.caller, partner_id, page_request(first, after), updated_since=updated_since
         )
         return mentor_connection(page)

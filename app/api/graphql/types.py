@@ -16,8 +16,6 @@ from app.domain import program as pr
 from app.domain import session as se
 from app.domain import tandem as ta
 from app.domain import values
-from app.domain.clock import utcnow
-from app.domain.health import assess_health
 
 ProgramStatus = strawberry.enum(pr.ProgramStatus)
 TandemStatus = strawberry.enum(ta.TandemStatus)
@@ -244,10 +242,9 @@ class Tandem:
     @strawberry.field
     async def health(self, info: Ctx) -> Health:
         """Derived from sessions, feedback and the fit check, with the reason."""
-        sessions = await info.context.loaders.tandem_sessions.load(self.id)
-        program = await info.context.loaders.program.load(self.program_id)
-        rules = program.rules if program else pr.ProgramRules()
-        assessed = assess_health(self.domain, sessions, rules, utcnow())
+        assessed = await info.context.loaders.tandem_health.load(self.domain)
+        if assessed is None:  # unreachable: a tandem field is only reached through a visible tandem
+            raise LookupError("the tandem's health is not visible to the caller")
         return Health(status=assessed.health.value, reason=assessed.reason)
 
     @classmethod

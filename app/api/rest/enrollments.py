@@ -6,7 +6,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Response, status
 
-from app.api.deps import CurrentCaller, UowFactory
+from app.api.deps import CurrentCaller, RequestUow
 from app.api.rest.conventions import IfMatch, Paging, page_out, set_etag
 from app.api.rest.responses import COMMON, problems
 from app.api.rest.schemas.enrollments import (
@@ -24,11 +24,11 @@ router = APIRouter(prefix="/v1/programs/{program_id}/enrollments", tags=["enroll
 
 @router.post("", operation_id="enroll_person", status_code=status.HTTP_201_CREATED, responses=problems(409))
 async def enroll_person(
-    program_id: UUID, body: EnrollmentIn, caller: CurrentCaller, uow: UowFactory, response: Response
+    program_id: UUID, body: EnrollmentIn, caller: CurrentCaller, uow: RequestUow, response: Response
 ) -> EnrollmentOut:
     """Enroll a person while the program is enrolling or matching; its generation rules apply at once."""
     enrollment = await enrollments.enroll_person(
-        uow(),
+        uow,
         caller,
         program_id,
         person_id=body.person_id,
@@ -44,17 +44,17 @@ async def enroll_person(
 
 
 @router.get("", operation_id="list_enrollments")
-async def list_enrollments(program_id: UUID, caller: CurrentCaller, uow: UowFactory, paging: Paging) -> EnrollmentPage:
+async def list_enrollments(program_id: UUID, caller: CurrentCaller, uow: RequestUow, paging: Paging) -> EnrollmentPage:
     """Managers see every enrollment of the program; members their own."""
-    page = await enrollments.list_enrollments(uow(), caller, program_id, paging)
+    page = await enrollments.list_enrollments(uow, caller, program_id, paging)
     return EnrollmentPage.model_validate(page_out(page, EnrollmentOut))
 
 
 @router.get("/{enrollment_id}", operation_id="get_enrollment")
 async def get_enrollment(
-    program_id: UUID, enrollment_id: UUID, caller: CurrentCaller, uow: UowFactory, response: Response
+    program_id: UUID, enrollment_id: UUID, caller: CurrentCaller, uow: RequestUow, response: Response
 ) -> EnrollmentOut:
-    enrollment = await enrollments.get_enrollment(uow(), caller, program_id, enrollment_id)
+    enrollment = await enrollments.get_enrollment(uow, caller, program_id, enrollment_id)
     set_etag(response, enrollment)
     return EnrollmentOut.of(enrollment)
 
@@ -65,13 +65,13 @@ async def update_enrollment(
     enrollment_id: UUID,
     body: EnrollmentPatch,
     caller: CurrentCaller,
-    uow: UowFactory,
+    uow: RequestUow,
     if_match: IfMatch,
     response: Response,
 ) -> EnrollmentOut:
     """Edit needs, offers, key questions or capacity (the participant or a manager)."""
     enrollment = await enrollments.update_enrollment(
-        uow(),
+        uow,
         caller,
         program_id,
         enrollment_id,
@@ -90,7 +90,7 @@ async def withdraw_enrollment(
     program_id: UUID,
     enrollment_id: UUID,
     caller: CurrentCaller,
-    uow: UowFactory,
+    uow: RequestUow,
     if_match: IfMatch,
     response: Response,
 ) -> EnrollmentOut:
@@ -99,7 +99,7 @@ async def withdraw_enrollment(
     Refused (409) while an open tandem depends on the enrollment.
     """
     enrollment = await enrollments.withdraw_enrollment(
-        uow(), caller, program_id, enrollment_id, expected_version=if_match
+        uow, caller, program_id, enrollment_id, expected_version=if_match
     )
     set_etag(response, enrollment)
     return EnrollmentOut.of(enrollment)
@@ -112,7 +112,7 @@ async def set_preference(
     candidate_enrollment_id: UUID,
     body: PreferenceIn,
     caller: CurrentCaller,
-    uow: UowFactory,
+    uow: RequestUow,
 ) -> PreferenceOut:
     """The caller's like or pass on a candidate of the other side; nobody chooses for another (403).
 
@@ -121,6 +121,6 @@ async def set_preference(
     ``proposal_refused`` for the rule that prevented it).
     """
     outcome = await preferences.set_preference(
-        uow(), caller, program_id, enrollment_id, candidate_enrollment_id, body.choice
+        uow, caller, program_id, enrollment_id, candidate_enrollment_id, body.choice
     )
     return PreferenceOut.of(outcome)

@@ -7,7 +7,7 @@ from uuid import UUID
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
-from app.api.deps import CurrentCaller, UowFactory
+from app.api.deps import CurrentCaller, RequestUow
 from app.api.rest.responses import problems
 from app.services.identity import who_am_i
 
@@ -37,10 +37,10 @@ class MeOut(BaseModel):
 
 
 @router.get("/me", operation_id="get_me", response_model=MeOut)
-async def get_me(caller: CurrentCaller, uow: UowFactory) -> MeOut:
+async def get_me(caller: CurrentCaller, uow: RequestUow) -> MeOut:
     """The caller's user (address, name, identity provider), role, organization and (when bound
     to a person) profile."""
-    me = await who_am_i(uow(), caller)
+    me = await who_am_i(uow, caller)
     person = me.person
     return MeOut(
         user_id=caller.user_id,

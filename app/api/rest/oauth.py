@@ -17,7 +17,7 @@ from urllib.parse import unquote_plus
 from fastapi import APIRouter, Form, Request, Response, status
 from pydantic import BaseModel, Field
 
-from app.api.deps import AppSettings, Issuer, UowFactory
+from app.api.deps import AppSettings, Issuer, RequestUow
 from app.api.rate_limit import TokenRateLimit
 from app.api.rest.responses import problems
 from app.domain.errors import BadRequest, Unauthenticated
@@ -67,7 +67,7 @@ def _basic_credentials(request: Request) -> tuple[str, str] | None:
 async def issue_token(
     request: Request,
     response: Response,
-    uow: UowFactory,
+    uow: RequestUow,
     issuer: Issuer,
     settings: AppSettings,
     _: TokenRateLimit,
@@ -88,17 +88,17 @@ async def issue_token(
     if grant_type == "authorization_code":
         if not code:
             raise BadRequest("code is required", code="invalid_request")
-        grant = await signin.redeem_login_code(uow(), code, code_verifier, lifetimes)
+        grant = await signin.redeem_login_code(uow, code, code_verifier, lifetimes)
     elif grant_type == "refresh_token":
         if not refresh_token:
             raise BadRequest("refresh_token is required", code="invalid_request")
-        grant = await signin.refresh(uow(), refresh_token, lifetimes)
+        grant = await signin.refresh(uow, refresh_token, lifetimes)
     else:
         credentials = _basic_credentials(request) or (client_id, client_secret)
         if not credentials[0] or not credentials[1]:
             raise Unauthenticated("client credentials are required", code="invalid_client")
         caller = await partners.client_credentials_caller(
-            uow(), client_id=credentials[0], client_secret=credentials[1], scope=scope
+            uow, client_id=credentials[0], client_secret=credentials[1], scope=scope
         )
         grant = signin.Grant(caller)
     return TokenOut.signed(grant, issuer)
@@ -111,11 +111,11 @@ async def issue_token(
     responses=problems(400, 429),
 )
 async def revoke_token(
-    uow: UowFactory,
+    uow: RequestUow,
     _: TokenRateLimit,
     token: Annotated[str, Form(max_length=200)],
     token_type_hint: Annotated[str | None, Form(max_length=50)] = None,
 ) -> Response:
     """Revoke a refresh token and its whole sign-in session (RFC 7009: unknown tokens answer 200 too)."""
-    await signin.revoke_token(uow(), token)
+    await signin.revoke_token(uow, token)
     return Response(status_code=status.HTTP_200_OK, headers=NO_STORE)

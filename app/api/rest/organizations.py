@@ -6,7 +6,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Response, status
 
-from app.api.deps import CurrentCaller, UowFactory
+from app.api.deps import CurrentCaller, RequestUow
 from app.api.rest.conventions import IfMatch, Paging, page_out, set_etag
 from app.api.rest.responses import COMMON, problems
 from app.api.rest.schemas.organizations import (
@@ -24,25 +24,25 @@ router = APIRouter(prefix="/v1/organizations", tags=["organizations"], responses
 
 @router.post("", operation_id="create_organization", status_code=status.HTTP_201_CREATED, responses=problems(409))
 async def create_organization(
-    body: OrganizationIn, caller: CurrentCaller, uow: UowFactory, response: Response
+    body: OrganizationIn, caller: CurrentCaller, uow: RequestUow, response: Response
 ) -> OrganizationOut:
     """Create a tenant. Platform admins only; the slug must be free."""
-    org = await organizations.create_organization(uow(), caller, name=body.name, slug=body.slug)
+    org = await organizations.create_organization(uow, caller, name=body.name, slug=body.slug)
     set_etag(response, org)
     response.headers["Location"] = f"/v1/organizations/{org.id}"
     return OrganizationOut.of(org)
 
 
 @router.get("", operation_id="list_organizations")
-async def list_organizations(caller: CurrentCaller, uow: UowFactory, paging: Paging) -> OrganizationPage:
+async def list_organizations(caller: CurrentCaller, uow: RequestUow, paging: Paging) -> OrganizationPage:
     """Platform admins see every tenant; everyone else their own."""
-    page = await organizations.list_organizations(uow(), caller, paging)
+    page = await organizations.list_organizations(uow, caller, paging)
     return OrganizationPage.model_validate(page_out(page, OrganizationOut))
 
 
 @router.get("/{org_id}", operation_id="get_organization")
-async def get_organization(org_id: UUID, caller: CurrentCaller, uow: UowFactory, response: Response) -> OrganizationOut:
-    org = await organizations.get_organization(uow(), caller, org_id)
+async def get_organization(org_id: UUID, caller: CurrentCaller, uow: RequestUow, response: Response) -> OrganizationOut:
+    org = await organizations.get_organization(uow, caller, org_id)
     set_etag(response, org)
     return OrganizationOut.of(org)
 
@@ -52,23 +52,23 @@ async def update_organization(
     org_id: UUID,
     body: OrganizationPatch,
     caller: CurrentCaller,
-    uow: UowFactory,
+    uow: RequestUow,
     if_match: IfMatch,
     response: Response,
 ) -> OrganizationOut:
     """Rename the organization (org admins). The slug is fixed: login URLs depend on it."""
-    org = await organizations.rename_organization(uow(), caller, org_id, name=body.name, expected_version=if_match)
+    org = await organizations.rename_organization(uow, caller, org_id, name=body.name, expected_version=if_match)
     set_etag(response, org)
     return OrganizationOut.of(org)
 
 
 @router.put("/{org_id}/sso", operation_id="configure_sso", responses=problems(412))
 async def configure_sso(
-    org_id: UUID, body: SsoIn, caller: CurrentCaller, uow: UowFactory, if_match: IfMatch, response: Response
+    org_id: UUID, body: SsoIn, caller: CurrentCaller, uow: RequestUow, if_match: IfMatch, response: Response
 ) -> SsoOut:
     """Store the organization's OpenID provider (org admins). The client secret is write-only."""
     config = await sso.configure_sso(
-        uow(),
+        uow,
         caller,
         org_id,
         issuer=body.issuer,
@@ -86,7 +86,7 @@ async def configure_sso(
 
 
 @router.get("/{org_id}/sso", operation_id="get_sso")
-async def get_sso(org_id: UUID, caller: CurrentCaller, uow: UowFactory, response: Response) -> SsoOut:
-    config = await sso.get_sso(uow(), caller, org_id)
+async def get_sso(org_id: UUID, caller: CurrentCaller, uow: RequestUow, response: Response) -> SsoOut:
+    config = await sso.get_sso(uow, caller, org_id)
     set_etag(response, config)
     return SsoOut.of(config)

@@ -9,7 +9,7 @@ from uuid import UUID
 from fastapi import APIRouter, Path, Query, Response, status
 from pydantic import AwareDatetime
 
-from app.api.deps import CurrentCaller, UowFactory
+from app.api.deps import CurrentCaller, RequestUow
 from app.api.rest.conventions import IfMatch, Paging, page_out, set_etag
 from app.api.rest.responses import COMMON, problems
 from app.api.rest.schemas.partners import (
@@ -46,14 +46,14 @@ def _no_store(response: Response) -> None:
 
 @router.post("", operation_id="create_partner", status_code=status.HTTP_201_CREATED, responses=problems(409))
 async def create_partner(
-    body: PartnerIn, caller: CurrentCaller, uow: UowFactory, response: Response
+    body: PartnerIn, caller: CurrentCaller, uow: RequestUow, response: Response
 ) -> PartnerCredentialsOut:
     """Register a partner network (platform admins) and issue its OAuth client credentials.
 
     The client_secret is in this response only: Tandem stores a digest of it and cannot show it
     again (rotate it if it is lost). The name is unique, so a retried create answers 409.
     """
-    issued = await partners.create_partner(uow(), caller, name=body.name, allowed_scopes=frozenset(body.allowed_scopes))
+    issued = await partners.create_partner(uow, caller, name=body.name, allowed_scopes=frozenset(body.allowed_scopes))
     set_etag(response, issued.partner)
     _no_store(response)
     response.headers["Location"] = f"/v1/partners/{issued.partner.id}"
@@ -61,29 +61,29 @@ async def create_partner(
 
 
 @router.get("", operation_id="list_partners")
-async def list_partners(caller: CurrentCaller, uow: UowFactory, paging: Paging) -> PartnerPage:
+async def list_partners(caller: CurrentCaller, uow: RequestUow, paging: Paging) -> PartnerPage:
     """Platform admins see every partner; a partner token itself; org admins and program managers
     the partners their organization granted."""
-    page = await partners.list_partners(uow(), caller, paging)
+    page = await partners.list_partners(uow, caller, paging)
     return PartnerPage.model_validate(page_out(page, PartnerOut))
 
 
 @router.get("/{partner_id}", operation_id="get_partner")
-async def get_partner(partner_id: UUID, caller: CurrentCaller, uow: UowFactory, response: Response) -> PartnerOut:
+async def get_partner(partner_id: UUID, caller: CurrentCaller, uow: RequestUow, response: Response) -> PartnerOut:
     """The partner (never its secret). Another partner, or one not granted to the caller's
     organization, is not found."""
-    partner = await partners.get_partner(uow(), caller, partner_id)
+    partner = await partners.get_partner(uow, caller, partner_id)
     set_etag(response, partner)
     return PartnerOut.of(partner)
 
 
 @router.post("/{partner_id}/rotate-secret", operation_id="rotate_partner_secret", responses=problems(412))
 async def rotate_partner_secret(
-    partner_id: UUID, caller: CurrentCaller, uow: UowFactory, if_match: IfMatch, response: Response
+    partner_id: UUID, caller: CurrentCaller, uow: RequestUow, if_match: IfMatch, response: Response
 ) -> PartnerCredentialsOut:
     """Issue a new client secret (platform admins), shown once. The old one stops working at once,
     and so do the access tokens obtained with it: rotating is how a leaked secret is contained."""
-    issued = await partners.rotate_partner_secret(uow(), caller, partner_id, expected_version=if_match)
+    issued = await partners.rotate_partner_secret(uow, caller, partner_id, expected_version=if_match)
     set_etag(response, issued.partner)
     _no_store(response)
     return PartnerCredentialsOut.issued(issued)
@@ -96,7 +96,7 @@ async def rotate_partner_secret(
     openapi_extra={"requestBody": {"content": {NDJSON: {"schema": {"$ref": "#/components/schemas/PartnerMentorIn"}}}}},
 )
 async def sync_partner_mentors(
-    partner_id: UUID, body: MentorBatchBody, caller: CurrentCaller, uow: UowFactory
+    partner_id: UUID, body: MentorBatchBody, caller: CurrentCaller, uow: RequestUow
 ) -> MentorSyncOut:
     """Insert or update the pool by external_id (partner token with scope mentors:sync).
 
@@ -107,13 +107,13 @@ async def sync_partner_mentors(
     mentor becomes, or updates, a Person in every organization that granted the partner. A
     withdrawn mentor sent again is back in the pool.
     """
-    report = await partner_mentors.sync_partner_mentors(uow(), caller, partner_id, body.rows())
+    report = await partner_mentors.sync_partner_mentors(uow, caller, partner_id, body.rows())
     return MentorSyncOut.of(report)
 
 
 @router.get("/{partner_id}/mentors", operation_id="list_partner_mentors")
 async def list_partner_mentors(
-    partner_id: UUID, caller: CurrentCaller, uow: UowFactory, paging: Paging, updated_since: UpdatedSince = None
+    partner_id: UUID, caller: CurrentCaller, uow: RequestUow, paging: Paging, updated_since: UpdatedSince = None
 ) -> PartnerMentorPage:
     """The pool with what happened to each mentor in the granting organizations (partner token
     with scope mentors:read, or a platform admin).
@@ -121,15 +121,15 @@ async def list_partner_mentors(
     Ordered by last change, so an incremental sync passes the newest updated_at it saw as
     ``updated_since`` next time. Withdrawn mentors are listed with withdrawn_at.
     """
-    page = await partner_mentors.list_partner_mentors(uow(), caller, partner_id, paging, updated_since=updated_since)
+    page = await partner_mentors.list_partner_mentors(uow, caller, partner_id, paging, updated_since=updated_since)
     return PartnerMentorPage.model_validate(page_out(page, PartnerMentorOut))
 
 
 @router.get("/{partner_id}/mentors/{external_id:path}", operation_id="get_partner_mentor")
 async def get_partner_mentor(
-    partner_id: UUID, external_id: ExternalIdPath, caller: CurrentCaller, uow: UowFactory, response: Response
+    partner_id: UUID, external_id: ExternalIdPath, caller: CurrentCaller, uow: RequestUow, response: Response
 ) -> PartnerMentorOut:
-    view = await partner_mentors.get_partner_mentor(uow(), caller, partner_id, external_id)
+    view = await partner_mentors.get_partner_mentor(uow, caller, partner_id, external_id)
     set_etag(response, view.mentor)
     return PartnerMentorOut.of(view)
 
@@ -141,7 +141,7 @@ async def withdraw_partner_mentor(
     partner_id: UUID,
     external_id: ExternalIdPath,
     caller: CurrentCaller,
-    uow: UowFactory,
+    uow: RequestUow,
     if_match: IfMatch,
     response: Response,
 ) -> PartnerMentorOut:
@@ -151,7 +151,7 @@ async def withdraw_partner_mentor(
     Withdrawing again changes nothing.
     """
     view = await partner_mentors.withdraw_partner_mentor(
-        uow(), caller, partner_id, external_id, expected_version=if_match
+        uow, caller, partner_id, external_id, expected_version=if_match
     )
     set_etag(response, view.mentor)
     return PartnerMentorOut.of(view)
@@ -164,11 +164,11 @@ async def withdraw_partner_mentor(
     responses={200: {"model": PartnerGrantOut, "description": "The organization had already granted the partner"}},
 )
 async def grant_partner_access(
-    org_id: UUID, partner_id: UUID, caller: CurrentCaller, uow: UowFactory, response: Response
+    org_id: UUID, partner_id: UUID, caller: CurrentCaller, uow: RequestUow, response: Response
 ) -> PartnerGrantOut:
     """Let the partner supply mentors to the organization's programs (org admins): 201 the first
     time, 200 after. Every mentor of the partner's pool becomes a Person of the organization."""
-    result = await partners.grant_partner_access(uow(), caller, org_id, partner_id)
+    result = await partners.grant_partner_access(uow, caller, org_id, partner_id)
     response.headers["Location"] = f"/v1/organizations/{org_id}/partners/{partner_id}"
     if not result.created:
         response.status_code = status.HTTP_200_OK
@@ -176,16 +176,16 @@ async def grant_partner_access(
 
 
 @grants.get("/{org_id}/partners/{partner_id}", operation_id="get_partner_grant")
-async def get_partner_grant(org_id: UUID, partner_id: UUID, caller: CurrentCaller, uow: UowFactory) -> PartnerGrantOut:
+async def get_partner_grant(org_id: UUID, partner_id: UUID, caller: CurrentCaller, uow: RequestUow) -> PartnerGrantOut:
     """Whether (and since when) the organization grants the partner; 404 when it does not."""
-    return PartnerGrantOut.of(await partners.get_partner_grant(uow(), caller, org_id, partner_id))
+    return PartnerGrantOut.of(await partners.get_partner_grant(uow, caller, org_id, partner_id))
 
 
 @grants.delete(
     "/{org_id}/partners/{partner_id}", operation_id="revoke_partner_access", status_code=status.HTTP_204_NO_CONTENT
 )
-async def revoke_partner_access(org_id: UUID, partner_id: UUID, caller: CurrentCaller, uow: UowFactory) -> Response:
+async def revoke_partner_access(org_id: UUID, partner_id: UUID, caller: CurrentCaller, uow: RequestUow) -> Response:
     """End the grant (org admins). The organization keeps the partner's Persons and their tandems;
     they stop following the pool, and the partner no longer sees what happens to them."""
-    await partners.revoke_partner_access(uow(), caller, org_id, partner_id)
+    await partners.revoke_partner_access(uow, caller, org_id, partner_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

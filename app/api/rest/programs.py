@@ -7,7 +7,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Response, status
 
-from app.api.deps import AppSettings, CurrentCaller, UowFactory
+from app.api.deps import AppSettings, CurrentCaller, RequestUow
 from app.api.rest.conventions import IfMatch, Paging, page_out, set_etag
 from app.api.rest.responses import COMMON, add_transition_route, problems
 from app.api.rest.schemas.programs import ProgramIn, ProgramOut, ProgramPage, ProgramPatch
@@ -21,11 +21,11 @@ router = APIRouter(prefix="/v1/programs", tags=["programs"], responses=COMMON)
 
 @router.post("", operation_id="create_program", status_code=status.HTTP_201_CREATED, responses=problems(409))
 async def create_program(
-    body: ProgramIn, caller: CurrentCaller, uow: UowFactory, settings: AppSettings, response: Response
+    body: ProgramIn, caller: CurrentCaller, uow: RequestUow, settings: AppSettings, response: Response
 ) -> ProgramOut:
     """Create a draft program (program managers, org admins)."""
     program = await programs.create_program(
-        uow(),
+        uow,
         caller,
         title=body.title,
         description=body.description,
@@ -40,14 +40,14 @@ async def create_program(
 
 
 @router.get("", operation_id="list_programs")
-async def list_programs(caller: CurrentCaller, uow: UowFactory, paging: Paging) -> ProgramPage:
-    page = await programs.list_programs(uow(), caller, paging)
+async def list_programs(caller: CurrentCaller, uow: RequestUow, paging: Paging) -> ProgramPage:
+    page = await programs.list_programs(uow, caller, paging)
     return ProgramPage.model_validate(page_out(page, ProgramOut))
 
 
 @router.get("/{program_id}", operation_id="get_program")
-async def get_program(program_id: UUID, caller: CurrentCaller, uow: UowFactory, response: Response) -> ProgramOut:
-    program = await programs.get_program(uow(), caller, program_id)
+async def get_program(program_id: UUID, caller: CurrentCaller, uow: RequestUow, response: Response) -> ProgramOut:
+    program = await programs.get_program(uow, caller, program_id)
     set_etag(response, program)
     return ProgramOut.of(program)
 
@@ -57,14 +57,14 @@ async def update_program(
     program_id: UUID,
     body: ProgramPatch,
     caller: CurrentCaller,
-    uow: UowFactory,
+    uow: RequestUow,
     if_match: IfMatch,
     settings: AppSettings,
     response: Response,
 ) -> ProgramOut:
     """Edit title, period or rules. A rule change that open tandems would break is refused (409)."""
     program = await programs.update_program(
-        uow(), caller, program_id, body.changes(), expected_version=if_match, bounds=settings.period_bounds
+        uow, caller, program_id, body.changes(), expected_version=if_match, bounds=settings.period_bounds
     )
     set_etag(response, program)
     return ProgramOut.of(program)
@@ -75,9 +75,9 @@ Transition = Callable[[UnitOfWork, Caller, UUID, int | None], Awaitable[Program]
 
 def _transition(path: str, operation_id: str, use_case: Transition, doc: str) -> None:
     async def endpoint(
-        program_id: UUID, caller: CurrentCaller, uow: UowFactory, if_match: IfMatch, response: Response
+        program_id: UUID, caller: CurrentCaller, uow: RequestUow, if_match: IfMatch, response: Response
     ) -> ProgramOut:
-        program = await use_case(uow(), caller, program_id, if_match)
+        program = await use_case(uow, caller, program_id, if_match)
         set_etag(response, program)
         return ProgramOut.of(program)
 

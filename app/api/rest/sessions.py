@@ -7,7 +7,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Response, status
 
-from app.api.deps import CurrentCaller, UowFactory
+from app.api.deps import CurrentCaller, RequestUow
 from app.api.rest.conventions import IfMatch, Paging, page_out, set_etag
 from app.api.rest.responses import COMMON, add_transition_route, problems
 from app.api.rest.schemas.sessions import FeedbackIn, HoldIn, SessionIn, SessionOut, SessionPage, SessionPatch
@@ -21,11 +21,11 @@ router = APIRouter(prefix="/v1", tags=["sessions"], responses=COMMON)
 
 @router.post("/tandems/{tandem_id}/sessions", operation_id="schedule_session", status_code=status.HTTP_201_CREATED)
 async def schedule_session(
-    tandem_id: UUID, body: SessionIn, caller: CurrentCaller, uow: UowFactory, response: Response
+    tandem_id: UUID, body: SessionIn, caller: CurrentCaller, uow: RequestUow, response: Response
 ) -> SessionOut:
     """Schedule a meeting of an active tandem while the program runs, inside its period."""
     session = await sessions.schedule_session(
-        uow(),
+        uow,
         caller,
         tandem_id,
         starts_at=body.starts_at,
@@ -41,24 +41,24 @@ async def schedule_session(
 
 
 @router.get("/tandems/{tandem_id}/sessions", operation_id="list_sessions")
-async def list_sessions(tandem_id: UUID, caller: CurrentCaller, uow: UowFactory, paging: Paging) -> SessionPage:
-    page = await sessions.list_sessions(uow(), caller, tandem_id, paging)
+async def list_sessions(tandem_id: UUID, caller: CurrentCaller, uow: RequestUow, paging: Paging) -> SessionPage:
+    page = await sessions.list_sessions(uow, caller, tandem_id, paging)
     return SessionPage.model_validate(page_out(page, SessionOut))
 
 
 @router.get("/sessions/{session_id}", operation_id="get_session")
-async def get_session(session_id: UUID, caller: CurrentCaller, uow: UowFactory, response: Response) -> SessionOut:
-    session = await sessions.get_session(uow(), caller, session_id)
+async def get_session(session_id: UUID, caller: CurrentCaller, uow: RequestUow, response: Response) -> SessionOut:
+    session = await sessions.get_session(uow, caller, session_id)
     set_etag(response, session)
     return SessionOut.of(session)
 
 
 @router.patch("/sessions/{session_id}", operation_id="reschedule_session", responses=problems(412))
 async def reschedule_session(
-    session_id: UUID, body: SessionPatch, caller: CurrentCaller, uow: UowFactory, if_match: IfMatch, response: Response
+    session_id: UUID, body: SessionPatch, caller: CurrentCaller, uow: RequestUow, if_match: IfMatch, response: Response
 ) -> SessionOut:
     """Change time or details of a scheduled session; it stays scheduled and inside the program period."""
-    session = await sessions.reschedule_session(uow(), caller, session_id, body.changes(), if_match)
+    session = await sessions.reschedule_session(uow, caller, session_id, body.changes(), if_match)
     set_etag(response, session)
     return SessionOut.of(session)
 
@@ -67,7 +67,7 @@ async def reschedule_session(
 async def hold_session(
     session_id: UUID,
     caller: CurrentCaller,
-    uow: UowFactory,
+    uow: RequestUow,
     if_match: IfMatch,
     response: Response,
     body: HoldIn | None = None,
@@ -75,7 +75,7 @@ async def hold_session(
     """scheduled → held, once it has started; optionally with notes and the goals covered."""
     hold = body or HoldIn()
     session = await sessions.hold_session(
-        uow(), caller, session_id, notes=hold.notes, goals_covered=tuple(hold.goals_covered), expected_version=if_match
+        uow, caller, session_id, notes=hold.notes, goals_covered=tuple(hold.goals_covered), expected_version=if_match
     )
     set_etag(response, session)
     return SessionOut.of(session)
@@ -83,11 +83,11 @@ async def hold_session(
 
 @router.put("/sessions/{session_id}/feedback", operation_id="give_feedback", responses=problems(409))
 async def give_feedback(
-    session_id: UUID, body: FeedbackIn, caller: CurrentCaller, uow: UowFactory, response: Response
+    session_id: UUID, body: FeedbackIn, caller: CurrentCaller, uow: RequestUow, response: Response
 ) -> SessionOut:
     """The caller's own feedback on a held session, once (a second one is a 409)."""
     session = await sessions.give_feedback(
-        uow(),
+        uow,
         caller,
         session_id,
         rating=body.rating,
@@ -104,9 +104,9 @@ Transition = Callable[[UnitOfWork, Caller, UUID, int | None], Awaitable[Session]
 
 def _transition(path: str, operation_id: str, use_case: Transition, doc: str) -> None:
     async def endpoint(
-        session_id: UUID, caller: CurrentCaller, uow: UowFactory, if_match: IfMatch, response: Response
+        session_id: UUID, caller: CurrentCaller, uow: RequestUow, if_match: IfMatch, response: Response
     ) -> SessionOut:
-        session = await use_case(uow(), caller, session_id, if_match)
+        session = await use_case(uow, caller, session_id, if_match)
         set_etag(response, session)
         return SessionOut.of(session)
 

@@ -9,7 +9,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Query, Response, status
 
-from app.api.deps import CurrentCaller, UowFactory
+from app.api.deps import CurrentCaller, RequestUow
 from app.api.rest.conventions import IfMatch, Paging, page_out, set_etag
 from app.api.rest.responses import COMMON, add_transition_route, problems
 from app.api.rest.schemas.tandems import (
@@ -40,12 +40,12 @@ router = APIRouter(prefix="/v1", tags=["tandems"], responses=COMMON)
     responses=problems(409),
 )
 async def propose_tandem(
-    program_id: UUID, body: TandemIn, caller: CurrentCaller, uow: UowFactory, response: Response
+    program_id: UUID, body: TandemIn, caller: CurrentCaller, uow: RequestUow, response: Response
 ) -> TandemOut:
     """Pair a mentor and a mentee by hand (managers). The same rules as matching apply:
     program rules (422), one open tandem per mentee and the mentor's capacity (409)."""
     tandem = await tandems.propose_tandem(
-        uow(),
+        uow,
         caller,
         program_id,
         mentor_enrollment_id=body.mentor_enrollment_id,
@@ -59,45 +59,44 @@ async def propose_tandem(
 
 
 @router.get("/programs/{program_id}/tandems", operation_id="list_tandems")
-async def list_tandems(program_id: UUID, caller: CurrentCaller, uow: UowFactory, paging: Paging) -> TandemPage:
+async def list_tandems(program_id: UUID, caller: CurrentCaller, uow: RequestUow, paging: Paging) -> TandemPage:
     """Managers see every tandem of the program; members only their own."""
-    page = await tandems.list_tandems(uow(), caller, program_id, paging)
+    page = await tandems.list_tandems(uow, caller, program_id, paging)
     return TandemPage.model_validate(page_out(page, TandemOut))
 
 
 @router.get("/tandems/{tandem_id}", operation_id="get_tandem")
-async def get_tandem(tandem_id: UUID, caller: CurrentCaller, uow: UowFactory, response: Response) -> TandemOut:
+async def get_tandem(tandem_id: UUID, caller: CurrentCaller, uow: RequestUow, response: Response) -> TandemOut:
     """The tandem with its derived health and the reason for it."""
-    tandem = await tandems.get_tandem(uow(), caller, tandem_id)
-    health = await tandems.tandem_health(uow(), caller, tandem_id)
-    set_etag(response, tandem)
-    return TandemOut.of(tandem, health)
+    view = await tandems.view_tandem(uow, caller, tandem_id)
+    set_etag(response, view.tandem)
+    return TandemOut.of(view.tandem, view.health)
 
 
 @router.get("/tandems/{tandem_id}/history", operation_id="get_tandem_history")
-async def get_tandem_history(tandem_id: UUID, caller: CurrentCaller, uow: UowFactory) -> TandemHistory:
+async def get_tandem_history(tandem_id: UUID, caller: CurrentCaller, uow: RequestUow) -> TandemHistory:
     """Every state change: from, to, who, when and why."""
-    history = await tandems.tandem_history(uow(), caller, tandem_id)
+    history = await tandems.tandem_history(uow, caller, tandem_id)
     return TandemHistory(items=[TransitionOut.of(t) for t in history])
 
 
 @router.post("/tandems/{tandem_id}/accept", operation_id="accept_tandem", responses=problems(409, 412))
 async def accept_tandem(
-    tandem_id: UUID, caller: CurrentCaller, uow: UowFactory, if_match: IfMatch, response: Response
+    tandem_id: UUID, caller: CurrentCaller, uow: RequestUow, if_match: IfMatch, response: Response
 ) -> TandemOut:
     """The caller accepts for their own side; the second acceptance makes the tandem active."""
-    tandem = await tandems.accept_tandem(uow(), caller, tandem_id, if_match)
+    tandem = await tandems.accept_tandem(uow, caller, tandem_id, if_match)
     set_etag(response, tandem)
     return TandemOut.of(tandem)
 
 
 @router.post("/tandems/{tandem_id}/dissolve", operation_id="dissolve_tandem", responses=problems(409, 412))
 async def dissolve_tandem(
-    tandem_id: UUID, body: DissolveIn, caller: CurrentCaller, uow: UowFactory, if_match: IfMatch, response: Response
+    tandem_id: UUID, body: DissolveIn, caller: CurrentCaller, uow: RequestUow, if_match: IfMatch, response: Response
 ) -> TandemOut:
     """active | paused → dissolved. A reason is required; both people become free for a rematch."""
     tandem = await tandems.dissolve_tandem(
-        uow(), caller, tandem_id, reason=body.reason, never_pair_again=body.never_pair_again, expected_version=if_match
+        uow, caller, tandem_id, reason=body.reason, never_pair_again=body.never_pair_again, expected_version=if_match
     )
     set_etag(response, tandem)
     return TandemOut.of(tandem)
@@ -105,10 +104,10 @@ async def dissolve_tandem(
 
 @router.put("/tandems/{tandem_id}/fit-check", operation_id="answer_fit_check", responses=problems(412))
 async def answer_fit_check(
-    tandem_id: UUID, body: FitCheckIn, caller: CurrentCaller, uow: UowFactory, if_match: IfMatch, response: Response
+    tandem_id: UUID, body: FitCheckIn, caller: CurrentCaller, uow: RequestUow, if_match: IfMatch, response: Response
 ) -> TandemOut:
     """The caller's side answers after the first held session; a no flags the tandem for a rematch."""
-    tandem = await tandems.answer_fit_check(uow(), caller, tandem_id, fits=body.fits, expected_version=if_match)
+    tandem = await tandems.answer_fit_check(uow, caller, tandem_id, fits=body.fits, expected_version=if_match)
     set_etag(response, tandem)
     return TandemOut.of(tandem)
 
@@ -117,7 +116,7 @@ async def answer_fit_check(
 async def suggest_slots(
     tandem_id: UUID,
     caller: CurrentCaller,
-    uow: UowFactory,
+    uow: RequestUow,
     duration_minutes: Annotated[
         int, Query(ge=MIN_DURATION_MINUTES, le=MAX_DURATION_MINUTES, description="length of a slot")
     ] = 60,
@@ -127,7 +126,7 @@ async def suggest_slots(
     """Common free slots of an active tandem's mentor and mentee: inside both weekly availabilities
     (each in its own time zone) and the program period, skipping either person's scheduled sessions."""
     suggestions = await scheduling.suggest_slots(
-        uow(),
+        uow,
         caller,
         tandem_id,
         duration=timedelta(minutes=duration_minutes),
@@ -145,12 +144,12 @@ def _transition(path: str, operation_id: str, use_case: Transition, doc: str) ->
     async def endpoint(
         tandem_id: UUID,
         caller: CurrentCaller,
-        uow: UowFactory,
+        uow: RequestUow,
         if_match: IfMatch,
         response: Response,
         body: ReasonIn | None = None,
     ) -> TandemOut:
-        tandem = await use_case(uow(), caller, tandem_id, body.reason if body else None, if_match)
+        tandem = await use_case(uow, caller, tandem_id, body.reason if body else None, if_match)
         set_etag(response, tandem)
         return TandemOut.of(tandem)
 

@@ -10,10 +10,13 @@ surfaces as ``DatabaseUnavailable`` within the connect or checkout timeout, neve
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
+from sqlalchemy import event
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.orm import ORMExecuteState, Session
 
 from app.infra.db.errors import unavailable_as_error
 
@@ -21,6 +24,7 @@ log = logging.getLogger(__name__)
 
 CONNECT_TIMEOUT_SECONDS = 5.0
 POOL_TIMEOUT_SECONDS = 5.0
+WROTE = "tandem_wrote"  # key in Session.info: a statement of this transaction wrote or locked rows
 
 
 def make_engine(
@@ -73,11 +77,47 @@ class RecoveringSession(AsyncSession):
             await super().rollback()
 
 
+class TrackingSession(Session):
+    """A session that remembers whether its transaction wrote (or locked) anything, so a unit of
+    work shared by a request can roll back a use case that left without committing."""
+
+
+@event.listens_for(TrackingSession, "do_orm_execute")
+def _note_writes(state: ORMExecuteState) -> None:
+    if not state.is_select or getattr(state.statement, "_for_update_arg", None) is not None:
+        state.session.info[WROTE] = True
+
+
 def make_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     # objects never outlive a unit of work in the ORM sense: we map rows to domain objects
     return async_sessionmaker(
         engine,
         class_=RecoveringSession,
+        sync_session_class=TrackingSession,
         expire_on_commit=False,
         autoflush=False,
     )
+
+
+def count_statements(
+    engine: AsyncEngine, on_statement: Callable[[], None], on_transaction: Callable[[], None]
+) -> Callable[[], None]:
+    """Call back for every statement and every transaction the engine sends (for metrics).
+
+    Returns the function that stops counting: tests share one engine between many apps.
+    """
+
+    def statement(*_: Any) -> None:
+        on_statement()
+
+    def transaction(*_: Any) -> None:
+        on_transaction()
+
+    event.listen(engine.sync_engine, "before_cursor_execute", statement)
+    event.listen(engine.sync_engine, "begin", transaction)
+
+    def stop() -> None:
+        event.remove(engine.sync_engine, "before_cursor_execute", statement)
+        event.remove(engine.sync_engine, "begin", transaction)
+
+    return stop

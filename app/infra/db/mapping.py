@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import asdict
 from datetime import time
 from typing import Any
@@ -124,7 +125,7 @@ def program_to_domain(row: dict[str, Any]) -> Program:
         starts_on=row["starts_on"],
         ends_on=row["ends_on"],
         status=ProgramStatus(row["status"]),
-        rules=ProgramRules(**row["rules"]),
+        rules=rules_to_domain(row["rules"]),
         **_policy_of(row["matching_policy"] or {}),
         **_base(row),
     )
@@ -138,6 +139,11 @@ def _policy_of(stored: dict[str, Any]) -> dict[str, Any]:
     if "objective" in stored:
         out["objective"] = Objective(stored["objective"])
     return out
+
+
+def rules_to_domain(stored: dict[str, Any] | str) -> ProgramRules:
+    # a text() statement hands JSONB over as text; a table column already decoded
+    return ProgramRules(**(json.loads(stored) if isinstance(stored, str) else stored))
 
 
 def program_to_row(program: Program) -> dict[str, Any]:

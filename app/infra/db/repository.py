@@ -6,11 +6,14 @@ between the domain objects and the database.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 from uuid import UUID
 
-from sqlalchemy import ColumnElement, Select, and_, insert, or_, select, update
+from sqlalchemy import ColumnElement, Label, Select, and_, func, insert, or_, select, update
+from sqlalchemy.dialects.postgresql import JSONB, aggregate_order_by
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.domain.errors import VersionMismatch
@@ -19,12 +22,43 @@ from app.services.pagination import Cursor, Page, PageRequest
 D = TypeVar("D")
 
 
+@dataclass(frozen=True)
+class Children:
+    """Child rows an aggregate is read with (a tandem's history, a session's feedback), fetched in
+    the aggregate's own statement as one array of records per parent: no second round trip."""
+
+    table: Any
+    parent_key: str
+    order_by: tuple[str, ...]
+    to_domain: Callable[[dict[str, Any]], Any]
+    attribute: str
+
+    def column(self, parent: Any) -> Label[Any]:
+        c = self.table.c
+        ordered = aggregate_order_by(func.row(*c), *(c[k] for k in self.order_by))
+        found = select(func.array_agg(ordered)).where(c[self.parent_key] == parent.c.id)
+        return found.scalar_subquery().label(self.attribute)
+
+    def attach(self, obj: Any, records: Sequence[Any] | None) -> None:
+        names = self.table.c.keys()
+        json_columns = {col.key for col in self.table.c if isinstance(col.type, JSONB)}
+        children = getattr(obj, self.attribute)
+        for record in records or ():
+            row = dict(zip(names, record, strict=True))
+            for key in json_columns:  # inside a record the driver hands JSON over as text
+                if isinstance(row[key], str):
+                    row[key] = json.loads(row[key])
+            children.append(self.to_domain(row))
+
+
 class Repository(Generic[D]):
-    """Subclasses set ``table`` and the two mapping functions."""
+    """Subclasses set ``table`` and the two mapping functions, and ``children`` where the
+    aggregate owns child rows."""
 
     table: Any
     to_domain: Callable[[dict[str, Any]], D]
     to_row: Callable[[D], dict[str, Any]]
+    children: Children | None = None
 
     def __init__(self, session: AsyncSession, touched: list[Any]) -> None:
         self.session = session
@@ -38,21 +72,20 @@ class Repository(Generic[D]):
         stmt = select(self.t).where(*where)
         if for_update:
             stmt = stmt.with_for_update()
-        row = (await self.session.execute(stmt)).mappings().first()
-        if row is None:
-            return None
-        obj = type(self).to_domain(dict(row))
-        await self._hydrate([obj])
-        return obj
+        found = await self._all(stmt)
+        return found[0] if found else None
 
     async def _all(self, stmt: Select[Any]) -> list[D]:
+        children = self.children
+        if children is not None:
+            stmt = stmt.add_columns(children.column(self.t))
         rows = (await self.session.execute(stmt)).mappings().all()
-        objs = [type(self).to_domain(dict(row)) for row in rows]
-        await self._hydrate(objs)
+        to_domain = type(self).to_domain
+        objs = [to_domain(dict(row)) for row in rows]
+        if children is not None:
+            for obj, row in zip(objs, rows, strict=True):
+                children.attach(obj, row[children.attribute])
         return objs
-
-    async def _hydrate(self, objs: list[D]) -> None:
-        """Hook for child rows read with their aggregate (history, feedback), in one query for all."""
 
     async def get_many(self, org_id: UUID, ids: Sequence[UUID]) -> list[D]:
         """Several objects of one tenant by id, in one query (for DataLoaders)."""

@@ -1,7 +1,18 @@
-"""The async unit of work: one transaction, the repositories over it, and the outbox."""
+"""The async unit of work: one database session, the repositories over it, and the outbox.
+
+A request holds one unit of work for its whole life (``hold()``), and every use case it calls
+enters it with ``async with``: a GET reads in one transaction whatever number of use cases,
+loaders and checks it runs. A use case's block that raises, or that wrote without committing,
+rolls back, so nothing half-written can be committed later by another use case of the same
+request (a GraphQL request may run several mutations). Without ``hold()`` (CLI, jobs, tests)
+each outermost block opens and closes its own session, as a plain unit of work does.
+"""
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from types import TracebackType
 from typing import Any, Self
 from uuid import uuid4
@@ -12,9 +23,36 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.infra.auth.secret_box import SecretBox
 from app.infra.db import repositories as r
+from app.infra.db.engine import WROTE
 from app.infra.db.errors import translate
 from app.infra.db.tables import outbox
 from app.services import ports
+
+
+class _TaskLock:
+    """A lock the task holding it may take again: use cases nest, siblings take turns.
+
+    GraphQL resolves sibling fields in concurrent tasks; an ``AsyncSession`` refuses concurrent
+    use, so each use case block and each loader batch has the session to itself.
+    """
+
+    def __init__(self) -> None:
+        self._lock = asyncio.Lock()
+        self._owner: asyncio.Task[Any] | None = None
+        self._depth = 0
+
+    async def acquire(self) -> None:
+        task = asyncio.current_task()
+        if self._owner is not task:
+            await self._lock.acquire()
+            self._owner = task
+        self._depth += 1
+
+    def release(self) -> None:
+        self._depth -= 1
+        if self._depth == 0:
+            self._owner = None
+            self._lock.release()
 
 
 class SqlUnitOfWork:
@@ -24,10 +62,14 @@ class SqlUnitOfWork:
         self._factory = session_factory
         self._secrets = secrets
         self._session: AsyncSession | None = None
-
-    async def __aenter__(self) -> Self:
-        self._session = session = self._factory()
+        self._lock = _TaskLock()
+        self._depth = 0
+        self._held = False
         self._touched: list[Any] = []
+
+    def _open(self) -> AsyncSession:
+        self._session = session = self._factory()
+        self._touched = []
         self.organizations: ports.OrganizationRepository = r.OrganizationRepository(session, self._touched)
         self.users: ports.UserRepository = r.UserRepository(session, self._touched)
         self.people: ports.PersonRepository = r.PersonRepository(session, self._touched)
@@ -43,21 +85,64 @@ class SqlUnitOfWork:
         self.partner_mentors: ports.PartnerMentorRepository = r.PartnerMentorRepository(session, self._touched)
         if self._secrets is not None:
             self.sso_configs: ports.SsoConfigRepository = r.SsoConfigRepository(session, self._secrets)
+        return session
+
+    async def _close(self) -> None:
+        session, self._session = self._session, None
+        if session is not None:
+            try:
+                await session.rollback()  # a no-op after commit
+            finally:
+                await session.close()
+
+    def hold(self) -> None:
+        """Keep one session open across blocks until ``release()``: a request's lifetime."""
+        self._held = True
+
+    @asynccontextmanager
+    async def kept_open(self) -> AsyncIterator[Self]:
+        """``hold()`` for the block, then ``release()``. Unlike ``async with``, the block does not
+        take the unit of work for itself: loaders in other tasks may enter it meanwhile."""
+        self.hold()
+        try:
+            yield self
+        finally:
+            await self.release()
+
+    async def release(self) -> None:
+        self._held = False
+        if self._depth == 0:
+            await self._close()
+
+    async def __aenter__(self) -> Self:
+        await self._lock.acquire()
+        if self._session is None:
+            self._open()
+        self._depth += 1
         return self
 
     async def __aexit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
-        session, self._session = self._session, None
+        session = self._session
         assert session is not None
+        self._depth -= 1
         try:
-            await session.rollback()  # a no-op after commit
+            if self._depth == 0 and not self._held:
+                await self._close()
+            elif exc is not None or session.info.get(WROTE):
+                await self._rollback(session)
         finally:
-            await session.close()
+            self._lock.release()
         if isinstance(exc, DBAPIError):
             domain_error = translate(exc)
             if domain_error is not None:
                 raise domain_error from exc
+
+    async def _rollback(self, session: AsyncSession) -> None:
+        await session.rollback()
+        session.info.pop(WROTE, None)
+        self._touched.clear()
 
     async def commit(self) -> None:
         assert self._session is not None, "commit() outside of 'async with'"
@@ -69,6 +154,9 @@ class SqlUnitOfWork:
             if domain_error is not None:
                 raise domain_error from exc
             raise
+        finally:
+            self._session.info.pop(WROTE, None)
+            self._touched.clear()
 
     async def _store_events(self) -> None:
         assert self._session is not None

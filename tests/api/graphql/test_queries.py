@@ -267,6 +267,7 @@ def _keys(world: dict[str, Any], tandem: Tandem) -> dict[str, Any]:
         "program_tandems": world["program"].id,
         "tandem_sessions": tandem.id,
         "tandem_goals": tandem.id,
+        "tandem_health": tandem,
     }
 
 
@@ -279,7 +280,7 @@ async def test_every_loader_answers_only_within_the_callers_tenant(uow_factory) 
     keys = _keys(world, tandem)
 
     async def load_all(caller: Caller) -> dict[str, Any]:
-        async with uow_factory() as uow:
+        async with uow_factory().kept_open() as uow:  # as a request holds it: loaders enter in their own tasks
             loaders = Loaders(uow, caller)
             return {name: await getattr(loaders, name).load(key) for name, key in keys.items()}
 
@@ -293,7 +294,7 @@ async def test_every_loader_answers_only_within_the_callers_tenant(uow_factory) 
 async def test_members_load_only_their_own_enrollments_and_tandems(uow_factory) -> None:
     world, mine, theirs = await two_pairs(uow_factory)
     caller = member(world["mentor"])
-    async with uow_factory() as uow:
+    async with uow_factory().kept_open() as uow:
         loaders = Loaders(uow, caller)
         assert [t.id for t in await loaders.program_tandems.load(world["program"].id)] == [mine.id]
         assert [e.id for e in await loaders.program_enrollments.load(world["program"].id)] == [world["mentor_e"].id]

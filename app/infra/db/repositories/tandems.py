@@ -5,18 +5,51 @@ from __future__ import annotations
 from datetime import datetime
 from uuid import UUID
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, bindparam, func, or_, select, text
+from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.dialects.postgresql import UUID as PG_UUID
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
 from app.domain.goal import Goal
+from app.domain.health import RECENT_RATINGS, SessionTally
+from app.domain.program import ProgramRules
 from app.domain.session import Session
 from app.domain.tandem import Tandem
 from app.infra.db import mapping as m
 from app.infra.db import tables as tb
-from app.infra.db.repository import Repository
+from app.infra.db.repository import Children, Repository
 from app.services.pagination import Page, PageRequest
 
 OPEN = ("proposed", "active", "paused")
+
+# Health's inputs for many tandems in one statement: each program's rules and a tally of the
+# tandem's sessions (held, missed, the end of the last held one, the latest ratings), counted
+# where the sessions are rather than shipped here. Built once; the driver prepares it once.
+_HEALTH_INPUTS = (
+    text(
+        f"""
+        SELECT t.id, p.rules, tally.held, tally.missed, tally.last_held_end,
+               ARRAY(
+                   SELECT f.rating FROM feedback f JOIN sessions s ON s.id = f.session_id
+                   WHERE s.tandem_id = t.id AND s.org_id = t.org_id AND s.status = 'held'
+                   ORDER BY s.starts_at DESC, s.id DESC, f.created_at DESC, f.id DESC
+                   LIMIT {RECENT_RATINGS}
+               ) AS latest_ratings
+        FROM tandems t
+        JOIN programs p ON p.id = t.program_id AND p.org_id = t.org_id
+        CROSS JOIN LATERAL (
+            SELECT count(*) FILTER (WHERE s.status = 'held') AS held,
+                   count(*) FILTER (WHERE s.status = 'missed') AS missed,
+                   max(s.starts_at + s.duration_minutes * interval '1 minute')
+                       FILTER (WHERE s.status = 'held') AS last_held_end
+            FROM sessions s WHERE s.tandem_id = t.id AND s.org_id = t.org_id
+        ) tally
+        WHERE t.org_id = :org_id AND t.id = ANY(:tandem_ids)
+        """  # noqa: S608 - the only interpolation is a constant
+    )
+    .bindparams(bindparam("tandem_ids", type_=ARRAY(PG_UUID(as_uuid=True))))
+    .columns()
+)
 
 
 class TandemRepository(Repository[Tandem]):
@@ -26,23 +59,33 @@ class TandemRepository(Repository[Tandem]):
     to_domain = staticmethod(m.tandem_to_domain)
     to_row = staticmethod(m.tandem_to_row)
 
+    children = Children(tb.transitions, "tandem_id", ("at", "id"), m.transition_to_domain, "history")
+
     async def get(self, org_id: UUID, tandem_id: UUID, *, for_update: bool = False) -> Tandem | None:
         return await self._get_in(org_id, tandem_id, for_update=for_update)
-
-    async def _hydrate(self, tandems: list[Tandem]) -> None:
-        if not tandems:
-            return
-        h = tb.transitions
-        by_id = {t.id: t for t in tandems}
-        stmt = select(h).where(h.c.tandem_id.in_(list(by_id))).order_by(h.c.at, h.c.id)
-        for row in (await self.session.execute(stmt)).mappings():
-            by_id[row["tandem_id"]].history.append(m.transition_to_domain(dict(row)))
 
     async def _after_write(self, obj: Tandem) -> None:
         rows = [m.transition_to_row(obj, tr) for tr in obj.history]
         if rows:  # history is append-only: entries already stored are skipped by their id
             h = tb.transitions
             await self.session.execute(pg_insert(h).values(rows).on_conflict_do_nothing(index_elements=["id"]))
+
+    async def health_inputs(
+        self, org_id: UUID, tandem_ids: list[UUID]
+    ) -> dict[UUID, tuple[ProgramRules, SessionTally]]:
+        rows = await self.session.execute(_HEALTH_INPUTS, {"org_id": org_id, "tandem_ids": tandem_ids})
+        return {
+            row.id: (
+                m.rules_to_domain(row.rules),
+                SessionTally(
+                    held=row.held,
+                    missed=row.missed,
+                    last_held_end=row.last_held_end,
+                    recent_ratings=tuple(reversed(row.latest_ratings)),
+                ),
+            )
+            for row in rows
+        }
 
     async def count_open(
         self, org_id: UUID, *, mentor_enrollment_id: UUID | None = None, mentee_enrollment_id: UUID | None = None
@@ -148,17 +191,10 @@ class SessionRepository(Repository[Session]):
     to_domain = staticmethod(m.session_to_domain)
     to_row = staticmethod(m.session_to_row)
 
+    children = Children(tb.feedback, "session_id", ("created_at", "id"), m.feedback_to_domain, "feedback")
+
     async def get(self, org_id: UUID, session_id: UUID, *, for_update: bool = False) -> Session | None:
         return await self._get_in(org_id, session_id, for_update=for_update)
-
-    async def _hydrate(self, sessions: list[Session]) -> None:
-        if not sessions:
-            return
-        f = tb.feedback
-        by_id = {s.id: s for s in sessions}
-        stmt = select(f).where(f.c.session_id.in_(list(by_id))).order_by(f.c.created_at, f.c.id)
-        for row in (await self.session.execute(stmt)).mappings():
-            by_id[row["session_id"]].feedback.append(m.feedback_to_domain(dict(row)))
 
     async def _after_write(self, obj: Session) -> None:
         rows = [m.feedback_to_row(obj, fb) for fb in obj.feedback]
