@@ -22,12 +22,21 @@ from graphql import (
     ValidationContext,
     ValidationRule,
 )
-from strawberry.extensions import AddValidationRules, MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
+from strawberry.extensions import (
+    AddValidationRules,
+    MaxTokensLimiter,
+    ParserCache,
+    ValidationCache,
+    max_aliases,
+    query_depth_limiter,
+)
 from strawberry.extensions.base_extension import SchemaExtension
 
 from app.services.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 
 MAX_DEPTH = 8
+CACHED_DOCUMENTS = 256  # distinct query texts whose parse and validation are kept (LRU, per process)
+MAX_ALIASES = 20
 MAX_COST = 20_000
 NESTED_LIST_SIZE = 20  # what a program's tandems or a tandem's sessions usually number
 LIST_FIELDS = {"enrollments", "tandems", "sessions", "goals", "history", "feedback", "placements"}
@@ -78,10 +87,24 @@ def _multiplier(field: FieldNode) -> int:
 
 
 def protections() -> list[Callable[[], SchemaExtension]]:
-    """Factories, so every request validates with fresh extension instances."""
+    """Factories, so every request validates with fresh extension instances.
+
+    Front ends send the same few documents over and over: parsing and validating (every rule
+    below included) is done once per distinct document, which is most of a small query's time.
+    The caches are bounded, and a document's validity depends on its text alone.
+    """
     return [
-        partial(QueryDepthLimiter, max_depth=MAX_DEPTH),
-        partial(MaxAliasesLimiter, max_alias_count=20),
+        partial(ParserCache, maxsize=CACHED_DOCUMENTS),
+        partial(ValidationCache, maxsize=CACHED_DOCUMENTS),
         partial(MaxTokensLimiter, max_token_count=3000),
-        partial(AddValidationRules, [CostLimitRule]),
+        partial(AddValidationRules, RULES),
     ]
+
+
+# Built once: the validation cache is keyed by the rule classes too, and strawberry's
+# QueryDepthLimiter and MaxAliasesLimiter would make new ones for every request.
+RULES = [
+    query_depth_limiter.create_validator(MAX_DEPTH, should_ignore=None),
+    max_aliases.create_validator(MAX_ALIASES),
+    CostLimitRule,
+]

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from pathlib import Path
+from uuid import uuid4
 
 import httpx
 import pytest
+from strawberry.extensions.validation_cache import _get_validate_cache
 
 from app.api.app import create_app
-from app.api.graphql.limits import MAX_COST, MAX_DEPTH
+from app.api.graphql.limits import CACHED_DOCUMENTS, MAX_COST, MAX_DEPTH
 from app.infra.settings import Settings
 from tests.api.graphql.helpers import data, gql
 from tests.factories import new_org, new_program, pair_world
@@ -141,3 +143,20 @@ async def test_there_is_no_graphiql_outside_development(client, bearer, uow_fact
     assert anonymous.status_code == 401 and "graphiql" not in anonymous.text.lower()
     signed_in = await client.get("/graphql", headers={"Accept": "text/html", **bearer(manager)})
     assert signed_in.status_code == 404 and "graphiql" not in signed_in.text.lower()
+
+
+async def test_a_repeated_document_is_parsed_and_validated_once(client, bearer, uow_factory) -> None:
+    """Validation is most of a small query's time: the cache must hit, also with the limits'
+    rules in place (their classes are part of its key), and a refused document stays refused."""
+    _, manager = await new_org(uow_factory)
+    query = f"query Repeated{uuid4().hex} {{ programs(first: 5) {{ edges {{ node {{ title }} }} }} }}"
+    validations = _get_validate_cache(CACHED_DOCUMENTS)
+    before = validations.cache_info()
+    for _ in range(3):
+        await data(client, bearer(manager), query)
+    after = validations.cache_info()
+    assert (after.misses - before.misses, after.hits - before.hits) == (1, 2)
+    for _ in range(2):
+        assert "exceeds maximum operation depth" in str(
+            _messages(await gql(client, bearer(manager), _nested(MAX_DEPTH)))
+        )
