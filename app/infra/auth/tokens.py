@@ -8,13 +8,13 @@ key ring, so tokens signed by a key that is being rotated out stay valid until t
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID, uuid4
 
 from joserfc import jwt
 from joserfc.errors import JoseError
-from joserfc.jwk import ECKey
+from joserfc.jwk import ECKey, KeySet
 from joserfc.jwt import JWTClaimsRegistry
 
 from app.domain.access import Caller, Role
@@ -63,14 +63,45 @@ class TokenIssuer:
 
 @dataclass(frozen=True, slots=True)
 class TokenVerifier:
+    """Verifies access tokens; a token verified lately is recognised without a second signature
+    check (an ECDSA verification is the costliest step of an authenticated read).
+
+    The memory is bounded in size and in time: an entry lives until the token expires or for
+    ``remember_seconds``, whichever comes first, and it is forgotten whenever the key ring's
+    public keys change (a key pruned is no longer honoured from its next rescan on). Logout and
+    revocation do not depend on it: sign-in sessions are checked on every request.
+    """
+
     keys: Keyring
     issuer: str
     audience: str
     leeway_seconds: int = 30
+    remember_seconds: float = 60.0
+    remember_at_most: int = 10_000
+    _verified: dict[str, tuple[Caller, float]] = field(default_factory=dict, repr=False)
+    _verified_with: list[object] = field(default_factory=lambda: [None], repr=False)
 
     def verify(self, token: str) -> Caller:
+        now = time.time()
+        key_set = self.keys.public_keys()
+        if self._verified_with[0] is not key_set:
+            self._verified.clear()
+            self._verified_with[0] = key_set
+        remembered = self._verified.get(token)
+        if remembered is not None:
+            caller, until = remembered
+            if now < until:
+                return caller
+            del self._verified[token]
+        caller, expires_at = self._verify_signed(token, key_set)
+        if len(self._verified) >= self.remember_at_most:
+            del self._verified[next(iter(self._verified))]  # the oldest entry
+        self._verified[token] = (caller, min(expires_at + self.leeway_seconds, now + self.remember_seconds))
+        return caller
+
+    def _verify_signed(self, token: str, key_set: KeySet) -> tuple[Caller, float]:
         try:
-            decoded = jwt.decode(token, self.keys.public_keys(), algorithms=[ALGORITHM])
+            decoded = jwt.decode(token, key_set, algorithms=[ALGORITHM])
             if decoded.header.get("typ") != TOKEN_TYPE:
                 raise InvalidToken("not an access token")
             JWTClaimsRegistry(
@@ -80,7 +111,7 @@ class TokenVerifier:
                 exp={"essential": True},
                 sub={"essential": True},
             ).validate(decoded.claims)
-            return _caller_from(decoded.claims)
+            return _caller_from(decoded.claims), float(decoded.claims["exp"])
         except (JoseError, ValueError, KeyError, TypeError) as exc:
             raise InvalidToken(str(exc) or type(exc).__name__) from exc
 
