@@ -4,6 +4,7 @@ server when DATABASE_URL is unset) and stops it again on exit."""
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import os
 import signal
@@ -53,6 +54,10 @@ def serve(host: str | None, port: int | None, *, migrate: bool, demo_if_empty: b
             settings.issuer,
             port,
         )
+    # what exists now (modules, the app, settings) lives as long as the process: out of the
+    # garbage collector's sight, so its full collections walk only per-request objects
+    gc.collect()
+    gc.freeze()
     uvicorn.run(app, host=host, port=port, log_config=None, proxy_headers=True)
 
 
