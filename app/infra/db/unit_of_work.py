@@ -128,7 +128,9 @@ class SqlUnitOfWork:
         assert session is not None
         self._depth -= 1
         try:
-            if self._depth == 0 and not self._held:
+            if self._depth > 0:
+                pass  # a block inside another of the same task: the outer one decides
+            elif not self._held:
                 await self._close()
             elif exc is not None or session.info.get(WROTE):
                 await self._rollback(session)
