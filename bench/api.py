@@ -35,6 +35,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -45,7 +46,7 @@ import httpx
 from prometheus_client.parser import text_string_to_metric_families
 
 from app.infra.db.migrate import upgrade
-from bench import api_report, wrk
+from bench import api_profile, api_report, wrk
 from bench.api_seed import FULL, QUICK, Seeded, Size, seed
 from bench.api_stack import (
     TANDEM,
@@ -272,6 +273,25 @@ def measure(
     return result
 
 
+PROFILED = ("rest_get", "gql_nested")  # the figures furthest from their targets
+
+
+def profile(
+    ep: Endpoint, base: str, seconds: float, script: Path, cpus: list[int] | None, serve: Any, root: Path
+) -> list[str]:
+    """Sample the server with py-spy while wrk loads one endpoint; the summary by layer."""
+    raw = root / f"profile-{ep.key}.txt"
+    with ThreadPoolExecutor(1) as pool:
+        load = pool.submit(
+            wrk.run, base, ep.target, connections=ep.connections, seconds=seconds + 2, script_path=script,
+            cpus=cpus, first_start=0,
+        )  # fmt: skip
+        time.sleep(1)  # wrk has connected
+        api_profile.record(serve.pid, seconds, raw)
+        load.result()
+    return api_profile.summarize(raw)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds (default 3)")
@@ -282,6 +302,9 @@ def main() -> None:
     parser.add_argument("--count", type=int, default=20, help="sequential requests for statement counts")
     parser.add_argument("--quick", action="store_true", help="2 programs x 50 tandems, 3 sessions each: a smoke run")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder (logs) afterwards")
+    parser.add_argument(
+        "--profile", type=float, default=8.0, help="seconds of py-spy sampling per profiled endpoint (0: none)"
+    )
     args = parser.parse_args()
     size = QUICK if args.quick else FULL
     seconds = args.seconds if args.seconds is not None else (2.0 if args.quick else 5.0)
@@ -371,6 +394,14 @@ def main() -> None:
                         flush=True,
                     )
 
+            profiles: dict[str, list[str]] = {}
+            if args.profile > 0:
+                for ep in eps:
+                    if ep.key in PROFILED:
+                        print(f"profiling {ep.label} for {args.profile:g} s …", flush=True)
+                        script = scripts / f"{ep.key}.lua"
+                        profiles[ep.key] = profile(ep, bases[ep.server], args.profile, script, wrk_cpus, serve, root)
+
             results: dict[str, Any] = {}
             for ep in eps:
                 results[ep.key] = {
@@ -417,6 +448,9 @@ def main() -> None:
                     )
             print("\ntargets (issue 10):")
             print("\n".join(api_report.goal_lines(goal_rows)))
+            for key, lines in profiles.items():
+                print(f"\nwhere {labels[key]} spends the server's CPU (py-spy, by innermost frame):")
+                print("\n".join(lines))
 
             document = {
                 "started_at": started_at.isoformat(),
@@ -436,6 +470,7 @@ def main() -> None:
                 "seed": data.as_json() | {"total_seconds": round(t_seed, 1)},
                 "endpoints": results,
                 "goals": goal_rows,
+                "profiles": profiles,
                 "total_seconds": round(total, 1),
             }
             previous = save(document)
