@@ -21,7 +21,7 @@ from app.domain.partner import Partner, PartnerGrant, PartnerMentor, Placement, 
 from app.domain.person import Person
 from app.domain.preference import Preference
 from app.domain.program import Program, ProgramRules
-from app.domain.session import Session
+from app.domain.session import Feedback, Session
 from app.domain.signin import LoginAttempt, LoginCode, RefreshToken, SignInSession
 from app.domain.sso import NO_HINTS, LoginHints, ProviderIdentity, ProviderLogout, SsoConfig
 from app.domain.tandem import Tandem
@@ -35,7 +35,9 @@ class BatchReads(Protocol[T]):
     """Reads of many objects of one tenant at once, so GraphQL's DataLoaders stay N+1-free."""
 
     async def get_many(self, org_id: UUID, ids: Sequence[UUID]) -> list[T]: ...
-    async def children_of(self, org_id: UUID, parent_column: str, parent_ids: Sequence[UUID]) -> list[T]: ...
+    async def children_of(
+        self, org_id: UUID, parent_column: str, parent_ids: Sequence[UUID], *, with_children: bool = True
+    ) -> list[T]: ...
 
 
 class OrganizationRepository(Protocol):
@@ -118,6 +120,9 @@ class SessionRepository(BatchReads[Session], Protocol):
     async def page(self, org_id: UUID, tandem_id: UUID, request: PageRequest) -> Page[Session]: ...
     async def for_tandem(self, org_id: UUID, tandem_id: UUID) -> list[Session]: ...
     async def for_person(self, org_id: UUID, person_id: UUID) -> list[Session]: ...
+    async def feedback_of(self, org_id: UUID, session_ids: Sequence[UUID]) -> list[tuple[UUID, Feedback]]:
+        """(session id, feedback) of many sessions in one read, each session's in its order."""
+        ...
 
 
 class PreferenceRepository(Protocol):

@@ -18,7 +18,7 @@ from app.domain.goal import Goal
 from app.domain.health import HealthAssessment
 from app.domain.person import Person
 from app.domain.program import Program
-from app.domain.session import Session
+from app.domain.session import Feedback, Session
 from app.domain.tandem import Tandem
 from app.services.ports import UnitOfWork
 from app.services.tandems import health_of
@@ -76,10 +76,24 @@ async def tandems_of_programs(uow: UnitOfWork, caller: Caller, program_ids: Sequ
 
 
 async def sessions_of_tandems(uow: UnitOfWork, caller: Caller, tandem_ids: Sequence[UUID]) -> list[list[Session]]:
-    """Callers reach these only through tandems they may see; the tenant scope still applies."""
+    """Callers reach these only through tandems they may see; the tenant scope still applies.
+
+    The sessions come without their feedback (``feedback_of_sessions`` reads it when asked):
+    a program's sessions are many, and most readers want their dates and states."""
     if caller.org_id is None:
         return [[] for _ in tandem_ids]
-    return _group(await uow.sessions.children_of(caller.org_id, "tandem_id", tandem_ids), "tandem_id", tandem_ids)
+    found = await uow.sessions.children_of(caller.org_id, "tandem_id", tandem_ids, with_children=False)
+    return _group(found, "tandem_id", tandem_ids)
+
+
+async def feedback_of_sessions(uow: UnitOfWork, caller: Caller, session_ids: Sequence[UUID]) -> list[list[Feedback]]:
+    """Reached only through sessions of tandems the caller may see; the tenant scope still applies."""
+    if caller.org_id is None:
+        return [[] for _ in session_ids]
+    grouped: dict[UUID, list[Feedback]] = defaultdict(list)
+    for session_id, feedback in await uow.sessions.feedback_of(caller.org_id, session_ids):
+        grouped[session_id].append(feedback)
+    return [grouped.get(s, []) for s in session_ids]
 
 
 async def goals_of_tandems(uow: UnitOfWork, caller: Caller, tandem_ids: Sequence[UUID]) -> list[list[Goal]]:

@@ -20,7 +20,7 @@ from app.domain.goal import Goal
 from app.domain.health import HealthAssessment
 from app.domain.person import Person
 from app.domain.program import Program
-from app.domain.session import Session
+from app.domain.session import Feedback, Session
 from app.domain.tandem import Tandem
 from app.services import reads
 from app.services.ports import UnitOfWork
@@ -45,6 +45,7 @@ class Loaders:
         self.program_enrollments: DataLoader[UUID, list[Enrollment]] = loader(reads.enrollments_of_programs)
         self.program_tandems: DataLoader[UUID, list[Tandem]] = loader(reads.tandems_of_programs)
         self.tandem_sessions: DataLoader[UUID, list[Session]] = loader(reads.sessions_of_tandems)
+        self.session_feedback: DataLoader[UUID, list[Feedback]] = loader(reads.feedback_of_sessions)
         self.tandem_goals: DataLoader[UUID, list[Goal]] = loader(reads.goals_of_tandems)
         self.tandem_health: DataLoader[Tandem, HealthAssessment | None] = loader(
             reads.health_of_tandems, key=lambda t: t.id

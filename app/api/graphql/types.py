@@ -119,6 +119,18 @@ class Feedback:
     comment: str
     created_at: datetime
 
+    @classmethod
+    def of(cls, f: se.Feedback) -> Feedback:
+        return cls(
+            author_person_id=f.author_person_id,
+            side=f.side,
+            rating=f.rating,
+            learned=f.learned,
+            goals_covered=list(f.goals_covered),
+            comment=f.comment,
+            created_at=f.created_at,
+        )
+
 
 @strawberry.type
 class Session:
@@ -133,12 +145,22 @@ class Session:
     agenda: str
     notes: str
     status: SessionStatus  # type: ignore[valid-type]
-    feedback: list[Feedback]
     ends_at: datetime
     goals_covered: list[UUID]
+    given: strawberry.Private[list[se.Feedback] | None] = None  # None: read when asked
+
+    @strawberry.field
+    async def feedback(self, info: Ctx) -> list[Feedback]:
+        found = self.given if self.given is not None else await info.context.loaders.session_feedback.load(self.id)
+        return [Feedback.of(f) for f in found]
 
     @classmethod
-    def of(cls, s: se.Session) -> Session:
+    def listed(cls, s: se.Session) -> Session:
+        """A session read in a list, without its feedback: the field reads it when asked."""
+        return cls.of(s, with_feedback=False)
+
+    @classmethod
+    def of(cls, s: se.Session, *, with_feedback: bool = True) -> Session:
         return cls(
             id=s.id,
             version=s.version,
@@ -153,18 +175,7 @@ class Session:
             status=s.status,
             ends_at=s.ends_at,
             goals_covered=list(s.goals_covered),
-            feedback=[
-                Feedback(
-                    author_person_id=f.author_person_id,
-                    side=f.side,
-                    rating=f.rating,
-                    learned=f.learned,
-                    goals_covered=list(f.goals_covered),
-                    comment=f.comment,
-                    created_at=f.created_at,
-                )
-                for f in s.feedback
-            ],
+            given=list(s.feedback) if with_feedback else None,
         )
 
 
@@ -237,7 +248,7 @@ class Tandem:
 
     @strawberry.field
     async def sessions(self, info: Ctx) -> list[Session]:
-        return [Session.of(s) for s in await info.context.loaders.tandem_sessions.load(self.id)]
+        return [Session.listed(s) for s in await info.context.loaders.tandem_sessions.load(self.id)]
 
     @strawberry.field
     async def health(self, info: Ctx) -> Health:

@@ -75,8 +75,8 @@ class Repository(Generic[D]):
         found = await self._all(stmt)
         return found[0] if found else None
 
-    async def _all(self, stmt: Select[Any]) -> list[D]:
-        children = self.children
+    async def _all(self, stmt: Select[Any], *, with_children: bool = True) -> list[D]:
+        children = self.children if with_children else None
         if children is not None:
             stmt = stmt.add_columns(children.column(self.t))
         rows = (await self.session.execute(stmt)).mappings().all()
@@ -91,11 +91,16 @@ class Repository(Generic[D]):
         """Several objects of one tenant by id, in one query (for DataLoaders)."""
         return await self._all(select(self.t).where(self.t.c.org_id == org_id, self.t.c.id.in_(list(ids))))
 
-    async def children_of(self, org_id: UUID, parent_column: str, parent_ids: Sequence[UUID]) -> list[D]:
-        """The objects of one tenant whose ``parent_column`` is any of ``parent_ids``, oldest first."""
+    async def children_of(
+        self, org_id: UUID, parent_column: str, parent_ids: Sequence[UUID], *, with_children: bool = True
+    ) -> list[D]:
+        """The objects of one tenant whose ``parent_column`` is any of ``parent_ids``, oldest first.
+
+        ``with_children=False`` leaves out the objects' own child rows (a session's feedback),
+        for a reader that fetches those only when asked (GraphQL)."""
         t = self.t
         stmt = select(t).where(t.c.org_id == org_id, t.c[parent_column].in_(list(parent_ids)))
-        return await self._all(stmt.order_by(t.c.created_at, t.c.id))
+        return await self._all(stmt.order_by(t.c.created_at, t.c.id), with_children=with_children)
 
     async def _get_in(self, org_id: UUID, obj_id: UUID, *, for_update: bool = False) -> D | None:
         return await self._one(self.t.c.id == obj_id, self.t.c.org_id == org_id, for_update=for_update)

@@ -257,7 +257,7 @@ async def test_a_platform_admin_token_reads_no_tenant_object(client, bearer, uow
     assert body["errors"][0]["extensions"]["status"] == 403
 
 
-def _keys(world: dict[str, Any], tandem: Tandem) -> dict[str, Any]:
+def _keys(world: dict[str, Any], tandem: Tandem, session_id: Any = None) -> dict[str, Any]:
     """A key of the world for each loader: every relation a query can reach."""
     return {
         "person": world["mentor"].id,
@@ -268,6 +268,7 @@ def _keys(world: dict[str, Any], tandem: Tandem) -> dict[str, Any]:
         "tandem_sessions": tandem.id,
         "tandem_goals": tandem.id,
         "tandem_health": tandem,
+        "session_feedback": session_id,
     }
 
 
@@ -275,9 +276,10 @@ async def test_every_loader_answers_only_within_the_callers_tenant(uow_factory) 
     """Nested fields resolve through these loaders: a foreign key must never load anything."""
     world, tandem = await running(uow_factory)
     await goals.add_goal(uow_factory(), world["manager"], tandem.id, title="Reels")
-    await held(uow_factory, world, tandem)
+    session = await held(uow_factory, world, tandem)
+    await sessions.give_feedback(uow_factory(), member(world["mentor"]), session.id, rating=5)
     _, other_manager = await new_org(uow_factory)
-    keys = _keys(world, tandem)
+    keys = _keys(world, tandem, session.id)
 
     async def load_all(caller: Caller) -> dict[str, Any]:
         async with uow_factory().kept_open() as uow:  # as a request holds it: loaders enter in their own tasks

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from uuid import UUID
 
@@ -13,7 +14,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from app.domain.goal import Goal
 from app.domain.health import RECENT_RATINGS, SessionTally
 from app.domain.program import ProgramRules
-from app.domain.session import Session
+from app.domain.session import Feedback, Session
 from app.domain.tandem import Tandem
 from app.infra.db import mapping as m
 from app.infra.db import tables as tb
@@ -204,6 +205,16 @@ class SessionRepository(Repository[Session]):
 
     async def page(self, org_id: UUID, tandem_id: UUID, request: PageRequest) -> Page[Session]:
         return await self._page(request, self.t.c.org_id == org_id, self.t.c.tandem_id == tandem_id)
+
+    async def feedback_of(self, org_id: UUID, session_ids: Sequence[UUID]) -> list[tuple[UUID, Feedback]]:
+        f = tb.feedback
+        stmt = (
+            select(f)
+            .where(f.c.org_id == org_id, f.c.session_id.in_(list(session_ids)))
+            .order_by(f.c.created_at, f.c.id)
+        )
+        rows = (await self.session.execute(stmt)).mappings().all()
+        return [(row["session_id"], m.feedback_to_domain(dict(row))) for row in rows]
 
     async def for_tandem(self, org_id: UUID, tandem_id: UUID) -> list[Session]:
         t = self.t
