@@ -50,7 +50,13 @@ def record(pid: int, seconds: float, out: Path) -> Path:
     return out
 
 
+IDLE = "event loop: waiting for I/O (PostgreSQL, clients)"
+WRAPPERS = ("app/cli/", "Middleware.__call__", "(app/api/middleware.py", "(app/api/metrics.py")
+
+
 def layer_of(frame: str) -> str:
+    if frame.startswith("Runner.run (asyncio/runners.py"):
+        return IDLE  # uvloop's loop runs in C: a sample that ends here is the loop polling
     for fragment, name in LAYERS:
         if fragment in frame:
             return name
@@ -72,12 +78,12 @@ def summarize(raw: Path, top: int = 8) -> list[str]:
         layers[layer_of(frames[-1])] += n
         seen = set()
         for frame in frames:
-            if "(app/" in frame and frame not in seen:
+            if "(app/" in frame and frame not in seen and not any(w in frame for w in WRAPPERS):
                 seen.add(frame)
                 ours[frame.split(" (")[0]] += n
     if not total:
         return ["no samples"]
     lines = [f"  {share / total:6.1%}  {name}" for name, share in layers.most_common()]
-    lines.append("  Tandem functions holding the most time (including what they call):")
+    lines.append("  Tandem functions holding the most time (including what they call; middlewares left out):")
     lines += [f"  {share / total:6.1%}  {name}" for name, share in ours.most_common(top)]
     return lines
