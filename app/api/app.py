@@ -51,7 +51,12 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         own_engine = engine is None
-        app.state.engine = engine or make_engine(database_url, pool_size=settings.db_pool_size)
+        app.state.engine = engine or make_engine(
+            database_url,
+            pool_size=settings.db_pool_size,
+            connect_timeout=settings.db_connect_timeout_seconds,
+            pool_timeout=settings.db_pool_timeout_seconds,
+        )
         app.state.session_factory = make_session_factory(app.state.engine)
         stop_counting = count_statements(
             app.state.engine, app.state.metrics.db_statements.inc, app.state.metrics.db_transactions.inc

@@ -26,6 +26,12 @@ class Settings(BaseSettings):
     host: str = Field(default="127.0.0.1", validation_alias=AliasChoices("HOST", "TANDEM_HOST"))
     port: int = Field(default=8000, ge=1, le=65535, validation_alias=AliasChoices("PORT", "TANDEM_PORT"))
     db_pool_size: int = Field(default=10, ge=1, le=200)
+    db_connect_timeout_seconds: float = Field(
+        default=5.0, gt=0, le=120, description="opening a database connection gives up after this (then 503)"
+    )
+    db_pool_timeout_seconds: float = Field(
+        default=5.0, gt=0, le=120, description="waiting for a free pooled connection gives up after this (then 503)"
+    )
     issuer: str = Field(
         default="",
         description="this service's public base URL: the tokens' iss and the SSO callbacks' origin. "
