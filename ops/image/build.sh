@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# make image: build the tandem image without any image registry and without network in the build.
+#   1. tandem-base:bookworm, once: a Debian bookworm rootfs made with debootstrap (with Debian's
+#      Python 3.11 and its venv module), updated from bookworm-updates/-security, docker-imported.
+#   2. Wheels of the app and of exactly the pins in constraints.txt, built here with a host
+#      Python 3.11 and checked against the base image's Python and glibc.
+#   3. docker build: pip installs only from those wheels (--no-index).
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+ROOTFS="$BUILD_DIR/rootfs"
+WHEELS="$BUILD_DIR/wheels"
+HOST_PY=${HOST_PY:-$ROOT/.venv/bin/python}
+START=$SECONDS
+
+make_base() {
+    if "$DOCKER" image inspect "$BASE_IMAGE" >/dev/null 2>&1; then
+        log "$BASE_IMAGE exists, kept (docker rmi $BASE_IMAGE to remake it)"
+        return
+    fi
+    if [ ! -f "$ROOTFS.done" ]; then
+        command -v debootstrap >/dev/null || {
+            apt-get update -qq
+            DEBIAN_FRONTEND=noninteractive apt-get install -y -qq debootstrap >/dev/null
+        }
+        rm -rf "$ROOTFS"
+        mkdir -p "$ROOTFS"
+        log "debootstrap bookworm into build/image/rootfs"
+        # minbase: apt, dpkg, passwd (useradd) and the other required packages, no init system.
+        debootstrap --variant=minbase --include=python3,python3-venv,ca-certificates \
+            bookworm "$ROOTFS" ${DEBIAN_MIRROR:-} >"$BUILD_DIR/debootstrap.log" 2>&1 || {
+            tail -20 "$BUILD_DIR/debootstrap.log" >&2
+            exit 1
+        }
+        # debootstrap installs from the release alone; take its point and security updates too.
+        local mirror=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
+        cat >"$ROOTFS/etc/apt/sources.list" <<SOURCES
+deb $mirror bookworm main
+deb $mirror bookworm-updates main
+deb ${DEBIAN_SECURITY_MIRROR:-${mirror}-security} bookworm-security main
+SOURCES
+        log "apt-get upgrade inside the rootfs"
+        chroot "$ROOTFS" apt-get update -qq
+        chroot "$ROOTFS" env DEBIAN_FRONTEND=noninteractive apt-get -y -qq upgrade >/dev/null
+        chroot "$ROOTFS" apt-get clean
+        rm -rf "$ROOTFS"/var/lib/apt/lists/* "$ROOTFS"/var/cache/apt/*.bin "$ROOTFS"/var/log/*.log
+        : >"$ROOTFS/etc/resolv.conf"
+        touch "$ROOTFS.done"
+    fi
+    log "docker import build/image/rootfs as $BASE_IMAGE"
+    tar --numeric-owner -C "$ROOTFS" -c . |
+        "$DOCKER" import --change 'CMD ["/bin/bash"]' --change 'ENV LANG=C.UTF-8' - "$BASE_IMAGE" >/dev/null
+}
+
+build_wheels() {
+    log "pip wheel -c constraints.txt (host $("$HOST_PY" -V))"
+    rm -rf "$WHEELS"
+    mkdir -p "$WHEELS"
+    # A fresh folder each time, so only the current pins can reach the image.
+    (cd "$ROOT" && "$HOST_PY" -m pip wheel --disable-pip-version-check \
+        -c constraints.txt -w "$WHEELS" .) >"$BUILD_DIR/pip-wheel.log" 2>&1 || {
+        tail -30 "$BUILD_DIR/pip-wheel.log" >&2
+        exit 1
+    }
+    # The interpreter and C library the wheels must fit are the base image's own.
+    local target
+    target=$("$DOCKER" run --rm --network none "$BASE_IMAGE" python3 -c \
+        'import platform, sys; print("%d.%d" % sys.version_info[:2], platform.libc_ver()[1])')
+    log "checking $(ls "$WHEELS" | wc -l) wheels against the image's Python/glibc: $target"
+    "$HOST_PY" "$ROOT/ops/image/check_wheels.py" "$WHEELS" $target
+}
+
+ensure_docker
+mkdir -p "$BUILD_DIR"
+make_base
+build_wheels
+log "docker build -t $IMAGE"
+"$DOCKER" build --network none --build-arg "BASE=$BASE_IMAGE" -t "$IMAGE" "$ROOT" >"$BUILD_DIR/docker-build.log" 2>&1 || {
+    tail -30 "$BUILD_DIR/docker-build.log" >&2
+    exit 1
+}
+"$DOCKER" image ls --format '{{.Repository}}:{{.Tag}}  {{.ID}}  {{.Size}}' | grep -E "^(${IMAGE%%:*}|${BASE_IMAGE%%:*}):" >&2
+log "image built in $((SECONDS - START)) s (build log: build/image/docker-build.log)"
