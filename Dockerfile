@@ -1,28 +1,34 @@
-# syntax=docker/dockerfile:1
-# Build stage: install the pinned dependencies into a virtualenv.
-FROM python:3.11-slim AS build
-WORKDIR /src
+# Built by `make image` (ops/image/build.sh), with no registry and no network in the build:
+#   - BASE is a Debian bookworm rootfs made locally with debootstrap and `docker import`
+#     (Debian's own Python 3.11 and venv module; see ops/image/build.sh);
+#   - build/image/wheels holds the app and exactly the pins of constraints.txt, built outside
+#     the image with `pip wheel -c constraints.txt` and checked against this Python and glibc.
+ARG BASE=tandem-base:bookworm
+
+# Build stage: a virtualenv filled only from the local wheels.
+FROM ${BASE} AS build
 ENV PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1
-RUN python -m venv /venv
-COPY pyproject.toml constraints.txt README.md ./
-COPY app ./app
-RUN /venv/bin/pip install -c constraints.txt .
+RUN python3 -m venv /venv
+COPY constraints.txt /tmp/constraints.txt
+COPY build/image/wheels /tmp/wheels
+RUN /venv/bin/pip install --quiet --no-index --find-links /tmp/wheels -c /tmp/constraints.txt tandem \
+ && /venv/bin/pip check
 
 # Runtime stage: the virtualenv, the migrations and an unprivileged user; nothing else.
-FROM python:3.11-slim
-ENV PATH=/venv/bin:$PATH PYTHONPATH=/srv PYTHONUNBUFFERED=1 TANDEM_DATA_DIR=/data HOST=0.0.0.0 PORT=8000 \
-    TANDEM_ENVIRONMENT=production
-RUN useradd --system --uid 10001 --home-dir /data --create-home tandem
+FROM ${BASE}
+ENV PATH=/venv/bin:$PATH PYTHONUNBUFFERED=1 PYTHONDONTWRITEBYTECODE=1 \
+    TANDEM_DATA_DIR=/data HOST=0.0.0.0 PORT=8000 TANDEM_ENVIRONMENT=production
+RUN useradd --system --uid 10001 --user-group --home-dir /data --create-home --shell /usr/sbin/nologin tandem
 COPY --from=build /venv /venv
-WORKDIR /srv
-COPY alembic.ini ./
-COPY migrations ./migrations
-# /srv is on PYTHONPATH, so migrations are found next to the code (alembic.ini, migrations/)
-COPY app ./app
-USER tandem
+# The app finds alembic.ini and migrations/ next to its package folder (app/infra/db/migrate.py),
+# which for the installed wheel is site-packages.
+COPY alembic.ini /venv/lib/python3.11/site-packages/alembic.ini
+COPY migrations /venv/lib/python3.11/site-packages/migrations
+WORKDIR /data
+USER 10001:10001
 EXPOSE 8000
 VOLUME ["/data"]
 HEALTHCHECK --interval=15s --timeout=3s --start-period=20s \
-  CMD python -c "import urllib.request,sys; sys.exit(urllib.request.urlopen('http://127.0.0.1:8000/healthz', timeout=2).status != 200)"
+  CMD ["python3", "-c", "import os, sys, urllib.request; url = 'http://127.0.0.1:%s/healthz' % os.environ.get('PORT', '8000'); sys.exit(urllib.request.urlopen(url, timeout=2).status != 200)"]
 # Migrations are their own step: `docker run … tandem migrate`.
 CMD ["tandem", "serve"]
