@@ -23,7 +23,7 @@ from app.infra.db.connect import database_url
 from app.infra.db.engine import make_engine, make_session_factory
 from app.infra.db.migrate import upgrade
 from app.infra.db.unit_of_work import SqlUnitOfWork
-from app.infra.jobs import make_jobs_app, run_worker
+from app.infra.jobs import WorkerTiming, make_jobs_app, run_worker
 from app.infra.settings import Settings, local_issuer
 from app.services import identity
 from app.services.ports import UnitOfWork
@@ -75,9 +75,10 @@ def worker(*, concurrency: int, once: bool) -> None:
     os.nice(settings.worker_niceness)
     if settings.worker_cpus:
         os.sched_setaffinity(0, settings.worker_cpus)
-    app = make_jobs_app(database_url(settings), pool_size=concurrency + 3)
+    url = database_url(settings)
+    app = make_jobs_app(url, pool_size=concurrency + 3)
     log.info("worker started (concurrency %d, niceness %d)", concurrency, settings.worker_niceness)
-    asyncio.run(run_worker(app, concurrency=concurrency, wait=not once))
+    asyncio.run(run_worker(app, concurrency=concurrency, wait=not once, recover_on=url, timing=WorkerTiming()))
 
 
 def migrate() -> None:

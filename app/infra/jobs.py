@@ -14,7 +14,13 @@ from contextlib import asynccontextmanager, suppress
 from uuid import UUID
 
 import procrastinate
+from procrastinate.exceptions import JobAborted
+from procrastinate.job_context import JobContext
+from procrastinate.jobs import Status
+from procrastinate.retry import RetryStrategy
 from psycopg.conninfo import make_conninfo
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -28,6 +34,37 @@ log = logging.getLogger(__name__)
 
 MATCHING_QUEUE = "matching"
 RUN_MATCHING = "tandem.run_matching"
+# a run's job is retried this often when a stopping worker hands it back or its worker dies;
+# then the run fails with the reason rather than run forever on workers that keep dying
+MATCHING_RETRIES = 2
+_RECOVERY_LOCK = 0x7A4D_0001  # one worker at a time looks for jobs of dead workers
+
+
+class WorkerTiming(BaseSettings):
+    """How workers notice each other's death and hand work back (``TANDEM_WORKER_*`` variables)."""
+
+    model_config = SettingsConfigDict(env_prefix="TANDEM_WORKER_", extra="ignore")
+
+    heartbeat_seconds: float = Field(default=10.0, gt=0, description="a worker tells it is alive this often")
+    stalled_seconds: float = Field(
+        default=30.0, gt=0, description="a worker silent this long is presumed dead: its jobs are retried elsewhere"
+    )
+    shutdown_grace_seconds: float = Field(
+        default=20.0, ge=0, description="on SIGTERM, running jobs get this long to finish, then go back to the queue"
+    )
+
+    @model_validator(mode="after")
+    def _stalled_after_a_few_heartbeats(self) -> WorkerTiming:
+        if self.stalled_seconds < 2 * self.heartbeat_seconds:
+            raise ValueError("TANDEM_WORKER_STALLED_SECONDS must be at least twice the heartbeat interval")
+        return self
+
+    def options(self) -> dict[str, float]:
+        return {
+            "update_heartbeat_interval": self.heartbeat_seconds,
+            "stalled_worker_timeout": self.stalled_seconds,
+            "shutdown_graceful_timeout": self.shutdown_grace_seconds,
+        }
 
 
 def conninfo(database_url: str) -> str:
@@ -57,13 +94,17 @@ def make_jobs_app(database_url: str, *, pool_size: int = 4) -> procrastinate.App
     connector = procrastinate.PsycopgConnector(conninfo=conninfo(database_url), min_size=0, max_size=pool_size)
     app = procrastinate.App(connector=connector)
 
-    @app.task(name=RUN_MATCHING, queue=MATCHING_QUEUE)
-    async def run_matching(run_id: str) -> None:
+    # cancelled by a stopping worker after its grace period: back to the queue for another worker
+    handed_back = RetryStrategy(max_attempts=MATCHING_RETRIES, retry_exceptions=[JobAborted, asyncio.CancelledError])  # type: ignore[list-item]
+
+    @app.task(name=RUN_MATCHING, queue=MATCHING_QUEUE, pass_context=True, retry=handed_back)
+    async def run_matching(context: JobContext, run_id: str) -> None:
         # a short-lived engine per job: matching runs are rare and heavy, connections cheap beside them
         engine = make_engine(database_url, pool_size=2)
         try:
             factory = make_session_factory(engine)
-            run = await matching_runs.execute_run(lambda: SqlUnitOfWork(factory), UUID(run_id))
+            resume = context.job.attempts > 0  # an earlier attempt stopped: its run is left running
+            run = await matching_runs.execute_run(lambda: SqlUnitOfWork(factory), UUID(run_id), resume=resume)
             log.info("matching run %s: %s", run_id, run.status.value if run else "not found")
         finally:
             await engine.dispose()
@@ -86,22 +127,94 @@ class ProcrastinateJobQueue:
             ) from error
 
 
-async def run_worker(app: procrastinate.App, *, concurrency: int = 1, wait: bool = True) -> None:
-    """Process jobs until stopped (``wait=False``: until the queue is empty)."""
+async def run_worker(
+    app: procrastinate.App,
+    *,
+    concurrency: int = 1,
+    wait: bool = True,
+    recover_on: str | None = None,
+    timing: WorkerTiming | None = None,
+) -> None:
+    """Process jobs until stopped (``wait=False``: until the queue is empty). With ``recover_on``
+    (the database URL), also give jobs of dead workers (silent for ``timing.stalled_seconds``)
+    another attempt."""
+    timing = timing or WorkerTiming()
     async with app.open_async():
-        await app.run_worker_async(
-            queues=[MATCHING_QUEUE], concurrency=concurrency, wait=wait, install_signal_handlers=wait
+        worker = app.run_worker_async(
+            queues=[MATCHING_QUEUE],
+            concurrency=concurrency,
+            wait=wait,
+            install_signal_handlers=wait,
+            **timing.options(),  # type: ignore[arg-type]
         )
+        if not wait or recover_on is None:
+            await worker
+            return
+        recovery = asyncio.create_task(_recover_forever(app, recover_on, timing))
+        try:
+            await worker
+        finally:
+            recovery.cancel()
+            with suppress(asyncio.CancelledError):
+                await recovery
+
+
+async def _recover_forever(app: procrastinate.App, database_url: str, timing: WorkerTiming) -> None:
+    engine = make_engine(database_url, pool_size=1)
+    try:
+        while True:
+            try:
+                await recover_stalled_jobs(app, engine, timing.stalled_seconds)
+            except Exception:  # the database away for a moment: try again next round
+                log.warning("looking for jobs of dead workers failed", exc_info=True)
+            await asyncio.sleep(timing.heartbeat_seconds)
+    finally:
+        await engine.dispose()
+
+
+async def recover_stalled_jobs(app: procrastinate.App, engine: AsyncEngine, stalled_seconds: float) -> int:
+    """Matching jobs whose worker stopped sending heartbeats (killed, its machine gone) are
+    retried, and their runs resumed by the next attempt; out of retries, the run fails visibly.
+    One worker at a time (an advisory lock), so a job is never retried twice. The count handled."""
+    async with engine.connect() as conn:
+        if not await conn.scalar(text("SELECT pg_try_advisory_lock(:key)"), {"key": _RECOVERY_LOCK}):
+            return 0
+        try:
+            stalled = list(
+                await app.job_manager.get_stalled_jobs(task_name=RUN_MATCHING, seconds_since_heartbeat=stalled_seconds)
+            )
+            factory = make_session_factory(engine)
+            for job in stalled:
+                run_id = UUID(str(job.task_kwargs["run_id"]))
+                if job.attempts < MATCHING_RETRIES:
+                    log.warning("matching run %s: its worker died; the job is retried", run_id)
+                    await app.job_manager.retry_job(job)
+                else:
+                    await matching_runs.fail_abandoned(
+                        lambda: SqlUnitOfWork(factory), run_id, "the workers running it stopped; start a new run"
+                    )
+                    await app.job_manager.finish_job(job, status=Status.FAILED, delete_job=False)
+            return len(stalled)
+        finally:
+            await conn.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": _RECOVERY_LOCK})
 
 
 @asynccontextmanager
 async def in_process_worker(app: procrastinate.App, *, enabled: bool) -> AsyncIterator[None]:
-    """Run a worker as a task of this (already opened) app's event loop while the block runs."""
+    """Run a worker as a task of this (already opened) app's event loop while the block runs.
+
+    Stopping it hands running jobs back to the queue after the grace period (``WorkerTiming``)."""
     if not enabled:
         yield
         return
     task = asyncio.create_task(
-        app.run_worker_async(queues=[MATCHING_QUEUE], concurrency=1, wait=True, install_signal_handlers=False)
+        app.run_worker_async(
+            queues=[MATCHING_QUEUE],
+            concurrency=1,
+            wait=True,
+            install_signal_handlers=False,
+            **WorkerTiming().options(),  # type: ignore[arg-type]
+        )
     )
     try:
         yield

@@ -148,20 +148,27 @@ async def accept_run(
     return Accepted(run, tandems)
 
 
-async def execute_run(uow: Callable[[], UnitOfWork], run_id: UUID) -> MatchingRun | None:
+async def execute_run(uow: Callable[[], UnitOfWork], run_id: UUID, *, resume: bool = False) -> MatchingRun | None:
     """The worker's part: load, optimize off the event loop, store; progress 10 → 50 → 100.
 
-    A run that is no longer queued (a retried job) is left alone. A rule a pinned pair breaks
-    fails the run with the reason; an unexpected error fails it and is raised again, so the job
-    queue records the failure too.
+    A run that is no longer queued is left alone, except a running one when ``resume``: the job's
+    earlier attempt was handed back by a stopping worker or its worker died, and this attempt
+    does the work again. A rule a pinned pair breaks fails the run with the reason; an unexpected
+    error fails it and is raised again, so the job queue records the failure too. Cancellation
+    (the worker stopping) leaves the run running: its job goes back to the queue.
     """
     async with uow() as tx:
         run = await tx.matching_runs.get_any(run_id, for_update=True)
-        if run is None or run.status is not RunStatus.QUEUED:
+        if run is None:
+            return None
+        if run.status is RunStatus.QUEUED:
+            run.start()
+            await tx.matching_runs.save(run)
+            await tx.commit()
+        elif not (resume and run.status is RunStatus.RUNNING):
             return run
-        run.start()
-        await tx.matching_runs.save(run)
-        await tx.commit()
+        else:
+            log.warning("matching run %s: resumed after its earlier attempt stopped", run.id)
     try:
         async with uow() as tx:
             program = authz.found(await tx.programs.get(run.org_id, run.program_id), "program")
@@ -189,6 +196,18 @@ async def execute_run(uow: Callable[[], UnitOfWork], run_id: UUID) -> MatchingRu
         await _fail(uow, run, f"internal error: {type(error).__name__}")
         raise
     return run
+
+
+async def fail_abandoned(uow: Callable[[], UnitOfWork], run_id: UUID, message: str) -> None:
+    """Fail a queued or running run whose job will not run again (its workers kept dying)."""
+    log.warning("matching run %s failed: %s", run_id, message)
+    async with uow() as tx:
+        run = await tx.matching_runs.get_any(run_id, for_update=True)
+        if run is None or run.status not in (RunStatus.QUEUED, RunStatus.RUNNING):
+            return
+        run.fail(message)
+        await tx.matching_runs.save(run)
+        await tx.commit()
 
 
 async def _fail(uow: Callable[[], UnitOfWork], run: MatchingRun, message: str) -> None:
