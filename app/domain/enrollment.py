@@ -92,6 +92,17 @@ class Enrollment(EventRecorder):
         self.updated_at = utcnow()
         self.record(DomainEvent("enrollment.withdrawn", self.org_id, self.id, {"program_id": str(self.program_id)}))
 
+    def erase(self) -> None:
+        """GDPR erasure of the person: withdrawn, and what they wrote about themselves goes.
+
+        Needs, offers and key questions are the person's own words; role, capacity, status and
+        dates stay for the program's anonymous statistics.
+        """
+        self.withdraw()
+        if self.needs or self.offers or self.key_questions:
+            self.needs, self.offers, self.key_questions = (), (), ()
+            self.updated_at = utcnow()
+
 
 def enroll(
     program: Program,

@@ -9,6 +9,10 @@ from uuid import UUID
 
 from app.domain.clock import utcnow
 
+# What an event's ``data`` may keep once a person it concerns is erased: ids of other objects,
+# statuses, roles and ratings. Anything else an event carries (now or later) counts as personal.
+ANONYMOUS_EVENT_DATA = frozenset({"program_id", "tandem_id", "role", "from", "to", "side", "rating"})
+
 
 @dataclass(frozen=True, slots=True)
 class DomainEvent:

@@ -11,6 +11,8 @@ from app.domain.clock import utcnow
 from app.domain.organization import validate_name
 from app.domain.states import ensure_transition
 
+ERASED_GOAL_TITLE = "Erased goal"
+
 
 class GoalStatus(StrEnum):
     OPEN = "open"
@@ -45,6 +47,12 @@ class Goal:
         self.title = validate_name(title, "title") if title is not None else self.title
         self.description = description if description is not None else self.description
         self.updated_at = utcnow()
+
+    def erase_free_text(self) -> None:
+        """GDPR erasure of a participant: the goal's words go, its status (a statistic) stays."""
+        if (self.title, self.description) != (ERASED_GOAL_TITLE, ""):
+            self.title, self.description = ERASED_GOAL_TITLE, ""
+            self.updated_at = utcnow()
 
     def move_to(self, status: GoalStatus) -> None:
         """open → in_progress → achieved; open or in progress → dropped; a dropped goal may reopen."""

@@ -20,7 +20,7 @@ from app.domain.clock import utcnow
 from app.domain.errors import BadRequest, RuleViolation
 from app.domain.generations import DIGITAL_NATIVE_FROM, Generation, generation_of, is_digital_native
 from app.domain.organization import validate_name
-from app.domain.person import Person, clean_profile
+from app.domain.person import ERASED_NAME, Person, clean_profile
 from app.domain.values import MeetingFormat
 
 CLIENT_ID_PREFIX = "ptn_"
@@ -199,6 +199,18 @@ class PartnerMentor:
             return False
         self.withdrawn_at = self.updated_at = utcnow()
         return True
+
+    def erase(self) -> None:
+        """GDPR erasure of the mentor's Person: the pool row loses the profile and leaves the pool.
+
+        The partner's ``external_id`` may be anything the partner chose (an address even), so it is
+        replaced too; a later sync of that id is a new mentor, as the partner then sends it again.
+        Birth year and languages stay, as for a Person.
+        """
+        self.withdraw()
+        self.external_id = f"erased-{self.id}"
+        self.display_name, self.email, self.bio, self.interests, self.city = ERASED_NAME, None, "", (), None
+        self.updated_at = utcnow()
 
     def profile(self) -> dict[str, object]:
         """The fields a sync may set: everything but identity, bookkeeping and withdrawal."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 from uuid import UUID, uuid4
@@ -45,6 +45,10 @@ class Feedback:
     def __post_init__(self) -> None:
         if not 1 <= self.rating <= 5:
             raise RuleViolation("rating must be 1 to 5", code="invalid_rating", field="rating")
+
+    def without_free_text(self) -> Feedback:
+        """The author's words go; rating, side and the goals covered stay as anonymous statistics."""
+        return replace(self, learned="", comment="")
 
 
 @dataclass(eq=False)
@@ -151,6 +155,17 @@ class Session(EventRecorder):
                 "feedback.submitted", self.org_id, self.id, {"side": feedback.side.value, "rating": feedback.rating}
             )
         )
+
+    def erase_free_text(self, person_id: UUID) -> None:
+        """GDPR erasure of a participant of the tandem.
+
+        Agenda, notes, place and link were written in the tandem, most likely about both people,
+        so they go whichever side wrote them; of the feedback only the erased person's own words
+        go (the other side's are that person's data). Status, times and ratings stay.
+        """
+        self.agenda, self.notes, self.location, self.video_link = "", "", None, None
+        self.feedback = [f.without_free_text() if f.author_person_id == person_id else f for f in self.feedback]
+        self.updated_at = utcnow()
 
     def _ensure_started(self, what: str) -> None:
         if self.starts_at > utcnow():

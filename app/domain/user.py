@@ -9,6 +9,8 @@ from uuid import UUID, uuid4
 from app.domain.access import Caller, Role
 from app.domain.clock import utcnow
 
+ERASED_EMAIL_DOMAIN = "erased.invalid"  # RFC 2606: never delivered anywhere
+
 
 @dataclass(eq=False)
 class User:
@@ -35,6 +37,15 @@ class User:
         if self.sso_subject is not None:
             return self.sso_subject == subject
         return email_verified
+
+    def erase(self) -> None:
+        """GDPR erasure of the bound person: the account keeps its id (history names it as actor)
+        and role, loses every identifying field, and is no longer bound to the person. Without a
+        subject and with an address nobody owns, no sign-in finds it again."""
+        self.email = f"erased-{self.id}@{ERASED_EMAIL_DOMAIN}"
+        self.sso_subject = self.sso_issuer = self.display_name = None
+        self.person_id = None
+        self.updated_at = utcnow()
 
     def as_caller(self, session_id: UUID | None = None) -> Caller:
         return Caller(

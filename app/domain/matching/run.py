@@ -8,7 +8,7 @@ proposals into proposed tandems; the run remembers which ones.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
 from uuid import UUID, uuid4
@@ -135,6 +135,15 @@ class MatchingRun:
             if not 0 <= index < len(self.proposals):
                 raise RuleViolation(f"no proposal {index} in this run", code="proposal_unknown", field="proposals")
         return [(index, self.proposals[index]) for index in wanted]
+
+    def erase_free_text(self, person_id: UUID) -> None:
+        """GDPR erasure of a person: explanations of their proposals quote their interests and
+        topics, so they go; scores and components (anonymous statistics) stay."""
+        self.proposals = tuple(
+            replace(p, explanation="") if person_id in (p.mentor_person_id, p.mentee_person_id) else p
+            for p in self.proposals
+        )
+        self.updated_at = utcnow()
 
     def mark_accepted(self, indices: Iterable[int]) -> None:
         self.accepted_proposal_ids = tuple(sorted(set(self.accepted_proposal_ids) | set(indices)))
