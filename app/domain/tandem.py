@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
 from uuid import UUID, uuid4
@@ -205,6 +205,13 @@ class Tandem(EventRecorder):
         if not fits and not self.rematch_flagged:
             self.rematch_flagged = True
             self.record(DomainEvent("tandem.fit_flagged", self.org_id, self.id, {"side": side.value}))
+
+    def erase_free_text(self) -> None:
+        """GDPR erasure of a participant: the reasons people wrote (ending, history) go; who moved
+        the tandem when, and to which status, stays."""
+        self.end_reason = None
+        self.history = [replace(tr, reason=None) for tr in self.history]
+        self.updated_at = utcnow()
 
     @property
     def failed_fit_check(self) -> bool:
