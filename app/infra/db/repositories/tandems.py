@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from uuid import UUID
 
-from sqlalchemy import and_, bindparam, func, or_, select, text
+from sqlalchemy import and_, bindparam, func, or_, select, text, update
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.postgresql import UUID as PG_UUID
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -70,6 +70,13 @@ class TandemRepository(Repository[Tandem]):
         if rows:  # history is append-only: entries already stored are skipped by their id
             h = tb.transitions
             await self.session.execute(pg_insert(h).values(rows).on_conflict_do_nothing(index_elements=["id"]))
+
+    async def save_history_text(self, tandem: Tandem) -> None:
+        """Write back the reasons of stored history entries (only erasure changes them)."""
+        h = tb.transitions
+        for tr in tandem.history:
+            stmt = update(h).where(h.c.id == tr.id, h.c.tandem_id == tandem.id, h.c.reason.is_distinct_from(tr.reason))
+            await self.session.execute(stmt.values(reason=tr.reason))
 
     async def health_inputs(
         self, org_id: UUID, tandem_ids: list[UUID]
@@ -202,6 +209,14 @@ class SessionRepository(Repository[Session]):
         if rows:  # a second feedback of one author still fails on uq_feedback_session_id_author_person_id
             f = tb.feedback
             await self.session.execute(pg_insert(f).values(rows).on_conflict_do_nothing(index_elements=["id"]))
+
+    async def save_feedback_text(self, session: Session) -> None:
+        """Write back the words of stored feedback (only erasure changes them)."""
+        f = tb.feedback
+        for fb in session.feedback:
+            changed = or_(f.c.learned != fb.learned, f.c.comment != fb.comment)
+            stmt = update(f).where(f.c.id == fb.id, f.c.session_id == session.id, changed)
+            await self.session.execute(stmt.values(learned=fb.learned, comment=fb.comment))
 
     async def page(self, org_id: UUID, tandem_id: UUID, request: PageRequest) -> Page[Session]:
         return await self._page(request, self.t.c.org_id == org_id, self.t.c.tandem_id == tandem_id)
