@@ -6,7 +6,7 @@ simply not found.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
 from types import TracebackType
 from typing import Literal, Protocol, Self, TypeVar
@@ -95,6 +95,10 @@ class TandemRepository(BatchReads[Tandem], Protocol):
         self, org_id: UUID, program_id: UUID, request: PageRequest, *, person_id: UUID | None = None
     ) -> Page[Tandem]: ...
     async def for_person(self, org_id: UUID, person_id: UUID) -> list[Tandem]: ...
+    async def save_history_text(self, tandem: Tandem) -> None:
+        """Write back the reasons of history entries already stored (erasure blanks them)."""
+        ...
+
     async def is_excluded(self, org_id: UUID, mentor_person_id: UUID, mentee_person_id: UUID) -> bool: ...
     async def exclude_pair(self, org_id: UUID, mentor_person_id: UUID, mentee_person_id: UUID) -> None: ...
     async def exclusions_among(self, org_id: UUID, person_ids: list[UUID]) -> list[tuple[UUID, UUID]]:
@@ -120,6 +124,10 @@ class SessionRepository(BatchReads[Session], Protocol):
     async def page(self, org_id: UUID, tandem_id: UUID, request: PageRequest) -> Page[Session]: ...
     async def for_tandem(self, org_id: UUID, tandem_id: UUID) -> list[Session]: ...
     async def for_person(self, org_id: UUID, person_id: UUID) -> list[Session]: ...
+    async def save_feedback_text(self, session: Session) -> None:
+        """Write back the words of feedback already stored (erasure blanks them)."""
+        ...
+
     async def feedback_of(self, org_id: UUID, session_ids: Sequence[UUID]) -> list[tuple[UUID, Feedback]]:
         """(session id, feedback) of many sessions in one read, each session's in its order."""
         ...
@@ -144,6 +152,10 @@ class PreferenceRepository(Protocol):
         """Every preference the enrollment gave or received, in one read."""
         ...
 
+    async def remove_involving(self, org_id: UUID, enrollment_ids: list[UUID]) -> int:
+        """Drop every preference the enrollments gave or received; returns how many."""
+        ...
+
 
 class MatchingRunRepository(Protocol):
     async def get(self, org_id: UUID, run_id: UUID, *, for_update: bool = False) -> MatchingRun | None: ...
@@ -154,6 +166,9 @@ class MatchingRunRepository(Protocol):
     async def add(self, run: MatchingRun) -> None: ...
     async def save(self, run: MatchingRun) -> None: ...
     async def page(self, org_id: UUID, program_id: UUID, request: PageRequest) -> Page[MatchingRun]: ...
+    async def involving(self, org_id: UUID, person_id: UUID) -> list[MatchingRun]:
+        """The runs with a proposal naming the person, locked for update."""
+        ...
 
 
 class JobQueue(Protocol):
@@ -229,6 +244,10 @@ class UserRepository(Protocol):
     async def get(self, user_id: UUID, *, for_update: bool = False) -> User | None: ...
     async def find(self, org_id: UUID | None, email: str) -> User | None: ...
     async def find_by_subject(self, org_id: UUID, subject: str) -> User | None: ...
+    async def bound_to(self, org_id: UUID, person_id: UUID, *, lock: bool) -> list[User]:
+        """The organization's users bound to the person (``lock``: for update)."""
+        ...
+
     async def add(self, user: User) -> None: ...
     async def save(self, user: User) -> None: ...
 
@@ -251,6 +270,22 @@ class SignInRepository(Protocol):
     async def take_refresh_token(self, token_digest: str) -> RefreshToken | None: ...
     async def use_refresh_token(self, token_digest: str, now: datetime) -> None: ...
     async def purge_expired(self, now: datetime) -> int: ...
+
+
+class EventLog(Protocol):
+    """The stored domain events (the outbox)."""
+
+    async def keep_only(self, org_id: UUID, subject_ids: Sequence[UUID], keys: Collection[str]) -> int:
+        """Reduce the data of the events about ``subject_ids`` to ``keys``; returns the events changed."""
+        ...
+
+
+class IdempotencyRecords(Protocol):
+    """Stored responses of Idempotency-Key requests, scoped by the calling user's id."""
+
+    async def forget(self, callers: Sequence[UUID], mentioning: Sequence[UUID]) -> int:
+        """Drop the records of ``callers`` and those whose response names any of ``mentioning``."""
+        ...
 
 
 class IdentityProviders(Protocol):
@@ -295,6 +330,8 @@ class UnitOfWork(Protocol):
     users: UserRepository
     sso_configs: SsoConfigRepository
     signins: SignInRepository
+    events: EventLog
+    idempotency_records: IdempotencyRecords
     partners: PartnerRepository
     partner_mentors: PartnerMentorRepository
 

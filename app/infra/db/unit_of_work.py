@@ -81,6 +81,8 @@ class SqlUnitOfWork:
         self.preferences: ports.PreferenceRepository = r.PreferenceRepository(session)
         self.matching_runs: ports.MatchingRunRepository = r.MatchingRunRepository(session, self._touched)
         self.signins: ports.SignInRepository = r.SignInRepository(session)
+        self.events: ports.EventLog = r.EventLogRepository(session)
+        self.idempotency_records: ports.IdempotencyRecords = r.IdempotencyRecordRepository(session)
         self.partners: ports.PartnerRepository = r.PartnerRepository(session, self._touched)
         self.partner_mentors: ports.PartnerMentorRepository = r.PartnerMentorRepository(session, self._touched)
         if self._secrets is not None:

@@ -3,6 +3,7 @@
 from app.infra.db.repositories.matching_runs import MatchingRunRepository
 from app.infra.db.repositories.partners import PartnerMentorRepository, PartnerRepository
 from app.infra.db.repositories.programs import EnrollmentRepository, PreferenceRepository, ProgramRepository
+from app.infra.db.repositories.records import EventLogRepository, IdempotencyRecordRepository
 from app.infra.db.repositories.signin import SignInRepository
 from app.infra.db.repositories.sso import SsoConfigRepository
 from app.infra.db.repositories.tandems import GoalRepository, SessionRepository, TandemRepository
@@ -10,7 +11,9 @@ from app.infra.db.repositories.tenants import OrganizationRepository, PersonRepo
 
 __all__ = [
     "EnrollmentRepository",
+    "EventLogRepository",
     "GoalRepository",
+    "IdempotencyRecordRepository",
     "MatchingRunRepository",
     "OrganizationRepository",
     "PartnerMentorRepository",

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from uuid import UUID
 
+from sqlalchemy import or_, select
+
 from app.domain.matching.run import MatchingRun
 from app.infra.db import mapping as m
 from app.infra.db import tables as tb
@@ -25,3 +27,12 @@ class MatchingRunRepository(Repository[MatchingRun]):
 
     async def page(self, org_id: UUID, program_id: UUID, request: PageRequest) -> Page[MatchingRun]:
         return await self._page(request, self.t.c.org_id == org_id, self.t.c.program_id == program_id)
+
+    async def involving(self, org_id: UUID, person_id: UUID) -> list[MatchingRun]:
+        """Runs with a proposal naming the person, locked for update."""
+        t, pid = self.t, str(person_id)
+        names = or_(
+            t.c.proposals.contains([{"mentor_person_id": pid}]), t.c.proposals.contains([{"mentee_person_id": pid}])
+        )
+        stmt = select(t).where(t.c.org_id == org_id, names).order_by(t.c.created_at, t.c.id).with_for_update()
+        return await self._all(stmt)

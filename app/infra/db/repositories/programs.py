@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import delete, func, or_, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -135,3 +135,14 @@ class PreferenceRepository:
             .order_by(p.c.created_at, p.c.author_enrollment_id, p.c.candidate_enrollment_id)
         )
         return [m.preference_to_domain(dict(row)) for row in (await self.session.execute(stmt)).mappings()]
+
+    async def remove_involving(self, org_id: UUID, enrollment_ids: list[UUID]) -> int:
+        """Drop every like and pass the enrollments gave or received; returns how many."""
+        if not enrollment_ids:
+            return 0
+        p = tb.preferences
+        stmt = delete(p).where(
+            p.c.org_id == org_id,
+            or_(p.c.author_enrollment_id.in_(enrollment_ids), p.c.candidate_enrollment_id.in_(enrollment_ids)),
+        )
+        return int((await self.session.execute(stmt)).rowcount)  # type: ignore[attr-defined]

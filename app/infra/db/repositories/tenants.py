@@ -45,6 +45,11 @@ class UserRepository(Repository[User]):
     async def find_by_subject(self, org_id: UUID, subject: str) -> User | None:
         return await self._one(self.t.c.org_id == org_id, self.t.c.sso_subject == subject)
 
+    async def bound_to(self, org_id: UUID, person_id: UUID, *, lock: bool) -> list[User]:
+        stmt = select(self.t).where(self.t.c.org_id == org_id, self.t.c.person_id == person_id)
+        stmt = stmt.order_by(self.t.c.created_at, self.t.c.id)
+        return await self._all(stmt.with_for_update() if lock else stmt)
+
 
 class PersonRepository(Repository[Person]):
     table = tb.PersonRow
