@@ -8,12 +8,16 @@ from uuid import UUID
 
 from app.domain.access import Caller, Role
 from app.domain.availability import WeeklyWindow
+from app.domain.clock import utcnow
 from app.domain.enrollment import Enrollment
 from app.domain.errors import Conflict, PermissionDenied
+from app.domain.events import ANONYMOUS_EVENT_DATA
+from app.domain.goal import ERASED_GOAL_TITLE, Goal
 from app.domain.person import Person
 from app.domain.preference import Preference
 from app.domain.session import Session
 from app.domain.tandem import Tandem
+from app.domain.user import User
 from app.services import authz
 from app.services.pagination import Page, PageRequest
 from app.services.ports import UnitOfWork
@@ -81,27 +85,109 @@ async def update_person(
 
 
 async def erase_person(uow: UnitOfWork, caller: Caller, person_id: UUID, expected_version: int | None = None) -> Person:
-    """GDPR erasure: the profile is anonymized, enrollments withdrawn, open tandems dissolved.
+    """GDPR erasure (Art. 17), in one transaction: every personal field, wherever it is stored.
 
-    Rows stay (anonymous) so that program statistics keep adding up. Erasing twice is a no-op.
+    The profile is anonymized; the bound user account loses its address, provider identity and
+    name, and its sign-in sessions end; enrollments are withdrawn without their needs, offers and
+    key questions; likes and passes go; the person's tandems end, and lose their reasons, their
+    goals' words and their sessions' agenda, notes and place; the person's feedback loses its
+    words; matching explanations naming them go; event data is reduced to anonymous keys; and
+    stored Idempotency-Key responses about them are dropped. Ids, statuses, ratings, counts,
+    dates and the birth year stay, so program statistics keep adding up.
+
+    Repeating it changes nothing that is already erased (and completes an earlier, partial one).
     """
     org_id = authz.scope_of(caller, "person")
     async with uow:
         person = authz.found(await uow.people.get(org_id, person_id), "person")
         authz.require_self_or_manager(caller, person_id)
         authz.check_version(person, expected_version)
-        for tandem in await uow.tandems.for_person(org_id, person_id):
-            if tandem.is_open:
-                tandem.end(caller.user_id, "a participant's personal data was erased")
-                await uow.tandems.save(tandem)
-        for enrollment in await uow.enrollments.for_person(org_id, person_id):
-            if enrollment.is_active:
-                enrollment.withdraw()
-                await uow.enrollments.save(enrollment)
-        person.erase()
-        await uow.people.save(person)
+        users = await _erase_accounts(uow, org_id, person_id)
+        callers = [u.id for u in users] + ([caller.user_id] if caller.person_id == person_id else [])
+        enrollments = await _erase_enrollments(uow, org_id, person_id)
+        tandems = await _erase_tandems(uow, caller, org_id, person_id)
+        sessions = await _erase_sessions(uow, org_id, person_id)
+        goals = await _erase_goals(uow, org_id, [t.id for t in tandems])
+        for run in await uow.matching_runs.involving(org_id, person_id):
+            run.erase_free_text(person_id)
+            await uow.matching_runs.save(run)
+        await _erase_pool_mentor(uow, person)
+        if not person.erased:
+            person.erase()
+            await uow.people.save(person)
+        # the events this erasure records carry anonymous data only; those stored before may not
+        subjects = [person_id, *(e.id for e in enrollments), *(t.id for t in tandems), *(s.id for s in sessions)]
+        await uow.events.keep_only(org_id, subjects, ANONYMOUS_EVENT_DATA)
+        await uow.idempotency_records.forget(callers, [*subjects, *(g.id for g in goals)])
         await uow.commit()
     return person
+
+
+async def _erase_accounts(uow: UnitOfWork, org_id: UUID, person_id: UUID) -> list[User]:
+    users = await uow.users.bound_to(org_id, person_id, lock=True)
+    now = utcnow()
+    for user in users:
+        user.erase()
+        await uow.users.save(user)
+        await uow.signins.revoke_sessions_of(user.id, "person_erased", now)
+        await uow.signins.void_login_codes_of(user.id, now)
+    return users
+
+
+async def _erase_enrollments(uow: UnitOfWork, org_id: UUID, person_id: UUID) -> list[Enrollment]:
+    enrollments = await uow.enrollments.for_person(org_id, person_id)
+    for enrollment in enrollments:
+        before = (enrollment.status, enrollment.needs, enrollment.offers, enrollment.key_questions)
+        enrollment.erase()
+        if (enrollment.status, enrollment.needs, enrollment.offers, enrollment.key_questions) != before:
+            await uow.enrollments.save(enrollment)
+    await uow.preferences.remove_involving(org_id, [e.id for e in enrollments])
+    return enrollments
+
+
+async def _erase_tandems(uow: UnitOfWork, caller: Caller, org_id: UUID, person_id: UUID) -> list[Tandem]:
+    tandems = await uow.tandems.for_person(org_id, person_id)
+    for tandem in tandems:
+        if not tandem.is_open and tandem.end_reason is None and all(tr.reason is None for tr in tandem.history):
+            continue
+        tandem.erase_free_text()  # first: the reason recorded by ending it below says only why
+        if tandem.is_open:
+            tandem.end(caller.user_id, "a participant's personal data was erased")
+        await uow.tandems.save(tandem)
+        await uow.tandems.save_history_text(tandem)
+    return tandems
+
+
+async def _erase_sessions(uow: UnitOfWork, org_id: UUID, person_id: UUID) -> list[Session]:
+    sessions = await uow.sessions.for_person(org_id, person_id)
+    for session in sessions:
+        own = [f for f in session.feedback if f.author_person_id == person_id]
+        texts = (session.agenda, session.notes, session.location, session.video_link)
+        if not any(texts) and not any(f.learned or f.comment for f in own):
+            continue
+        session.erase_free_text(person_id)
+        await uow.sessions.save(session)
+        await uow.sessions.save_feedback_text(session)
+    return sessions
+
+
+async def _erase_goals(uow: UnitOfWork, org_id: UUID, tandem_ids: list[UUID]) -> list[Goal]:
+    goals = await uow.goals.children_of(org_id, "tandem_id", tandem_ids) if tandem_ids else []
+    for goal in goals:
+        if (goal.title, goal.description) != (ERASED_GOAL_TITLE, ""):
+            goal.erase_free_text()
+            await uow.goals.save(goal)
+    return goals
+
+
+async def _erase_pool_mentor(uow: UnitOfWork, person: Person) -> None:
+    """A Person from a partner's pool: the pool's row holds the same profile."""
+    if person.partner_id is None or person.external_id is None:
+        return
+    mentor = await uow.partner_mentors.get(person.partner_id, person.external_id, for_update=True)
+    if mentor is not None:
+        mentor.erase()
+        await uow.partner_mentors.save(mentor)
 
 
 async def get_availability(uow: UnitOfWork, caller: Caller, person_id: UUID) -> Person:
@@ -130,16 +216,19 @@ async def set_availability(
 
 @dataclass(frozen=True, slots=True)
 class PersonExport:
-    """Everything Tandem stores about one person (GDPR right of access).
+    """Everything Tandem stores about one person (GDPR right of access), erasure reaches the same.
 
-    ``sessions`` are those of the person's tandems; feedback in them is the person's own only,
-    since the other side's feedback is that person's data. ``preferences`` are the person's own.
+    ``accounts`` are the user accounts bound to the person. ``sessions`` and ``goals`` are those
+    of the person's tandems; feedback in the sessions is the person's own only, since the other
+    side's feedback is that person's data. ``preferences`` are the person's own.
     """
 
     person: Person
+    accounts: list[User]
     enrollments: list[Enrollment]
     tandems: list[Tandem]
     sessions: list[Session]
+    goals: list[Goal]
     preferences: list[Preference]
 
 
@@ -149,12 +238,16 @@ async def export_person(uow: UnitOfWork, caller: Caller, person_id: UUID) -> Per
         person = authz.found(await uow.people.get(org_id, person_id), "person")
         authz.require_self_or_manager(caller, person_id)
         enrollments = await uow.enrollments.for_person(org_id, person_id)
+        tandems = await uow.tandems.for_person(org_id, person_id)
         sessions = await uow.sessions.for_person(org_id, person_id)
+        tandem_ids = [t.id for t in tandems]
         return PersonExport(
             person=person,
+            accounts=await uow.users.bound_to(org_id, person_id, lock=False),
             enrollments=enrollments,
-            tandems=await uow.tandems.for_person(org_id, person_id),
+            tandems=tandems,
             sessions=[_with_own_feedback(session, person_id) for session in sessions],
+            goals=await uow.goals.children_of(org_id, "tandem_id", tandem_ids) if tandem_ids else [],
             preferences=await uow.preferences.authored_by(org_id, [e.id for e in enrollments]),
         )
 

@@ -9,11 +9,14 @@ from uuid import UUID
 from pydantic import BaseModel, Field
 
 from app.api.rest.schemas.enrollments import EnrollmentOut
+from app.api.rest.schemas.goals import GoalOut
 from app.api.rest.schemas.people import AvailabilityOut, PersonOut
 from app.api.rest.schemas.sessions import SessionOut
 from app.api.rest.schemas.tandems import TandemOut, TransitionOut
+from app.domain.access import Role
 from app.domain.preference import Choice, Preference
 from app.domain.tandem import Tandem
+from app.domain.user import User
 from app.services.people import PersonExport
 
 
@@ -45,14 +48,47 @@ class ExportedPreference(BaseModel):
         )
 
 
+class ExportedAccount(BaseModel):
+    """A user account bound to the person: how they sign in (no tokens, no secrets)."""
+
+    id: UUID
+    org_id: UUID | None
+    email: str
+    role: Role
+    sso_issuer: str | None = Field(description="the identity provider the account last signed in through")
+    sso_subject: str | None = Field(description="the provider's identifier of the person")
+    display_name: str | None = Field(description="the name the identity provider gave at the last sign-in")
+    last_login_at: datetime | None
+    created_at: datetime
+    updated_at: datetime
+
+    @classmethod
+    def of(cls, u: User) -> Self:
+        return cls(
+            id=u.id,
+            org_id=u.org_id,
+            email=u.email,
+            role=u.role,
+            sso_issuer=u.sso_issuer,
+            sso_subject=u.sso_subject,
+            display_name=u.display_name,
+            last_login_at=u.last_login_at,
+            created_at=u.created_at,
+            updated_at=u.updated_at,
+        )
+
+
 class PersonExportOut(BaseModel):
-    """Profile, availability, enrollments, tandems with their history, sessions, own preferences."""
+    """Profile, availability, user accounts, enrollments, tandems with their history, sessions with
+    the person's feedback, the tandems' goals, own preferences."""
 
     person: PersonOut
     availability: AvailabilityOut
+    accounts: list[ExportedAccount] = Field(description="user accounts bound to the person")
     enrollments: list[EnrollmentOut]
     tandems: list[ExportedTandem]
     sessions: list[SessionOut] = Field(description="sessions of the person's tandems, with their own feedback only")
+    goals: list[GoalOut] = Field(description="goals of the person's tandems")
     preferences: list[ExportedPreference]
 
     @classmethod
@@ -60,8 +96,10 @@ class PersonExportOut(BaseModel):
         return cls(
             person=PersonOut.of(export.person),
             availability=AvailabilityOut.of(export.person),
+            accounts=[ExportedAccount.of(u) for u in export.accounts],
             enrollments=[EnrollmentOut.of(e) for e in export.enrollments],
             tandems=[ExportedTandem.with_history(t) for t in export.tandems],
             sessions=[SessionOut.of(s) for s in export.sessions],
+            goals=[GoalOut.of(g) for g in export.goals],
             preferences=[ExportedPreference.of(p) for p in export.preferences],
         )
