@@ -12,11 +12,12 @@ from fastapi.middleware.cors import CORSMiddleware
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app.api import auth, health, metrics
+from app.api.allow_header import AllowHeaderMiddleware
 from app.api.docs_pages import install_docs_pages
 from app.api.graphql.router import graphql_router
 from app.api.middleware import BodySizeLimitMiddleware, RequestIdMiddleware
 from app.api.problems import install_problem_handlers
-from app.api.rate_limit import LoginRateLimiter
+from app.api.rate_limit import LoginRateLimiter, WriteRateLimit, WriteRateLimiter, document_rate_limits
 from app.api.rest import ROUTERS, oauth
 from app.api.rest.idempotency import IdempotencyMiddleware
 from app.api.rest.openapi_extras import document_idempotency_keys
@@ -109,6 +110,9 @@ def create_app(
     app.state.login_limiter = LoginRateLimiter(
         settings.login_rate_limit, settings.rate_limit_storage, token_limit=settings.token_rate_limit
     )
+    app.state.write_limiter = WriteRateLimiter(
+        settings.write_rate_limit, settings.flow_rate_limit, settings.rate_limit_storage
+    )
 
     install_problem_handlers(app)
     app.include_router(health.router)
@@ -116,8 +120,9 @@ def create_app(
     app.include_router(auth.router)
     app.include_router(oauth.router)
     for router in ROUTERS:
-        app.include_router(router)
+        app.include_router(router, dependencies=[WriteRateLimit])
     document_idempotency_keys(app)
+    document_rate_limits(app)
     app.include_router(graphql_router(ide=settings.graphiql_served), prefix="/graphql")
     install_docs_pages(app)
     app.add_api_route(
@@ -128,6 +133,7 @@ def create_app(
         tags=["identity"],
         summary="Public keys that verify Tandem access tokens",
     )
+    app.add_middleware(AllowHeaderMiddleware)
     app.add_middleware(IdempotencyMiddleware)
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(SecurityHeadersMiddleware, hsts=settings.environment == "production")

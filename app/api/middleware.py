@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import logging
 import re
@@ -65,18 +66,25 @@ class BodySizeLimitMiddleware:
             await _too_large(send, self.max_bytes)
             return
         received = 0
+        exceeded = False
 
         async def counting_receive() -> Message:
-            nonlocal received
+            nonlocal received, exceeded
             message = await receive()
             received += len(message.get("body", b""))
             if received > self.max_bytes:
+                exceeded = True
                 raise _BodyTooLarge
             return message
 
-        try:
-            await self.app(scope, counting_receive, send)
-        except _BodyTooLarge:
+        async def send_unless_exceeded(message: Message) -> None:
+            # FastAPI turns any failure while reading a body into its own 400: drop that answer
+            if not exceeded:
+                await send(message)
+
+        with contextlib.suppress(_BodyTooLarge):
+            await self.app(scope, counting_receive, send_unless_exceeded)
+        if exceeded:
             await _too_large(send, self.max_bytes)
 
 

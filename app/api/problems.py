@@ -147,12 +147,7 @@ async def _database_unavailable(request: Request, exc: Exception) -> JSONRespons
 
 async def _too_many_requests(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, TooManyRequests)
-    return problem_response(
-        429,
-        "rate_limited",
-        f"too many sign-in requests from this address; retry in {exc.retry_after} s",
-        headers={"Retry-After": str(exc.retry_after)},
-    )
+    return problem_response(429, "rate_limited", exc.detail, headers=exc.headers())
 
 
 async def _invalid_token(_: Request, exc: Exception) -> JSONResponse:

@@ -58,6 +58,13 @@ class Settings(BaseSettings):
     token_rate_limit: str = Field(
         default="300/minute", description="token requests and provider back-channel logouts per client address"
     )
+    write_rate_limit: str = Field(
+        default="10000/minute", description="writes (POST, PUT, PATCH, DELETE under /v1) per caller"
+    )
+    flow_rate_limit: str = Field(
+        default="120/minute",
+        description="partner bulk syncs and matching runs per tenant (organization or partner network), each",
+    )
     rate_limit_storage: str = Field(
         default="memory://", description="limits storage URI; async+redis://host:6379 shares limits across instances"
     )

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import strawberry
 
 from app.api.problems import status_for
+from app.api.rate_limit import TooManyRequests
 from app.domain.errors import DomainError
 
 T = TypeVar("T")
@@ -34,3 +35,13 @@ async def attempt(command: Awaitable[T], shape: Callable[[T], R]) -> R | Problem
         return shape(await command)
     except DomainError as error:
         return Problem.of(error)
+
+
+async def flow_limited(info: Any, flow: str) -> Problem | None:
+    """A sensitive business flow over GraphQL counts against the tenant's limit as over REST
+    (app.api.rate_limit.FLOWS); over it, a Problem with REST's 429."""
+    try:
+        await info.context.request.app.state.write_limiter.check_flow(flow, info.context.caller)
+    except TooManyRequests as error:
+        return Problem(code="rate_limited", message=error.detail, http_status=429)
+    return None

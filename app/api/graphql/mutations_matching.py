@@ -12,7 +12,7 @@ from uuid import UUID
 
 import strawberry
 
-from app.api.graphql.errors import Problem, attempt
+from app.api.graphql.errors import Problem, attempt, flow_limited
 from app.api.graphql.inputs import command, parse
 from app.api.graphql.types import Ctx
 from app.api.graphql.types_matching import AcceptedRun, MatchingPolicy, MatchingRun, Objective
@@ -76,6 +76,9 @@ class MatchingMutations:
         body = parse(MatchingRunIn, {"pinned": pinned or []}, "")
         if isinstance(body, Problem):
             return body
+        limited = await flow_limited(info, "matching_run")
+        if limited is not None:
+            return limited
         ctx = info.context
         return await attempt(
             matching_runs.start_run(ctx.uow, ctx.jobs, ctx.caller, program_id, body.domain()),

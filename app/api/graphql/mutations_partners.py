@@ -12,7 +12,7 @@ from uuid import UUID
 
 import strawberry
 
-from app.api.graphql.errors import Problem, attempt
+from app.api.graphql.errors import Problem, attempt, flow_limited
 from app.api.graphql.inputs import command, parse
 from app.api.graphql.types import Ctx, MeetingFormat
 from app.api.graphql.types_partners import (
@@ -127,6 +127,9 @@ class PartnerMutations:
         body = parse(PartnerMentorBatchIn, {"items": items}, "")
         if isinstance(body, Problem):
             return body
+        limited = await flow_limited(info, "partner_sync")
+        if limited is not None:
+            return limited
         ctx = info.context
         return await attempt(
             partner_mentors.sync_partner_mentors(ctx.uow, ctx.caller, partner_id, body.rows()),
