@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test test-db lint openapi lock bench bench-latency bench-api clean
+.PHONY: run test test-db lint openapi lock bench bench-latency bench-api clean image image-test
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PY) -m venv $(VENV)
@@ -49,6 +49,16 @@ bench-latency: $(STAMP)
 ##            ARGS="--quick" for a smoke run, see docs/benchmarks-api.md
 bench-api: $(STAMP)
 	$(BIN)/python -m bench.api $(ARGS)
+
+## image: build the Docker image tandem:latest with no registry and no network in the build
+##        (Debian base made with debootstrap once, app from wheels of constraints.txt); see ops/image/
+image: $(STAMP)
+	bash ops/image/build.sh
+
+## image-test: run tandem:latest against the PostgreSQL at 127.0.0.1:5432 (migrate, healthz, readyz,
+##             a token, non-root); not part of make test
+image-test:
+	bash ops/image/test.sh
 
 ## lock: re-pin every dependency after changing pyproject.toml
 lock:

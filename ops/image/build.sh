@@ -65,6 +65,12 @@ build_wheels() {
     local target
     target=$("$DOCKER" run --rm --network none "$BASE_IMAGE" python3 -c \
         'import platform, sys; print("%d.%d" % sys.version_info[:2], platform.libc_ver()[1])')
+    local host_version
+    host_version=$("$HOST_PY" -c 'import sys; print("%d.%d" % sys.version_info[:2])')
+    if [ "$host_version" != "${target%% *}" ]; then
+        log "the wheels were built with Python $host_version, the image has ${target%% *}: set HOST_PY"
+        exit 1
+    fi
     log "checking $(ls "$WHEELS" | wc -l) wheels against the image's Python/glibc: $target"
     "$HOST_PY" "$ROOT/ops/image/check_wheels.py" "$WHEELS" $target
 }
