@@ -92,7 +92,7 @@ def test_sigterm_answers_held_requests_exits_0_and_hands_the_running_job_to_anot
     status, _, attempts, job = run_state(url, run_id)
     assert (status, attempts, job) == ("running", 1, "todo"), (tmp_path / "serve.log").read_text()
     with tandem(["worker"], env, tmp_path / "worker.log"):
-        finished = wait_until(lambda: _finished(url, run_id), 40, "run finished by the worker", every=0.3)
+        finished = wait_until(lambda: _finished(url, run_id), 90, "run finished by the worker", every=0.3)
     assert finished == ("completed", 100, 2, "succeeded"), (tmp_path / "worker.log").read_text()
 
 
@@ -108,7 +108,7 @@ def test_a_killed_workers_run_is_retried_by_another_worker_never_left_running(
         assert first.wait(timeout=10) == -signal.SIGKILL
     assert run_state(url, run_id)[0::3] == ("running", "doing")  # what a dead worker leaves behind
     with tandem(["worker"], env, tmp_path / "second.log"):
-        finished = wait_until(lambda: _finished(url, run_id), 40, "run finished by the second worker", every=0.3)
+        finished = wait_until(lambda: _finished(url, run_id), 90, "run finished by the second worker", every=0.3)
     assert finished == ("completed", 100, 2, "succeeded"), (tmp_path / "second.log").read_text()
 
 
