@@ -26,7 +26,11 @@ class TandemStatus(StrEnum):
     DISSOLVED = "dissolved"
 
 
-OPEN_STATUSES = frozenset({TandemStatus.PROPOSED, TandemStatus.ACTIVE, TandemStatus.PAUSED})
+# The one definition of "open" (a mentee has at most one such tandem per program) and of
+# "matched" (both sides said yes at some point); the database's partial indexes and queries
+# are written from these tuples.
+OPEN_STATUSES = (TandemStatus.PROPOSED, TandemStatus.ACTIVE, TandemStatus.PAUSED)
+MATCHED_STATUSES = (TandemStatus.ACTIVE, TandemStatus.PAUSED, TandemStatus.COMPLETED)
 
 _ALLOWED = {
     TandemStatus.PROPOSED: frozenset({TandemStatus.ACTIVE, TandemStatus.DECLINED, TandemStatus.EXPIRED}),

@@ -11,9 +11,11 @@ from sqlalchemy import CheckConstraint, Index, UniqueConstraint, text
 from sqlmodel import Field
 
 from app.domain.generations import DIGITAL_NATIVE_FROM
+from app.domain.tandem import OPEN_STATUSES
 from app.infra.db.base import Table, Versioned, json_list, json_object, ref, table_of, tenant, timestamp
 
-OPEN_TANDEM = text("status IN ('proposed', 'active', 'paused')")
+# "open" as the domain defines it; the text is what migration 0001 created the indexes with
+OPEN_TANDEM = text("status IN (" + ", ".join(f"'{status.value}'" for status in OPEN_STATUSES) + ")")
 
 
 class OrganizationRow(Versioned, table=True):

@@ -17,7 +17,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from app.domain.enrollment import EnrollmentStatus
 from app.domain.partner import PROFILE_FIELDS, Partner, PartnerGrant, PartnerMentor, Placement, SyncStatus
 from app.domain.person import Person
-from app.domain.tandem import TandemStatus
+from app.domain.tandem import MATCHED_STATUSES, TandemStatus
 from app.infra.db import mapping as m
 from app.infra.db import tables as tb
 from app.infra.db.base import table_of
@@ -26,7 +26,7 @@ from app.services.pagination import Cursor, Page, PageRequest
 
 # statements stay well below PostgreSQL's 32767 bind parameters (about 16 per row)
 CHUNK = 500
-MATCHED = (TandemStatus.ACTIVE.value, TandemStatus.PAUSED.value, TandemStatus.COMPLETED.value)
+MATCHED = tuple(status.value for status in MATCHED_STATUSES)
 # what a sync changes on a partner Person; the organization's own additions (department,
 # seniority, availability) and erasure are left alone
 PERSON_SYNCED = (*(f for f in PROFILE_FIELDS if f != "external_id"), "source")

@@ -15,13 +15,13 @@ from app.domain.goal import Goal
 from app.domain.health import RECENT_RATINGS, SessionTally
 from app.domain.program import ProgramRules
 from app.domain.session import Feedback, Session
-from app.domain.tandem import Tandem
+from app.domain.tandem import OPEN_STATUSES, Tandem
 from app.infra.db import mapping as m
 from app.infra.db import tables as tb
 from app.infra.db.repository import Children, Repository
 from app.services.pagination import Page, PageRequest
 
-OPEN = ("proposed", "active", "paused")
+OPEN = tuple(status.value for status in OPEN_STATUSES)
 
 # Health's inputs for many tandems in one statement: each program's rules and a tally of the
 # tandem's sessions (held, missed, the end of the last held one, the latest ratings), counted
