@@ -15,8 +15,7 @@ from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
-from sqlalchemy.orm import ORMExecuteState, Session
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 from app.infra.db.errors import unavailable_as_error
 
@@ -47,56 +46,66 @@ def make_engine(
 
 
 class RecoveringSession(AsyncSession):
-    """A session that tells an unreachable database apart and survives a stale pooled connection.
+    """The unit of work's session: Core statements on its connection, outages told apart, a stale
+    pooled connection survived, and writes noted.
 
-    Every statement and commit raises ``DatabaseUnavailable`` when the database is away. The first
-    statement of a transaction is retried once when its connection turned out dead: nothing ran
-    in that transaction yet, and the server dropped it with the connection, so nothing is lost or
-    done twice. Later statements are not retried: the work before them went with the connection.
+    - Statements run on the transaction's connection, not through ``AsyncSession.execute``: the
+      repositories send Core statements only, and the ORM's execution layer cost as much again
+      as the rest of SQLAlchemy's path for them (measured in-process). The transaction, commit
+      and rollback stay the session's.
+    - Every statement and commit raises ``DatabaseUnavailable`` when the database is away. The
+      first statement of a transaction is retried once when its connection turned out dead:
+      nothing ran in that transaction yet, and the server dropped it with the connection, so
+      nothing is lost or done twice. Later statements are not retried: the work before them went
+      with the connection.
+    - A statement that is not a SELECT, or locks rows, marks the transaction (``info[WROTE]``),
+      so a unit of work shared by a request can roll back a use case that left without
+      committing.
     """
 
+    _core: AsyncConnection | None = None
+    _core_for: object = None  # the session transaction ``_core`` belongs to
+
     async def execute(self, statement: Any, params: Any = None, **kw: Any) -> Any:  # type: ignore[override]
+        if not getattr(statement, "is_select", False) or getattr(statement, "_for_update_arg", None) is not None:
+            self.info[WROTE] = True
         with unavailable_as_error():
-            if self.in_transaction():
+            if kw:  # execution options: the session's own path
                 return await super().execute(statement, params, **kw)
+            if self._core is not None and self._core_for is self.get_transaction():
+                return await self._core.execute(statement, params)
+            first = not self.in_transaction()
             try:
-                return await super().execute(statement, params, **kw)
+                connection = await self.connection()
+                result = await connection.execute(statement, params)
             except DBAPIError as error:
-                if not error.connection_invalidated:
+                if not (first and error.connection_invalidated):
                     raise
                 log.info("a pooled database connection was dead; running the first statement on a fresh one")
                 await self.rollback()  # forgets the dead connection; the pool has been invalidated
-                return await super().execute(statement, params, **kw)
+                connection = await self.connection()
+                result = await connection.execute(statement, params)
+            self._core, self._core_for = connection, self.get_transaction()
+            return result
 
     async def commit(self) -> None:
+        self._core = None
         with unavailable_as_error():
             await super().commit()
 
     async def rollback(self) -> None:
+        self._core = None
         with unavailable_as_error():
             await super().rollback()
 
-
-class TrackingSession(Session):
-    """A session that remembers whether its transaction wrote (or locked) anything, so a unit of
-    work shared by a request can roll back a use case that left without committing."""
-
-
-@event.listens_for(TrackingSession, "do_orm_execute")
-def _note_writes(state: ORMExecuteState) -> None:
-    if not state.is_select or getattr(state.statement, "_for_update_arg", None) is not None:
-        state.session.info[WROTE] = True
+    async def close(self) -> None:
+        self._core = None
+        await super().close()
 
 
 def make_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     # objects never outlive a unit of work in the ORM sense: we map rows to domain objects
-    return async_sessionmaker(
-        engine,
-        class_=RecoveringSession,
-        sync_session_class=TrackingSession,
-        expire_on_commit=False,
-        autoflush=False,
-    )
+    return async_sessionmaker(engine, class_=RecoveringSession, expire_on_commit=False, autoflush=False)
 
 
 def count_statements(
