@@ -13,7 +13,6 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app.api import auth, health, metrics
 from app.api.allow_header import AllowHeaderMiddleware
-from app.api.allow_header import AllowHeaderMiddleware
 from app.api.docs_pages import install_docs_pages
 from app.api.graphql.router import graphql_router
 from app.api.middleware import BodySizeLimitMiddleware, RequestIdMiddleware
@@ -134,7 +133,6 @@ def create_app(
         tags=["identity"],
         summary="Public keys that verify Tandem access tokens",
     )
-    app.add_middleware(AllowHeaderMiddleware)
     app.add_middleware(AllowHeaderMiddleware)
     app.add_middleware(IdempotencyMiddleware)
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
