@@ -140,6 +140,8 @@ MentorRowIn = Annotated[PartnerMentorIn, WrapValidator(_row_or_rejection)]
 
 
 class PartnerMentorBatchIn(Body):
+    nul_checked_in_parts = True
+
     items: list[MentorRowIn] = Field(
         max_length=MAX_BATCH, description=f"up to {MAX_BATCH} mentors; each row succeeds or fails on its own"
     )
