@@ -1,6 +1,6 @@
 """API5:2023 Broken Function Level Authorization: a lower role never reaches a higher role's function.
 
-The full route × role matrix is tests/api/test_route_matrix.py and the GraphQL field matrix
+The full route-by-role matrix is tests/api/test_route_matrix.py and the GraphQL field matrix
 tests/api/graphql/test_field_matrix.py; both check every cell. Here the escalation attempts are
 generated from their data: for each step up the ladder member → program manager → org admin →
 platform admin, every write (REST) and mutation (GraphQL) the higher role is allowed and the
