@@ -108,7 +108,8 @@ async def issue_token(
     "/oauth/revoke",
     operation_id="revoke_token",
     status_code=status.HTTP_200_OK,
-    responses=problems(400, 429),
+    response_class=Response,  # RFC 7009 §2.2: the answer has no body
+    responses={200: {"description": "Revoked, or not a token Tandem knows"}, **problems(400, 429)},
 )
 async def revoke_token(
     uow: RequestUow,

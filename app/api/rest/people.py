@@ -8,6 +8,7 @@ from fastapi import APIRouter, Response, status
 
 from app.api.deps import CurrentCaller, RequestUow
 from app.api.rest.conventions import IfMatch, Paging, page_out, set_etag
+from app.api.rest.openapi_links import follow_id
 from app.api.rest.responses import COMMON, problems
 from app.api.rest.schemas.exports import PersonExportOut
 from app.api.rest.schemas.people import (
@@ -23,7 +24,15 @@ from app.services import people
 router = APIRouter(prefix="/v1/people", tags=["people"], responses=COMMON)
 
 
-@router.post("", operation_id="create_person", status_code=status.HTTP_201_CREATED, responses=problems(409))
+@router.post(
+    "",
+    operation_id="create_person",
+    status_code=status.HTTP_201_CREATED,
+    responses={
+        201: follow_id("person_id", "get_person", "update_person", "set_availability", "export_person", "erase_person"),
+        **problems(409),
+    },
+)
 async def create_person(body: PersonIn, caller: CurrentCaller, uow: RequestUow, response: Response) -> PersonOut:
     """Create a profile (program managers, org admins). The email is unique in the organization.
 
@@ -50,7 +59,11 @@ async def get_person(person_id: UUID, caller: CurrentCaller, uow: RequestUow, re
     return PersonOut.of(person)
 
 
-@router.patch("/{person_id}", operation_id="update_person", responses=problems(409, 412))
+@router.patch(
+    "/{person_id}",
+    operation_id="update_person",
+    responses={200: follow_id("person_id", "get_person", "get_availability"), **problems(409, 412)},
+)
 async def update_person(
     person_id: UUID, body: PersonPatch, caller: CurrentCaller, uow: RequestUow, if_match: IfMatch, response: Response
 ) -> PersonOut:

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Response, status
 
 from app.api.deps import AppSettings, CurrentCaller, RequestUow
 from app.api.rest.conventions import IfMatch, Paging, page_out, set_etag
+from app.api.rest.openapi_links import follow_id
 from app.api.rest.responses import COMMON, add_transition_route, problems
 from app.api.rest.schemas.programs import ProgramIn, ProgramOut, ProgramPage, ProgramPatch
 from app.domain.access import Caller
@@ -19,7 +20,15 @@ from app.services.ports import UnitOfWork
 router = APIRouter(prefix="/v1/programs", tags=["programs"], responses=COMMON)
 
 
-@router.post("", operation_id="create_program", status_code=status.HTTP_201_CREATED, responses=problems(409))
+@router.post(
+    "",
+    operation_id="create_program",
+    status_code=status.HTTP_201_CREATED,
+    responses={
+        201: follow_id("program_id", "get_program", "update_program", "open_enrollment", "cancel_program"),
+        **problems(409),
+    },
+)
 async def create_program(
     body: ProgramIn, caller: CurrentCaller, uow: RequestUow, settings: AppSettings, response: Response
 ) -> ProgramOut:
@@ -52,7 +61,11 @@ async def get_program(program_id: UUID, caller: CurrentCaller, uow: RequestUow, 
     return ProgramOut.of(program)
 
 
-@router.patch("/{program_id}", operation_id="update_program", responses=problems(409, 412))
+@router.patch(
+    "/{program_id}",
+    operation_id="update_program",
+    responses={200: follow_id("program_id", "get_program", "open_enrollment"), **problems(409, 412)},
+)
 async def update_program(
     program_id: UUID,
     body: ProgramPatch,
