@@ -7,6 +7,7 @@ ARG BASE=tandem-base:bookworm
 
 # Build stage: a virtualenv filled only from the local wheels.
 FROM ${BASE} AS build
+LABEL tandem.stage=build
 ENV PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1
 RUN python3 -m venv /venv
 COPY constraints.txt /tmp/constraints.txt

@@ -1,0 +1,86 @@
+"""The wheels the image's Python needs that a host `pip wheel` did not fetch.
+
+`pip wheel` on the host evaluates environment markers for the host's interpreter, and a
+dependency such as `async-timeout; python_full_version < "3.11.3"` differs between the host's
+3.11.x and Debian's 3.11.2. So:
+
+    python3 target_deps.py --environment           (inside the base image: its marker values)
+    python target_deps.py WHEEL_DIR ROOT ENV_JSON  (on the host: print the missing requirements)
+
+walks the Requires-Dist of the wheels from ROOT with the image's marker values and prints, one
+per line, each requirement that no wheel in WHEEL_DIR provides.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import sys
+
+
+def environment() -> dict[str, str]:
+    """PEP 508 marker values of this interpreter, with the standard library only."""
+    info = sys.implementation
+    version = f"{info.version.major}.{info.version.minor}.{info.version.micro}"
+    if info.version.releaselevel != "final":
+        version += info.version.releaselevel[0] + str(info.version.serial)
+    return {
+        "implementation_name": info.name,
+        "implementation_version": version,
+        "os_name": os.name,
+        "platform_machine": platform.machine(),
+        "platform_release": platform.release(),
+        "platform_system": platform.system(),
+        "platform_version": platform.version(),
+        "python_full_version": platform.python_version(),
+        "platform_python_implementation": platform.python_implementation(),
+        "python_version": ".".join(platform.python_version_tuple()[:2]),
+        "sys_platform": sys.platform,
+    }
+
+
+def missing(folder: str, root: str, env: dict[str, str]) -> list[str]:
+    import zipfile
+    from email.parser import HeaderParser
+    from pathlib import Path
+
+    from packaging.requirements import Requirement
+    from packaging.utils import canonicalize_name, parse_wheel_filename
+
+    requires: dict[str, list[Requirement]] = {}
+    for wheel in Path(folder).glob("*.whl"):
+        name = canonicalize_name(parse_wheel_filename(wheel.name)[0])
+        with zipfile.ZipFile(wheel) as zf:
+            meta = next(n for n in zf.namelist() if n.endswith(".dist-info/METADATA") and n.count("/") == 1)
+            headers = HeaderParser().parsestr(zf.read(meta).decode("utf-8"))
+        requires[name] = [Requirement(r) for r in headers.get_all("Requires-Dist") or []]
+
+    absent: dict[str, str] = {}
+    seen: set[tuple[str, frozenset[str]]] = set()
+    todo = [(canonicalize_name(root), frozenset[str]())]
+    while todo:
+        name, extras = todo.pop()
+        if (name, extras) in seen:
+            continue
+        seen.add((name, extras))
+        for req in requires.get(name, []):
+            wanted = req.marker is None or any(
+                req.marker.evaluate({**env, "extra": extra}) for extra in (extras or {""})
+            )
+            if not wanted:
+                continue
+            dep = canonicalize_name(req.name)
+            if dep in requires:
+                todo.append((dep, frozenset(req.extras)))
+            else:
+                absent[dep] = f"{req.name}{req.specifier}"
+    return sorted(absent.values())
+
+
+if __name__ == "__main__":
+    if sys.argv[1:] == ["--environment"]:
+        print(json.dumps(environment()))
+    else:
+        folder, root, env_json = sys.argv[1:]
+        print("\n".join(missing(folder, root, json.loads(env_json))))
