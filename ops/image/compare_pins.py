@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import sys
+from pathlib import Path
 
 OWN = {"tandem", "pip", "setuptools"}
 
@@ -24,10 +25,13 @@ def pins(text: str) -> dict[str, str]:
 
 
 def main(constraints: str) -> int:
-    wanted = pins(open(constraints, encoding="utf-8").read())
+    wanted = pins(Path(constraints).read_text(encoding="utf-8"))
     installed = {k: v for k, v in pins(sys.stdin.read()).items() if k not in OWN}
-    wrong = [f"{n}=={v} (constraints.txt: {wanted.get(n, 'not pinned')})"
-             for n, v in sorted(installed.items()) if wanted.get(n) != v]
+    wrong = [
+        f"{n}=={v} (constraints.txt: {wanted.get(n, 'not pinned')})"
+        for n, v in sorted(installed.items())
+        if wanted.get(n) != v
+    ]
     for line in wrong:
         print("in the image:", line, file=sys.stderr)
     print(f"{len(installed)} packages in the image, {len(wrong)} off the pins", file=sys.stderr)

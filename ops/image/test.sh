@@ -69,6 +69,7 @@ check "migrations applied ($tables tables, revision ${revision:-none})" test -n 
 check "tandem migrate again is a no-op" "$DOCKER" run --rm --name "$NAME-migrate" "${RUN_ENV[@]}" "$IMAGE" tandem migrate
 
 # --- the service
+started=$SECONDS
 "$DOCKER" run -d --name "$NAME" "${RUN_ENV[@]}" "$IMAGE" >/dev/null
 status() { curl -s -o /dev/null -w '%{http_code}' "$@"; }
 up=""
@@ -82,7 +83,7 @@ if [ -z "$up" ]; then
     "$DOCKER" logs --tail 40 "$NAME" >&2
     exit 1
 fi
-ok "GET /healthz 200 after $((SECONDS - START)) s"
+ok "GET /healthz 200, $((SECONDS - started)) s after docker run"
 check "GET /readyz 200 (database reached)" test "$(status "$BASE_URL/readyz")" = 200
 check "the server process (PID 1) runs as uid 10001" \
     test "$("$DOCKER" exec "$NAME" awk '/^Uid:/ {print $2}' /proc/1/status)" = 10001
