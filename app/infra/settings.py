@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 
 from pydantic import AliasChoices, Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -107,6 +108,26 @@ class Settings(BaseSettings):
             self.issuer = local_issuer(self.host, self.port)
         return self
 
+    @model_validator(mode="after")
+    def _no_development_defaults_in_production(self) -> Settings:
+        """Settings that are harmless on a laptop and a hole on the internet stop a production start."""
+        if self.environment != "production":
+            return self
+        issuer = urlsplit(self.issuer)
+        if issuer.scheme != "https" and issuer.hostname not in _LOOPBACK:
+            raise ValueError(
+                "TANDEM_ISSUER must be an https:// URL in production (plain http only on a loopback address, "
+                "for a local smoke test): tokens and SSO callbacks would travel in clear text"
+            )
+        if self.allow_private_provider_urls:
+            raise ValueError(
+                "TANDEM_ALLOW_PRIVATE_PROVIDER_URLS must not be set in production: an organization admin "
+                "could make Tandem fetch addresses of its own network (SSRF)"
+            )
+        if "*" in self.cors_origins:
+            raise ValueError("TANDEM_CORS_ORIGINS may not be * in production: list the front ends' origins")
+        return self
+
     @property
     def period_bounds(self) -> PeriodBounds:
         return PeriodBounds(min_months=self.program_min_months, max_months=self.program_max_months)
@@ -139,6 +160,9 @@ class Settings(BaseSettings):
         return Lifetimes(
             refresh_token=timedelta(days=self.refresh_token_days), session=timedelta(days=self.session_days)
         )
+
+
+_LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 
 
 def local_issuer(host: str, port: int) -> str:
