@@ -2,13 +2,15 @@
 # make image: build the tandem image without any image registry and without network in the build.
 #   1. tandem-base:bookworm, once: a Debian bookworm rootfs made with debootstrap (with Debian's
 #      Python 3.11 and its venv module), updated from bookworm-updates/-security, docker-imported.
-#   2. Wheels of the app and of exactly the pins in constraints.txt, built here with a host
-#      Python 3.11 and checked against the base image's Python and glibc.
-#   3. docker build: pip installs only from those wheels (--no-index).
+#   2. Wheels of the app (build/image/app) and of exactly the pins in constraints.txt
+#      (build/image/wheels), built here with a host Python 3.11 and checked against the base
+#      image's Python, glibc and environment markers.
+#   3. docker build --network none: pip installs only from those wheels (--no-index).
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 ROOTFS="$BUILD_DIR/rootfs"
 WHEELS="$BUILD_DIR/wheels"
+APP_WHEEL="$BUILD_DIR/app"
 HOST_PY=${HOST_PY:-$ROOT/.venv/bin/python}
 START=$SECONDS
 
@@ -85,10 +87,14 @@ build_wheels() {
     done
     log "checking $(ls "$WHEELS" | wc -l) wheels against the image's Python/glibc: $target"
     "$HOST_PY" "$ROOT/ops/image/check_wheels.py" "$WHEELS" $target
-    "$HOST_PY" -c 'import pathlib, sys; from packaging.utils import parse_wheel_filename as p
-for w in pathlib.Path(sys.argv[1]).glob("*.whl"): print("%s==%s" % p(w.name)[:2])' "$WHEELS" |
-        "$HOST_PY" "$ROOT/ops/image/compare_pins.py" "$ROOT/constraints.txt" ||
+    # The dependencies are installed in a layer of their own that Docker keeps while the pins
+    # stay the same, the app (build/image/app) in a small one on top.
+    "$HOST_PY" "$ROOT/ops/image/target_deps.py" "$WHEELS" tandem "$env" --needed >"$WHEELS/requirements.txt"
+    "$HOST_PY" "$ROOT/ops/image/compare_pins.py" "$ROOT/constraints.txt" <"$WHEELS/requirements.txt" ||
         log "WARNING: the image gets packages constraints.txt does not pin (make image-test fails on this): pin them"
+    rm -rf "$APP_WHEEL"
+    mkdir -p "$APP_WHEEL"
+    mv "$WHEELS"/tandem-*.whl "$APP_WHEEL"/
 }
 
 ensure_docker
@@ -96,17 +102,24 @@ mkdir -p "$BUILD_DIR"
 make_base
 build_wheels
 previous=$("$DOCKER" image inspect -f '{{.Id}}' "$IMAGE" 2>/dev/null || true)
-log "docker build -t $IMAGE"
-"$DOCKER" build --force-rm --network none --build-arg "BASE=$BASE_IMAGE" -t "$IMAGE" "$ROOT" >"$BUILD_DIR/docker-build.log" 2>&1 || {
-    tail -30 "$BUILD_DIR/docker-build.log" >&2
-    exit 1
-}
-# Each build leaves the former image and the build stage (wheels + virtualenv, ~700 MB) behind.
+DEPS_IMAGE="${IMAGE%%:*}-deps:latest"
+: >"$BUILD_DIR/docker-build.log"
+# The dependencies stage is tagged so that it stays as the cache of the next build.
+for target in deps final; do
+    if [ "$target" = deps ]; then args=(--target deps -t "$DEPS_IMAGE"); else args=(-t "$IMAGE"); fi
+    log "docker build --network none ${args[*]}"
+    "$DOCKER" build --force-rm --network none --build-arg "BASE=$BASE_IMAGE" "${args[@]}" "$ROOT" \
+        >>"$BUILD_DIR/docker-build.log" 2>&1 || {
+        tail -30 "$BUILD_DIR/docker-build.log" >&2
+        exit 1
+    }
+done
+# Each build leaves the former image and, when the pins changed, the former dependencies stage.
 if [ -n "$previous" ] && [ "$previous" != "$("$DOCKER" image inspect -f '{{.Id}}' "$IMAGE")" ]; then
     "$DOCKER" rmi "$previous" >/dev/null 2>&1 || true
 fi
 # (docker image prune ignores the label filter on engine 20.10, hence the explicit list.)
 "$DOCKER" images -q --filter dangling=true --filter label=tandem.stage=build |
     xargs -r "$DOCKER" rmi >/dev/null 2>&1 || true
-"$DOCKER" image ls --format '{{.Repository}}:{{.Tag}}  {{.ID}}  {{.Size}}' | grep -E "^(${IMAGE%%:*}|${BASE_IMAGE%%:*}):" >&2
+"$DOCKER" image ls --format '{{.Repository}}:{{.Tag}}  {{.ID}}  {{.Size}}' | grep -E "^(${IMAGE%%:*}|${DEPS_IMAGE%%:*}|${BASE_IMAGE%%:*}):" >&2
 log "image built in $((SECONDS - START)) s (build log: build/image/docker-build.log)"

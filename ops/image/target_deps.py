@@ -4,11 +4,14 @@
 dependency such as `async-timeout; python_full_version < "3.11.3"` differs between the host's
 3.11.x and Debian's 3.11.2. So:
 
-    python3 target_deps.py --environment           (inside the base image: its marker values)
-    python target_deps.py WHEEL_DIR ROOT ENV_JSON  (on the host: print the missing requirements)
+    python3 target_deps.py --environment                     (in the base image: its marker values)
+    python target_deps.py WHEEL_DIR ROOT ENV_JSON            (on the host: the missing requirements)
+    python target_deps.py WHEEL_DIR ROOT ENV_JSON --needed   (on the host: name==version of each
+                                                              wheel the image installs, ROOT aside)
 
 walks the Requires-Dist of the wheels from ROOT with the image's marker values and prints, one
-per line, each requirement that no wheel in WHEEL_DIR provides.
+per line, each requirement that no wheel in WHEEL_DIR provides (or, with --needed, the wheels
+that the walk reached).
 """
 
 from __future__ import annotations
@@ -40,7 +43,8 @@ def environment() -> dict[str, str]:
     }
 
 
-def missing(folder: str, root: str, env: dict[str, str]) -> list[str]:
+def walk(folder: str, root: str, env: dict[str, str]) -> tuple[list[str], list[str]]:
+    """(requirements no wheel provides, name==version of the wheels reached from root)"""
     import zipfile
     from email.parser import HeaderParser
     from pathlib import Path
@@ -49,8 +53,11 @@ def missing(folder: str, root: str, env: dict[str, str]) -> list[str]:
     from packaging.utils import canonicalize_name, parse_wheel_filename
 
     requires: dict[str, list[Requirement]] = {}
+    versions: dict[str, str] = {}
     for wheel in Path(folder).glob("*.whl"):
-        name = canonicalize_name(parse_wheel_filename(wheel.name)[0])
+        name, version = parse_wheel_filename(wheel.name)[:2]
+        name = canonicalize_name(name)
+        versions[name] = str(version)
         with zipfile.ZipFile(wheel) as zf:
             meta = next(n for n in zf.namelist() if n.endswith(".dist-info/METADATA") and n.count("/") == 1)
             headers = HeaderParser().parsestr(zf.read(meta).decode("utf-8"))
@@ -75,12 +82,14 @@ def missing(folder: str, root: str, env: dict[str, str]) -> list[str]:
                 todo.append((dep, frozenset(req.extras)))
             else:
                 absent[dep] = f"{req.name}{req.specifier}"
-    return sorted(absent.values())
+    reached = {name for name, _ in seen} - {canonicalize_name(root)}
+    return sorted(absent.values()), sorted(f"{name}=={versions[name]}" for name in reached)
 
 
 if __name__ == "__main__":
     if sys.argv[1:] == ["--environment"]:
         print(json.dumps(environment()))
     else:
-        folder, root, env_json = sys.argv[1:]
-        print("\n".join(missing(folder, root, json.loads(env_json))))
+        folder, root, env_json, *flags = sys.argv[1:]
+        absent, needed = walk(folder, root, json.loads(env_json))
+        print("\n".join(needed if flags == ["--needed"] else absent))
