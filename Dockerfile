@@ -22,7 +22,8 @@ FROM ${BASE}
 ENV PATH=/venv/bin:$PATH PYTHONUNBUFFERED=1 PYTHONDONTWRITEBYTECODE=1 \
     PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1 \
     TANDEM_DATA_DIR=/data HOST=0.0.0.0 PORT=8000 TANDEM_ENVIRONMENT=production
-RUN useradd --system --uid 10001 --user-group --home-dir /data --create-home --shell /usr/sbin/nologin tandem
+RUN groupadd --system --gid 10001 tandem \
+ && useradd --system --uid 10001 --gid 10001 --home-dir /data --create-home --shell /usr/sbin/nologin tandem
 COPY --from=deps /venv /venv
 # The app's own wheel, in a small layer of its own; pip check proves its dependencies are there.
 COPY build/image/app /tmp/app
