@@ -20,6 +20,7 @@ EARLIEST_BIRTH_YEAR = 1900
 # deliberately simple: one @, no spaces, a dotted domain; deliverability is the IdP's business
 _EMAIL = re.compile(r"[^@\s]{1,64}@[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+")
 ERASED_NAME = "Erased person"
+MAX_DISPLAY_NAME_LENGTH = 200
 
 
 def validate_birth_year(year: int) -> int:
@@ -54,6 +55,10 @@ class Profile(Protocol):
 def clean_profile(profile: Profile) -> None:
     """Validate and normalize the self-description a person (or a partner's mentor) gives."""
     profile.display_name = validate_name(profile.display_name, "display_name")
+    if len(profile.display_name) > MAX_DISPLAY_NAME_LENGTH:
+        raise RuleViolation(
+            f"display_name is longer than {MAX_DISPLAY_NAME_LENGTH} characters", code="too_long", field="display_name"
+        )
     validate_birth_year(profile.birth_year)
     profile.email = normalize_email(profile.email)
     profile.interests = clean_labels(profile.interests, "interests")

@@ -11,11 +11,24 @@ from uuid import UUID
 
 from app.domain.access import Role
 from app.domain.clock import utcnow
-from app.domain.errors import RuleViolation
+from app.domain.errors import PermissionDenied, RuleViolation
 from app.domain.values import clean_labels
 
 _DOMAIN_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789-.")
 _RANK = {Role.MEMBER: 0, Role.PROGRAM_MANAGER: 1, Role.ORG_ADMIN: 2}
+
+
+MAX_SUBJECT_LENGTH = 255  # OpenID Connect Core §2: "MUST NOT exceed 255 ASCII characters"
+MAX_EMAIL_LENGTH = 320
+MAX_NAME_LENGTH = 200
+
+
+def _printable_name(value: Any) -> str | None:
+    """A ``name`` claim as a profile may hold it: control characters dropped, blanks collapsed, capped."""
+    if not isinstance(value, str):
+        return None
+    name = " ".join("".join(c if c.isprintable() else " " for c in value[: MAX_NAME_LENGTH * 4]).split())
+    return name[:MAX_NAME_LENGTH] or None
 
 
 # OpenID Connect Core §3.1.2.1; "none" is left out: a silent check has no browser to come back to
@@ -62,6 +75,24 @@ class ProviderIdentity:
     email_verified: bool | None
     name: str | None
     claims: Mapping[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_claims(cls, claims: Mapping[str, Any]) -> ProviderIdentity:
+        """The identity verified claims describe. A signature proves who sent the claims, not that
+        they are sane: a subject or an email we could not store refuses the login; optional
+        claims of the wrong type count as absent; the name keeps its printable characters."""
+        subject, email, verified = claims.get("sub"), claims.get("email"), claims.get("email_verified")
+        if not (isinstance(subject, str) and 0 < len(subject) <= MAX_SUBJECT_LENGTH and subject.isprintable()):
+            raise PermissionDenied("the identity provider sent an unusable subject (sub)", code="invalid_claims")
+        if isinstance(email, str) and not (len(email) <= MAX_EMAIL_LENGTH and email.isprintable()):
+            raise PermissionDenied("the identity provider sent an unusable email", code="invalid_claims")
+        return cls(
+            subject=subject,
+            email=email if isinstance(email, str) else None,
+            email_verified=verified if isinstance(verified, bool) else None,
+            name=_printable_name(claims.get("name")),
+            claims=claims,
+        )
 
     @property
     def birth_year(self) -> int | None:

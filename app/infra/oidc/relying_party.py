@@ -86,14 +86,7 @@ class OidcRelyingParty:
         claims = await self._verified_claims(config, metadata, id_token, nonce)
         if "email" not in claims and isinstance(tokens.get("access_token"), str):
             claims = {**await self._userinfo(metadata, tokens["access_token"], claims["sub"]), **claims}
-        verified = claims.get("email_verified")
-        return ProviderIdentity(
-            subject=str(claims["sub"]),
-            email=claims.get("email") if isinstance(claims.get("email"), str) else None,
-            email_verified=verified if isinstance(verified, bool) else None,
-            name=claims.get("name") if isinstance(claims.get("name"), str) else None,
-            claims=claims,
-        )
+        return ProviderIdentity.from_claims(claims)
 
     async def _exchange(
         self, config: SsoConfig, metadata: ProviderMetadata, *, code: str, redirect_uri: str, verifier: str
