@@ -105,7 +105,9 @@ async def _transition(
 ) -> Program:
     org_id = authz.scope_of(caller, "program")
     async with uow:
-        program = authz.found(await uow.programs.get(org_id, program_id), "program")
+        # locked: a second transition waits for the first and then meets the new state (409),
+        # instead of failing on a version it never asked about (412)
+        program = authz.found(await uow.programs.get(org_id, program_id, for_update=True), "program")
         authz.require_manager(caller)
         authz.check_version(program, expected_version)
         step(program)

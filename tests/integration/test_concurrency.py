@@ -9,12 +9,12 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from app.domain.errors import Conflict, DomainError, VersionMismatch
+from app.domain.errors import Conflict, DomainError, InvalidTransition, VersionMismatch
 from app.domain.session import SessionStatus
 from app.domain.tandem import TandemStatus
 from app.domain.values import MeetingFormat, Topic
-from app.services import people, sessions, tandems
-from tests.factories import active_tandem, enroll, member, new_person, pair_world, past
+from app.services import people, programs, sessions, tandems
+from tests.factories import active_tandem, enroll, member, new_org, new_person, new_program, pair_world, past
 
 ATTEMPTS = 20
 
@@ -175,3 +175,19 @@ async def test_mentor_and_mentee_giving_feedback_at_the_same_moment_both_succeed
     assert errors == []
     stored = await sessions.get_session(uow_factory(), world["manager"], session.id)
     assert sorted(f.rating for f in stored.feedback) == [4, 5]
+
+
+async def test_twenty_simultaneous_transitions_of_one_program_apply_once_and_refuse_the_rest_as_conflicts(
+    uow_factory,
+) -> None:
+    """Without a row lock the losers failed on a version they never sent (412); now they wait,
+    then meet the new state: a transition that is no longer possible (409)."""
+    _, manager = await new_org(uow_factory)
+    program = await new_program(uow_factory, manager, status="draft")
+
+    made, errors = await _gather(
+        [programs.open_enrollment(uow_factory(), manager, program.id) for _ in range(ATTEMPTS)]
+    )
+
+    assert len(made) == 1 and len(errors) == ATTEMPTS - 1
+    assert all(isinstance(e, InvalidTransition) for e in errors), errors

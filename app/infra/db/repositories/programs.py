@@ -22,8 +22,8 @@ class ProgramRepository(Repository[Program]):
     to_domain = staticmethod(m.program_to_domain)
     to_row = staticmethod(m.program_to_row)
 
-    async def get(self, org_id: UUID, program_id: UUID) -> Program | None:
-        return await self._get_in(org_id, program_id)
+    async def get(self, org_id: UUID, program_id: UUID, *, for_update: bool = False) -> Program | None:
+        return await self._get_in(org_id, program_id, for_update=for_update)
 
     async def page(self, org_id: UUID, request: PageRequest) -> Page[Program]:
         return await self._page(request, self.t.c.org_id == org_id)
