@@ -18,6 +18,7 @@ from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.api.rate_limit import TooManyRequests
+from app.api.security_headers import api_security_headers
 from app.domain import errors as e
 from app.infra.auth.tokens import InvalidToken
 from app.infra.db.errors import DatabaseUnavailable
@@ -192,7 +193,13 @@ async def _http_error(_: Request, exc: Exception) -> JSONResponse:
 
 async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
     log.exception("unhandled error on %s %s", request.method, request.url.path)
-    return problem_response(500, "internal_error", "something went wrong on our side; it was logged")
+    response = problem_response(500, "internal_error", "something went wrong on our side; it was logged")
+    # Starlette answers an unhandled error from its outermost layer, outside every middleware
+    # of ours: the security headers are added here, as the middleware adds them to the rest
+    settings = getattr(request.app.state, "settings", None)
+    for name, value in api_security_headers(hsts=getattr(settings, "environment", "") == "production"):
+        response.headers[name.decode()] = value.decode()
+    return response
 
 
 def install_problem_handlers(app: FastAPI) -> None:

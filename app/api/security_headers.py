@@ -19,10 +19,14 @@ _API_CSP = (b"content-security-policy", b"default-src 'none'; frame-ancestors 'n
 _HSTS = (b"strict-transport-security", b"max-age=31536000; includeSubDomains")
 
 
+def api_security_headers(*, hsts: bool) -> list[tuple[bytes, bytes]]:
+    return [*_ALWAYS, _API_CSP, *([_HSTS] if hsts else [])]
+
+
 class SecurityHeadersMiddleware:
     def __init__(self, app: ASGIApp, *, hsts: bool) -> None:
         self.app = app
-        self.extra = [*_ALWAYS, _API_CSP, *([_HSTS] if hsts else [])]
+        self.extra = api_security_headers(hsts=hsts)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":

@@ -61,6 +61,8 @@ async def test_an_unexpected_exception_is_a_500_problem_without_internals(bare: 
         assert response.status_code == 500, response.text
         assert response.headers["content-type"].startswith("application/problem+json")
         assert response.json()["code"] == "internal_error"
+        assert response.headers["x-content-type-options"] == "nosniff"
+        assert response.headers["content-security-policy"].startswith("default-src 'none'")
         _no_internals(response, f"{method} /v1/__broken")
 
 
