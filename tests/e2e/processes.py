@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import subprocess
+import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -48,15 +49,21 @@ def tandem(args: list[str], env: dict[str, str], log_path: Path) -> Iterator[sub
 
 
 @contextmanager
-def serve(env: dict[str, str], log_path: Path, *args: str) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+def serve(
+    env: dict[str, str], log_path: Path, *args: str, wait: bool = True
+) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """``tandem serve`` on a free port; ready when the block starts, unless ``wait=False`` (then
+    several processes start side by side and ``ready`` tells when each answers)."""
     port = free_port()
     with tandem(["serve", "--port", str(port), *args], env, log_path) as process:
         base = f"http://127.0.0.1:{port}"
-        wait_until(lambda: _ready(base, process, log_path), 90, f"{base} ready")
+        if wait:
+            wait_until(lambda: ready(base, process, log_path), 90, f"{base} ready")
         yield base, process
 
 
-def _ready(base: str, process: subprocess.Popen[bytes], log_path: Path) -> bool:
+def ready(base: str, process: subprocess.Popen[bytes], log_path: Path) -> bool:
+    """Whether the ``tandem serve`` at ``base`` answers ``/readyz`` with 200 (it must not have exited)."""
     assert process.poll() is None, log_path.read_text()
     try:
         return httpx.get(f"{base}/readyz", timeout=2).status_code == 200
@@ -122,3 +129,49 @@ def start_run(url: str, program_id: str) -> str:
             await engine.dispose()
 
     return asyncio.run(run())
+
+
+def workers_registered(url: str) -> int:
+    """How many procrastinate workers (``tandem worker`` or in-process) have registered on the database."""
+    return int(query(url, "SELECT count(*) FROM procrastinate_workers")[0][0])
+
+
+class TableLock:
+    """An exclusive lock on a table, held by the test's own connection until ``release`` or the
+    block's end. Whatever reads the table meanwhile (a request, a matching run) waits inside the
+    process doing it: requests stay in flight, a run stays ``running`` for as long as the test needs."""
+
+    def __init__(self, url: str, table: str) -> None:
+        self.url, self.table = url, table
+        self._release = threading.Event()
+        self._held = threading.Event()
+        self._thread = threading.Thread(target=lambda: asyncio.run(self._hold()))
+
+    async def _hold(self) -> None:
+        import asyncpg
+
+        conn = await asyncpg.connect(self.url.replace("postgresql+asyncpg://", "postgresql://", 1))
+        try:
+            async with conn.transaction():
+                await conn.execute(f"LOCK TABLE {self.table} IN ACCESS EXCLUSIVE MODE")
+                self._held.set()
+                await asyncio.to_thread(self._release.wait, 120)
+        finally:
+            await conn.close()
+
+    def waiting(self) -> int:
+        """Sessions waiting for this lock."""
+        sql = "SELECT count(*) FROM pg_locks WHERE relation = to_regclass(:table) AND NOT granted"
+        return int(query(self.url, sql, table=self.table)[0][0])
+
+    def release(self) -> None:
+        self._release.set()
+        self._thread.join(timeout=20)
+
+    def __enter__(self) -> TableLock:
+        self._thread.start()
+        assert self._held.wait(20), "lock not taken"
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.release()

@@ -3,7 +3,10 @@ balancer: one external PostgreSQL, one signing keys folder, one Redis for the ra
 
 Requests alternate between the two APIs: a token issued by one is accepted by the other, an
 ETag from one is honoured by the other (a stale one is refused with 412), the token endpoint's
-limit counts the requests of both, and matching runs started on either are done by the workers.
+limit counts the requests of both, and matching runs started on either are done by the workers:
+while one worker is held inside a run (a lock the test takes on ``tandems``), the other takes
+the next. The four processes start side by side. Marked ``faults``, with the process-fault
+tests: ``make test-faults`` runs it, ``make test`` does not.
 """
 
 from __future__ import annotations
@@ -26,13 +29,16 @@ from app.infra.db.migrate import upgrade
 from app.infra.settings import Settings
 from bench.latency import seed
 from tests.conftest import fresh_database
-from tests.e2e.processes import manager_headers, serve, tandem, wait_until
+from tests.e2e.processes import TableLock, manager_headers, ready, serve, tandem, wait_until, workers_registered
 from tests.e2e.server import environment
+
+pytestmark = pytest.mark.faults
 
 POSTGRES = ("127.0.0.1", 5432)
 REDIS = ("127.0.0.1", 6379)
 ISSUER = "http://tandem.test"  # the public name both instances sit behind
 TOKEN_LIMIT = 4  # token requests a minute per client address, over both instances
+SIZE = 40  # mentees and mentors each of the seeded program: runs are quick
 
 
 def _answers(address: tuple[str, int]) -> bool:
@@ -54,7 +60,7 @@ def external_database() -> Iterator[tuple[str, str]]:
     url, drop = fresh_database("postgresql+asyncpg://postgres@127.0.0.1:5432/postgres", "tandem_scale")
     try:
         upgrade(url)
-        yield url, asyncio.run(seed(url, 300, 2031))
+        yield url, asyncio.run(seed(url, SIZE, 2031))
     finally:
         drop()
 
@@ -71,11 +77,21 @@ def test_two_apis_and_two_workers_share_tokens_etags_rate_limits_and_runs(
     }
     shared.mkdir()
     with (
-        serve(env, tmp_path / "a.log") as (a, _),
-        serve(env, tmp_path / "b.log") as (b, _),
+        serve(env, tmp_path / "a.log", wait=False) as (a, a_process),
+        serve(env, tmp_path / "b.log", wait=False) as (b, b_process),
         tandem(["worker"], env, tmp_path / "w1.log"),
         tandem(["worker"], env, tmp_path / "w2.log"),
     ):
+        wait_until(
+            lambda: (
+                ready(a, a_process, tmp_path / "a.log")
+                and ready(b, b_process, tmp_path / "b.log")
+                and workers_registered(url) == 2
+            ),
+            90,
+            "both APIs ready and both workers registered",
+            every=0.3,
+        )
         admin = httpx.Client(headers=_bearer(shared, Caller(uuid.uuid4(), Role.PLATFORM_ADMIN)), timeout=30)
         # a token from one instance works on the other
         made = admin.post(f"{a}/v1/partners", json={"name": f"Network {uuid.uuid4().hex[:6]}"})
@@ -106,15 +122,22 @@ def test_two_apis_and_two_workers_share_tokens_etags_rate_limits_and_runs(
         assert stale.status_code == 412, stale.text
         assert manager.get(a + program).json()["title"] == "Renamed on b"
 
-        # matching runs started on either instance are done by the workers
-        runs = [manager.post(f"{base}{program}/matching-runs", json={}) for base in (a, b)]
-        assert [r.status_code for r in runs] == [202, 202], [r.text for r in runs]
-        for base, run in zip((b, a), runs, strict=True):  # each watched on the other instance
+        # matching runs started on either instance are done by the workers; the first run holds
+        # its worker (it waits on the lock inside the run), so the second run needs the other worker
+        with TableLock(url, "tandems") as run_held:
+            first = manager.post(f"{a}{program}/matching-runs", json={})
+            assert first.status_code == 202, first.text
+            wait_until(lambda: run_held.waiting() >= 1, 30, "first run held inside a worker")
+            second = manager.post(f"{b}{program}/matching-runs", json={})
+            assert second.status_code == 202, second.text
+            wait_until(lambda: run_held.waiting() >= 2, 30, "second run taken by the other worker")
+        for base, run in ((b, first), (a, second)):  # each watched on the other instance
             where = base + run.headers["location"]
-            done = wait_until(lambda where=where: _finished(manager, where), 90, "run done")  # type: ignore[misc]
+            done = wait_until(lambda where=where: _finished(manager, where), 60, "run done")  # type: ignore[misc]
             assert done["status"] == "completed" and done["proposals"], done
-        logs = (tmp_path / "w1.log").read_text() + (tmp_path / "w2.log").read_text()
-        assert all(str(r.json()["id"]) in logs for r in runs), logs
+        logs = [(tmp_path / name).read_text() for name in ("w1.log", "w2.log")]
+        ids = [str(run.json()["id"]) for run in (first, second)]
+        assert sorted(sum(i in log for i in ids) for log in logs) == [1, 1], logs  # one run each
 
 
 def _finished(client: httpx.Client, url: str) -> dict[str, object] | None:
