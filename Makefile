@@ -17,13 +17,19 @@ $(STAMP): pyproject.toml constraints.txt
 run: $(STAMP)
 	$(BIN)/tandem serve --migrate --demo-if-empty --with-worker
 
-## test: the whole suite (embedded PostgreSQL, or TEST_DATABASE_URL when set)
+## test: the whole suite but the process faults (embedded PostgreSQL, or TEST_DATABASE_URL when set)
 test: $(STAMP)
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -m "not faults"
 
 ## test-db: only the tests that talk to PostgreSQL (CI runs them again on an external server)
 test-db: $(STAMP)
-	$(BIN)/pytest -q -m db
+	$(BIN)/pytest -q -m "db and not faults"
+
+## test-faults: real processes SIGTERMed, SIGKILLed and scaled out (two APIs, two workers on the
+##              PostgreSQL at 127.0.0.1:5432 and the Redis at 127.0.0.1:6379); CI runs it after make test
+.PHONY: test-faults
+test-faults: $(STAMP)
+	$(BIN)/pytest -q -m faults tests/e2e
 
 ## lint: ruff, mypy and the import-linter layer contracts
 lint: $(STAMP)
