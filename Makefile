@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test test-db lint openapi lock bench bench-latency bench-api clean image image-test
+.PHONY: run test test-db fuzz audit lint openapi lock bench bench-latency bench-api clean image image-test
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PY) -m venv $(VENV)
@@ -30,6 +30,17 @@ test-db: $(STAMP)
 .PHONY: test-faults
 test-faults: $(STAMP)
 	$(BIN)/pytest -q -m faults tests/e2e
+
+## fuzz: schema fuzzing at length against a real server: 100 examples per operation, every role in
+##       every phase, new seeds each run (`make test` runs a bounded, repeatable pass)
+fuzz: $(STAMP)
+	TANDEM_FUZZ_EXAMPLES=100 TANDEM_FUZZ_COVERAGE=all $(BIN)/pytest -q -p no:cacheprovider tests/e2e/test_schema_fuzz.py
+
+## audit: pip-audit over the locked set (constraints.txt); needs PyPI's advisory service, so not in CI
+##        here (see docs/operations.md). pip-audit goes into the venv, its own dependencies pinned too
+audit: $(STAMP)
+	$(BIN)/pip install --quiet -c constraints.txt pip-audit
+	$(BIN)/pip-audit --requirement constraints.txt --no-deps --disable-pip --strict --progress-spinner off
 
 ## lint: ruff, mypy and the import-linter layer contracts
 lint: $(STAMP)
