@@ -131,9 +131,10 @@ def start_run(url: str, program_id: str) -> str:
     return asyncio.run(run())
 
 
-def workers_registered(url: str) -> int:
-    """How many procrastinate workers (``tandem worker`` or in-process) have registered on the database."""
-    return int(query(url, "SELECT count(*) FROM procrastinate_workers")[0][0])
+def worker_ids(url: str) -> set[int]:
+    """The procrastinate workers (``tandem worker`` or in-process) registered on the database now; a
+    starting worker removes the rows of dead ones, so count new workers by id, not by the total."""
+    return {int(row[0]) for row in query(url, "SELECT id FROM procrastinate_workers")}
 
 
 class TableLock:

@@ -29,7 +29,7 @@ from app.infra.db.migrate import upgrade
 from app.infra.settings import Settings
 from bench.latency import seed
 from tests.conftest import fresh_database
-from tests.e2e.processes import TableLock, manager_headers, ready, serve, tandem, wait_until, workers_registered
+from tests.e2e.processes import TableLock, manager_headers, ready, serve, tandem, wait_until, worker_ids
 from tests.e2e.server import environment
 
 pytestmark = pytest.mark.faults
@@ -86,7 +86,7 @@ def test_two_apis_and_two_workers_share_tokens_etags_rate_limits_and_runs(
             lambda: (
                 ready(a, a_process, tmp_path / "a.log")
                 and ready(b, b_process, tmp_path / "b.log")
-                and workers_registered(url) == 2
+                and len(worker_ids(url)) == 2
             ),
             90,
             "both APIs ready and both workers registered",
