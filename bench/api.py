@@ -31,6 +31,7 @@ import json
 import os
 import shutil
 import signal
+import subprocess
 import sys
 import tempfile
 import time
@@ -400,7 +401,11 @@ def main() -> None:
                     if ep.key in PROFILED:
                         print(f"profiling {ep.label} for {args.profile:g} s …", flush=True)
                         script = scripts / f"{ep.key}.lua"
-                        profiles[ep.key] = profile(ep, bases[ep.server], args.profile, script, wrk_cpus, serve, root)
+                        try:
+                            base = bases[ep.server]
+                            profiles[ep.key] = profile(ep, base, args.profile, script, wrk_cpus, serve, root)
+                        except (OSError, RuntimeError, ValueError, subprocess.SubprocessError) as error:
+                            profiles[ep.key] = [f"  no profile: {error}"]  # the figures still count
 
             results: dict[str, Any] = {}
             for ep in eps:

@@ -71,8 +71,8 @@ def summarize(raw: Path, top: int = 8) -> list[str]:
     for line in raw.read_text().splitlines():
         stack, _, count = line.rpartition(" ")
         frames = stack.split(";")
-        if not frames or any("threading.py" in f for f in frames[:2]):
-            continue  # idle worker threads (anyio's thread pool) are not the server's work
+        if not count.isdigit() or any("threading.py" in f for f in frames[:2]):
+            continue  # a frame name py-spy broke over two lines; idle worker threads (anyio's pool)
         n = int(count)
         total += n
         layers[layer_of(frames[-1])] += n
