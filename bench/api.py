@@ -40,6 +40,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -235,12 +236,15 @@ def check_shapes(clients: dict[str, httpx.Client], eps: list[Endpoint], size: Si
 
 def count_statements(client: httpx.Client, eps: list[Endpoint], n: int, start: int) -> dict[str, dict[str, Any]]:
     """Statements and transactions per request of each tandem endpoint, from /metrics deltas."""
-    first, second = counters(client), counters(client)
-    if first[0] is None or second[0] is None:
+    # the warm-up's last requests may still be queued in the server: count only once it is idle,
+    # and take what one scrape itself adds (its queue-depth queries) as the least seen between
+    # consecutive scrapes
+    time.sleep(2.0)
+    scrapes = [counters(client) for _ in range(4)]
+    if any(found[0] is None for found in scrapes):
         print(f"the server's /metrics has no {STATEMENTS} yet: statements per request n/a", flush=True)
         return {ep.key: {"counted": True, "statements": None, "transactions": None} for ep in eps}
-    # what one scrape itself adds (its queue-depth queries), taken off each measurement
-    overhead = [(b or 0.0) - (a or 0.0) for a, b in zip(first, second, strict=True)]
+    overhead = [min((b[i] or 0.0) - (a[i] or 0.0) for a, b in pairwise(scrapes)) for i in range(2)]
     out: dict[str, dict[str, Any]] = {}
     for ep in eps:
         before = counters(client)
@@ -402,8 +406,8 @@ def main() -> None:
                         print(f"profiling {ep.label} for {args.profile:g} s …", flush=True)
                         script = scripts / f"{ep.key}.lua"
                         try:
-                            base = bases[ep.server]
-                            profiles[ep.key] = profile(ep, base, args.profile, script, wrk_cpus, serve, root)
+                            target = bases[ep.server]
+                            profiles[ep.key] = profile(ep, target, args.profile, script, wrk_cpus, serve, root)
                         except (OSError, RuntimeError, ValueError, subprocess.SubprocessError) as error:
                             profiles[ep.key] = [f"  no profile: {error}"]  # the figures still count
 
