@@ -17,10 +17,10 @@ from app.api.docs_pages import install_docs_pages
 from app.api.graphql.router import graphql_router
 from app.api.middleware import BodySizeLimitMiddleware, RequestIdMiddleware
 from app.api.problems import install_problem_handlers
-from app.api.rate_limit import LoginRateLimiter, WriteRateLimit, WriteRateLimiter, document_rate_limits
+from app.api.rate_limit import LoginRateLimiter, WriteRateLimit, WriteRateLimiter
 from app.api.rest import ROUTERS, oauth
 from app.api.rest.idempotency import IdempotencyMiddleware
-from app.api.rest.openapi_extras import document_idempotency_keys
+from app.api.rest.openapi_extras import document_idempotency_keys, document_rate_limits
 from app.api.rest.responses import problems
 from app.api.security_headers import SecurityHeadersMiddleware
 from app.infra.auth.keys import Keyring

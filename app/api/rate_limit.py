@@ -13,10 +13,9 @@ from __future__ import annotations
 
 import math
 import time
-from copy import deepcopy
-from typing import Annotated, Any
+from typing import Annotated
 
-from fastapi import Depends, FastAPI, Request
+from fastapi import Depends, Request
 from limits import RateLimitItem, parse
 from limits.aio.strategies import MovingWindowRateLimiter
 from limits.storage import storage_from_string
@@ -138,39 +137,3 @@ async def limit_writes(request: Request, caller: CurrentCaller) -> None:
 LoginRateLimit = Annotated[None, Depends(limit_logins)]
 TokenRateLimit = Annotated[None, Depends(limit_token_requests)]
 WriteRateLimit = Depends(limit_writes)
-
-
-def document_rate_limits(app: FastAPI) -> None:
-    """The 429 of ``limit_writes`` on every write operation under /v1, with its headers."""
-    from app.api.rest.responses import DESCRIPTIONS, PROBLEM_CONTENT, RETRY_AFTER  # the responses import us
-
-    generate = app.openapi
-    headers = RETRY_AFTER | {
-        "RateLimit": {
-            "description": 'the limit that was hit: `"<policy>";r=<remaining>;t=<seconds until reset>`',
-            "schema": {"type": "string"},
-        },
-        "RateLimit-Policy": {
-            "description": 'the policy: `"<policy>";q=<quota>;w=<window in seconds>`',
-            "schema": {"type": "string"},
-        },
-    }
-
-    def openapi() -> dict[str, Any]:
-        if app.openapi_schema:
-            return app.openapi_schema
-        schema = generate()
-        for path, operations in schema["paths"].items():
-            if not path.startswith("/v1/"):
-                continue
-            for method, operation in operations.items():
-                if method.upper() not in SAFE_METHODS:
-                    operation["responses"]["429"] = {
-                        "description": DESCRIPTIONS[429],
-                        "content": deepcopy(PROBLEM_CONTENT),
-                        "headers": deepcopy(headers),
-                    }
-        app.openapi_schema = schema
-        return schema
-
-    app.openapi = openapi  # type: ignore[method-assign]

@@ -16,7 +16,7 @@ import strawberry
 from app.api.graphql.errors import Problem, attempt
 from app.api.graphql.inputs import command, deferred, parse
 from app.api.graphql.types import Ctx, Program
-from app.api.rest.schemas.programs import ProgramIn, ProgramPatch
+from app.api.schemas.programs import ProgramIn, ProgramPatch
 from app.domain.access import Caller
 from app.domain.program import Program as DomainProgram
 from app.services import programs

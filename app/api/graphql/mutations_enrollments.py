@@ -14,7 +14,7 @@ import strawberry
 from app.api.graphql.errors import Problem, attempt
 from app.api.graphql.inputs import command, deferred, parse
 from app.api.graphql.types import Ctx, Enrollment, ParticipantRole
-from app.api.rest.schemas.enrollments import EnrollmentIn, EnrollmentPatch, PreferenceIn
+from app.api.schemas.enrollments import EnrollmentIn, EnrollmentPatch, PreferenceIn
 from app.domain import preference as pf
 from app.services import enrollments, preferences
 from app.services.preferences import PreferenceOutcome

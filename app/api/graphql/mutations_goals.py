@@ -14,7 +14,7 @@ import strawberry
 from app.api.graphql.errors import Problem, attempt
 from app.api.graphql.inputs import command, parse
 from app.api.graphql.types import Ctx, Goal, GoalStatus
-from app.api.rest.schemas.goals import GoalIn, GoalPatch
+from app.api.schemas.goals import GoalIn, GoalPatch
 from app.services import goals
 
 GoalResult = Annotated[Goal | Problem, strawberry.union("GoalResult")]

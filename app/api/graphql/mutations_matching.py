@@ -16,7 +16,7 @@ from app.api.graphql.errors import Problem, attempt, flow_limited
 from app.api.graphql.inputs import command, parse
 from app.api.graphql.types import Ctx
 from app.api.graphql.types_matching import AcceptedRun, MatchingPolicy, MatchingRun, Objective
-from app.api.rest.schemas.matching import AcceptRunIn, MatchingPolicyIn, MatchingRunIn
+from app.api.schemas.matching import AcceptRunIn, MatchingPolicyIn, MatchingRunIn
 from app.services import matching, matching_runs
 from app.services.matching_runs import Accepted
 

@@ -14,7 +14,7 @@ import strawberry
 from app.api.graphql.errors import Problem, attempt
 from app.api.graphql.inputs import command, parse
 from app.api.graphql.types import Ctx
-from app.api.rest.schemas.organizations import OrganizationIn, OrganizationPatch, SsoIn
+from app.api.schemas.organizations import OrganizationIn, OrganizationPatch, SsoIn
 from app.domain import access
 from app.domain import organization as org
 from app.domain import sso as ss

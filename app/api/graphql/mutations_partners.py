@@ -23,7 +23,7 @@ from app.api.graphql.types_partners import (
     RevokedGrant,
     Scope,
 )
-from app.api.rest.schemas.partners import PartnerIn, PartnerMentorBatchIn
+from app.api.schemas.partners import PartnerIn, PartnerMentorBatchIn
 from app.services import partner_mentors, partners
 
 PartnerCredentialsResult = Annotated[PartnerCredentials | Problem, strawberry.union("PartnerCredentialsResult")]

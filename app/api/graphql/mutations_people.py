@@ -14,7 +14,7 @@ import strawberry
 from app.api.graphql.errors import Problem, attempt
 from app.api.graphql.inputs import command, deferred, parse
 from app.api.graphql.types import Ctx, MeetingFormat, Person
-from app.api.rest.schemas.people import AvailabilityIn, PersonIn, PersonPatch
+from app.api.schemas.people import AvailabilityIn, PersonIn, PersonPatch
 from app.domain import person as pe
 from app.services import people
 

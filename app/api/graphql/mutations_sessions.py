@@ -15,7 +15,7 @@ import strawberry
 from app.api.graphql.errors import Problem, attempt
 from app.api.graphql.inputs import command, parse
 from app.api.graphql.types import Ctx, MeetingFormat, Session
-from app.api.rest.schemas.sessions import FeedbackIn, HoldIn, SessionIn, SessionPatch
+from app.api.schemas.sessions import FeedbackIn, HoldIn, SessionIn, SessionPatch
 from app.services import sessions
 
 SessionResult = Annotated[Session | Problem, strawberry.union("SessionResult")]

@@ -16,7 +16,7 @@ import strawberry
 from app.api.graphql.errors import Problem, attempt
 from app.api.graphql.inputs import command, parse
 from app.api.graphql.types import Ctx, MeetingFormat, Tandem
-from app.api.rest.schemas.tandems import DissolveIn, ReasonIn, TandemIn
+from app.api.schemas.tandems import DissolveIn, ReasonIn, TandemIn
 from app.domain import tandem as ta
 from app.domain.access import Caller
 from app.services import tandems

@@ -7,7 +7,7 @@ from typing import Generic, TypeVar
 
 import strawberry
 
-from app.api.rest.conventions import decode_cursor, encode_cursor
+from app.api.cursors import decode_cursor, encode_cursor
 from app.domain.errors import RuleViolation
 from app.services.pagination import MAX_PAGE_SIZE, Cursor, Page, PageRequest
 

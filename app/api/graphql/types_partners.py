@@ -10,9 +10,9 @@ from uuid import UUID
 
 import strawberry
 
+from app.api.cursors import encode_cursor
 from app.api.graphql.pagination import Connection, Edge, PageInfo
 from app.api.graphql.types import MeetingFormat
-from app.api.rest.conventions import encode_cursor
 from app.domain import access
 from app.domain import partner as pa
 from app.services.pagination import Cursor, Page

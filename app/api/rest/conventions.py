@@ -2,43 +2,15 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
-from datetime import datetime
-from typing import Annotated, Generic, Protocol, TypeVar
-from uuid import UUID
+from typing import Annotated, Protocol, TypeVar
 
 from fastapi import Depends, Header, Query, Response
-from pydantic import BaseModel, Field
+from pydantic import BaseModel
 
-from app.domain.errors import RuleViolation
-from app.services.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, Cursor, Page, PageRequest
+from app.api.cursors import decode_cursor, encode_cursor
+from app.services.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, Page, PageRequest
 
 T = TypeVar("T")
-
-
-class PageOut(BaseModel, Generic[T]):
-    """A page of a list. Pass ``next_cursor`` back as ``cursor`` for the next page; null at the end."""
-
-    items: list[T]
-    next_cursor: str | None = Field(description="opaque; null on the last page")
-
-
-def encode_cursor(cursor: Cursor | None) -> str | None:
-    if cursor is None:
-        return None
-    raw = json.dumps([cursor.created_at.isoformat(), str(cursor.id)]).encode()
-    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
-
-
-def decode_cursor(value: str) -> Cursor:
-    try:
-        raw = base64.urlsafe_b64decode(value + "=" * (-len(value) % 4))
-        created_at, obj_id = json.loads(raw)
-        return Cursor(datetime.fromisoformat(created_at), UUID(obj_id))
-    except (binascii.Error, ValueError, TypeError, UnicodeDecodeError) as exc:
-        raise RuleViolation("cursor is not one this API issued", code="invalid_cursor", field="cursor") from exc
 
 
 def page_request(

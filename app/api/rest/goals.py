@@ -9,7 +9,7 @@ from fastapi import APIRouter, Response, status
 from app.api.deps import CurrentCaller, RequestUow
 from app.api.rest.conventions import IfMatch, Paging, page_out, set_etag
 from app.api.rest.responses import COMMON, problems
-from app.api.rest.schemas.goals import GoalIn, GoalOut, GoalPage, GoalPatch
+from app.api.schemas.goals import GoalIn, GoalOut, GoalPage, GoalPatch
 from app.services import goals
 
 router = APIRouter(prefix="/v1", tags=["goals"], responses=COMMON)

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query, Response, status
 from app.api.deps import CurrentCaller, Jobs, RequestUow
 from app.api.rest.conventions import IfMatch, Paging, page_out, set_etag
 from app.api.rest.responses import COMMON, problems
-from app.api.rest.schemas.matching import (
+from app.api.schemas.matching import (
     AcceptedRunOut,
     AcceptRunIn,
     MatchingPolicyIn,

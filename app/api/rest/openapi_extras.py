@@ -8,6 +8,7 @@ from typing import Any
 
 from fastapi import FastAPI
 
+from app.api.rate_limit import SAFE_METHODS
 from app.api.rest.responses import DESCRIPTIONS, PROBLEM_CONTENT, RETRY_AFTER
 
 IDEMPOTENCY_KEY = {
@@ -63,6 +64,40 @@ def document_idempotency_keys(app: FastAPI) -> None:
             # FastAPI adds these for the 422s dropped above; every other 422 is a Problem
             schemas.pop("HTTPValidationError", None)
             schemas.pop("ValidationError", None)
+        app.openapi_schema = schema
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
+def document_rate_limits(app: FastAPI) -> None:
+    """The 429 of ``limit_writes`` on every write operation under /v1, with its headers."""
+    generate = app.openapi
+    headers = RETRY_AFTER | {
+        "RateLimit": {
+            "description": 'the limit that was hit: `"<policy>";r=<remaining>;t=<seconds until reset>`',
+            "schema": {"type": "string"},
+        },
+        "RateLimit-Policy": {
+            "description": 'the policy: `"<policy>";q=<quota>;w=<window in seconds>`',
+            "schema": {"type": "string"},
+        },
+    }
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema:
+            return app.openapi_schema
+        schema = generate()
+        for path, operations in schema["paths"].items():
+            if not path.startswith("/v1/"):
+                continue
+            for method, operation in operations.items():
+                if method.upper() not in SAFE_METHODS:
+                    operation["responses"]["429"] = {
+                        "description": DESCRIPTIONS[429],
+                        "content": deepcopy(PROBLEM_CONTENT),
+                        "headers": deepcopy(headers),
+                    }
         app.openapi_schema = schema
         return schema
 

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Response, status
 from app.api.deps import CurrentCaller, RequestUow
 from app.api.rest.conventions import IfMatch, Paging, page_out, set_etag
 from app.api.rest.responses import COMMON, problems
-from app.api.rest.schemas.organizations import (
+from app.api.schemas.organizations import (
     OrganizationIn,
     OrganizationOut,
     OrganizationPage,

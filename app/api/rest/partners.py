@@ -12,7 +12,7 @@ from pydantic import AwareDatetime
 from app.api.deps import CurrentCaller, RequestUow
 from app.api.rest.conventions import IfMatch, Paging, page_out, set_etag
 from app.api.rest.responses import COMMON, problems
-from app.api.rest.schemas.partners import (
+from app.api.schemas.partners import (
     NDJSON,
     MentorBatchBody,
     MentorSyncOut,

@@ -10,8 +10,8 @@ from app.api.deps import CurrentCaller, RequestUow
 from app.api.rest.conventions import IfMatch, Paging, page_out, set_etag
 from app.api.rest.openapi_links import follow_id
 from app.api.rest.responses import COMMON, problems
-from app.api.rest.schemas.exports import PersonExportOut
-from app.api.rest.schemas.people import (
+from app.api.schemas.exports import PersonExportOut
+from app.api.schemas.people import (
     AvailabilityIn,
     AvailabilityOut,
     PersonIn,

@@ -11,7 +11,7 @@ from app.api.deps import AppSettings, CurrentCaller, RequestUow
 from app.api.rest.conventions import IfMatch, Paging, page_out, set_etag
 from app.api.rest.openapi_links import follow_id
 from app.api.rest.responses import COMMON, add_transition_route, problems
-from app.api.rest.schemas.programs import ProgramIn, ProgramOut, ProgramPage, ProgramPatch
+from app.api.schemas.programs import ProgramIn, ProgramOut, ProgramPage, ProgramPatch
 from app.domain.access import Caller
 from app.domain.program import Program
 from app.services import programs

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Response, status
 from app.api.deps import CurrentCaller, RequestUow
 from app.api.rest.conventions import IfMatch, Paging, page_out, set_etag
 from app.api.rest.responses import COMMON, add_transition_route, problems
-from app.api.rest.schemas.sessions import FeedbackIn, HoldIn, SessionIn, SessionOut, SessionPage, SessionPatch
+from app.api.schemas.sessions import FeedbackIn, HoldIn, SessionIn, SessionOut, SessionPage, SessionPatch
 from app.domain.access import Caller
 from app.domain.session import Session
 from app.services import sessions

@@ -12,7 +12,7 @@ from fastapi import APIRouter, Query, Response, status
 from app.api.deps import CurrentCaller, RequestUow
 from app.api.rest.conventions import IfMatch, Paging, page_out, set_etag
 from app.api.rest.responses import COMMON, add_transition_route, problems
-from app.api.rest.schemas.tandems import (
+from app.api.schemas.tandems import (
     DissolveIn,
     FitCheckIn,
     ReasonIn,

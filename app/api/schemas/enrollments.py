@@ -8,8 +8,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, Field, StringConstraints
 
-from app.api.rest.conventions import PageOut
-from app.api.rest.schemas.base import Body, Resource
+from app.api.schemas.base import Body, PageOut, Resource
 from app.domain.enrollment import MAX_CAPACITY, MAX_TOPICS, Enrollment, EnrollmentStatus, ParticipantRole
 from app.domain.preference import Choice
 from app.domain.values import Topic

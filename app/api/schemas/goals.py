@@ -7,8 +7,7 @@ from uuid import UUID
 
 from pydantic import Field, StringConstraints
 
-from app.api.rest.conventions import PageOut
-from app.api.rest.schemas.base import Body, Resource
+from app.api.schemas.base import Body, PageOut, Resource
 from app.domain.goal import Goal, GoalStatus
 
 Title = Annotated[str, StringConstraints(min_length=1, max_length=200)]

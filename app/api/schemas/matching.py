@@ -8,8 +8,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, Field
 
-from app.api.rest.conventions import PageOut
-from app.api.rest.schemas.base import Body, Resource
+from app.api.schemas.base import Body, PageOut, Resource
 from app.domain.enrollment import ParticipantRole
 from app.domain.matching import MatchingPolicy, Objective, Weights
 from app.domain.matching.policy import MAX_WEIGHT

@@ -8,8 +8,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, Field, StringConstraints
 
-from app.api.rest.conventions import PageOut
-from app.api.rest.schemas.base import Body, Keep, Resource
+from app.api.schemas.base import Body, Keep, PageOut, Resource
 from app.domain.availability import MAX_WINDOWS, WeeklyWindow
 from app.domain.generations import Generation
 from app.domain.person import Person

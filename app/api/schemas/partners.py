@@ -17,9 +17,8 @@ from pydantic import (
     WrapValidator,
 )
 
-from app.api.rest.conventions import PageOut
-from app.api.rest.schemas.base import Body, Resource
-from app.api.rest.schemas.people import (
+from app.api.schemas.base import Body, PageOut, Resource
+from app.api.schemas.people import (
     Bio,
     BirthYear,
     City,

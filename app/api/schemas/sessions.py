@@ -8,8 +8,7 @@ from uuid import UUID
 
 from pydantic import AnyHttpUrl, AwareDatetime, BaseModel, Field, StringConstraints
 
-from app.api.rest.conventions import PageOut
-from app.api.rest.schemas.base import Body, Resource
+from app.api.schemas.base import Body, PageOut, Resource
 from app.domain.session import MAX_DURATION_MINUTES, Feedback, Session, SessionStatus
 from app.domain.tandem import Side
 from app.domain.values import MeetingFormat

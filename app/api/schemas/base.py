@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, ClassVar, TypeVar
+from typing import Annotated, ClassVar, Generic, TypeVar
 from uuid import UUID
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 from pydantic.json_schema import SkipJsonSchema
 
 T = TypeVar("T")
+
+
+class PageOut(BaseModel, Generic[T]):
+    """A page of a list. Pass ``next_cursor`` back as ``cursor`` for the next page; null at the end."""
+
+    items: list[T]
+    next_cursor: str | None = Field(description="opaque; null on the last page")
 
 
 class Body(BaseModel):

@@ -8,11 +8,11 @@ from uuid import UUID
 
 from pydantic import BaseModel, Field
 
-from app.api.rest.schemas.enrollments import EnrollmentOut
-from app.api.rest.schemas.goals import GoalOut
-from app.api.rest.schemas.people import AvailabilityOut, PersonOut
-from app.api.rest.schemas.sessions import SessionOut
-from app.api.rest.schemas.tandems import TandemOut, TransitionOut
+from app.api.schemas.enrollments import EnrollmentOut
+from app.api.schemas.goals import GoalOut
+from app.api.schemas.people import AvailabilityOut, PersonOut
+from app.api.schemas.sessions import SessionOut
+from app.api.schemas.tandems import TandemOut, TransitionOut
 from app.domain.access import Role
 from app.domain.preference import Choice, Preference
 from app.domain.tandem import Tandem

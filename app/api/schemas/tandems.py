@@ -9,8 +9,7 @@ from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, Field, StringConstraints
 
-from app.api.rest.conventions import PageOut
-from app.api.rest.schemas.base import Body, Resource
+from app.api.schemas.base import Body, PageOut, Resource
 from app.domain.health import Health, HealthAssessment
 from app.domain.tandem import MAX_REASON, Tandem, TandemStatus, Transition
 from app.domain.values import MeetingFormat

@@ -6,8 +6,7 @@ from typing import Annotated, Self
 
 from pydantic import Field, StringConstraints
 
-from app.api.rest.conventions import PageOut
-from app.api.rest.schemas.base import Body, Resource
+from app.api.schemas.base import Body, PageOut, Resource
 from app.domain.access import Role
 from app.domain.organization import Organization
 from app.domain.sso import SsoConfig
