@@ -110,7 +110,10 @@ class Load:
     running: bool = True
 
     async def run(self) -> None:
-        async with httpx.AsyncClient(base_url=self.base, headers=self.headers, timeout=15) as http:
+        # connections idle longer than uvicorn's keep-alive (5 s) may be closed by the server just as
+        # the client reuses one (a reset, not an answer): drop idle connections well before that
+        limits = httpx.Limits(keepalive_expiry=1.0)
+        async with httpx.AsyncClient(base_url=self.base, headers=self.headers, timeout=15, limits=limits) as http:
             await asyncio.gather(*(self._client(http, n) for n in range(WORKERS)))
 
     async def _client(self, http: httpx.AsyncClient, n: int) -> None:

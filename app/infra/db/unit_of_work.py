@@ -11,6 +11,8 @@ each outermost block opens and closes its own session, as a plain unit of work d
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from types import TracebackType
@@ -24,9 +26,11 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from app.infra.auth.secret_box import SecretBox
 from app.infra.db import repositories as r
 from app.infra.db.engine import WROTE
-from app.infra.db.errors import translate
+from app.infra.db.errors import DatabaseUnavailable, translate
 from app.infra.db.tables import outbox
 from app.services import ports
+
+log = logging.getLogger(__name__)
 
 
 class _TaskLock:
@@ -94,8 +98,13 @@ class SqlUnitOfWork:
         if session is not None:
             try:
                 await session.rollback()  # a no-op after commit
+            except DatabaseUnavailable:
+                # the database went away after the work was done: nothing of this transaction
+                # can be kept or lost now, and the request's answer must not turn into an error
+                log.info("the database was unreachable while a unit of work ended; its connection is dropped")
             finally:
-                await session.close()
+                with contextlib.suppress(DatabaseUnavailable):
+                    await session.close()
 
     def hold(self) -> None:
         """Keep one session open across blocks until ``release()``: a request's lifetime."""
