@@ -13,6 +13,7 @@ from typing import Literal, Protocol, Self, TypeVar
 from uuid import UUID
 
 from app.domain.enrollment import Enrollment
+from app.domain.events import Audience, FeedPosition, StoredEvent
 from app.domain.goal import Goal
 from app.domain.health import SessionTally
 from app.domain.matching.run import MatchingRun
@@ -277,6 +278,13 @@ class EventLog(Protocol):
 
     async def keep_only(self, org_id: UUID, subject_ids: Sequence[UUID], keys: Collection[str]) -> int:
         """Reduce the data of the events about ``subject_ids`` to ``keys``; returns the events changed."""
+        ...
+
+    async def feed(
+        self, audience: Audience, after: FeedPosition | None, *, types: Collection[str] = (), limit: int
+    ) -> list[StoredEvent]:
+        """The audience's events after ``after`` in commit order, never one that could still be
+        preceded by a transaction not yet committed (no gaps for a reader that moves on)."""
         ...
 
 

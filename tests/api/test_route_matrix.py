@@ -147,6 +147,8 @@ ROUTE_MATRIX: dict[RouteKey, str] = {
     ("POST", "/v1/organizations/{org_id}/partners/{partner_id}"): "401 allow allow deny deny hidden",
     ("GET", "/v1/organizations/{org_id}/partners/{partner_id}"): "401 allow allow allow deny hidden",
     ("DELETE", "/v1/organizations/{org_id}/partners/{partner_id}"): "401 allow allow deny deny hidden",
+    # events: an organization's admins and program managers read its feed, a partner its own projection
+    ("GET", "/v1/events"): "401 deny allow allow deny allow",
     # GraphQL: authentication at the door (GET answers 400: queries are POSTed); what each field
     # allows is tests/api/graphql/test_field_matrix.py's matter
     ("GET", "/graphql"): "401 allow allow allow allow allow",

@@ -4,6 +4,7 @@ from fastapi import APIRouter
 
 from app.api.rest import (
     enrollments,
+    events,
     goals,
     matching,
     me,
@@ -27,4 +28,5 @@ ROUTERS: list[APIRouter] = [
     sessions.router,
     partners.router,
     partners.grants,
+    events.router,
 ]

@@ -10,6 +10,8 @@ from uuid import UUID
 from sqlalchemy import DateTime, ForeignKey, MetaData
 from sqlalchemy import Table as SaTable
 from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.dialects.postgresql.base import ischema_names
+from sqlalchemy.types import UserDefinedType
 from sqlmodel import Field, SQLModel
 
 NAMING_CONVENTION = {
@@ -53,6 +55,19 @@ def ref(target: str, *, nullable: bool = False, index: bool = True) -> Any:
         index=index,
         nullable=nullable,
     )
+
+
+class Xid8(UserDefinedType[int]):
+    """PostgreSQL's 64-bit transaction id (``pg_current_xact_id()``); read it cast to bigint."""
+
+    cache_ok = True
+
+    def get_col_spec(self, **kw: Any) -> str:
+        return "xid8"
+
+
+# reflection (the migrations' drift check) then knows the type too
+ischema_names["xid8"] = Xid8
 
 
 class Versioned(Table):

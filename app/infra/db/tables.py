@@ -7,12 +7,12 @@ from datetime import date, datetime
 from typing import Any, ClassVar
 from uuid import UUID
 
-from sqlalchemy import CheckConstraint, Index, UniqueConstraint, text
+from sqlalchemy import BigInteger, CheckConstraint, Column, ForeignKey, Identity, Index, UniqueConstraint, text
 from sqlmodel import Field
 
 from app.domain.generations import DIGITAL_NATIVE_FROM
 from app.domain.tandem import OPEN_STATUSES
-from app.infra.db.base import Table, Versioned, json_list, json_object, ref, table_of, tenant, timestamp
+from app.infra.db.base import Table, Versioned, Xid8, json_list, json_object, ref, table_of, tenant, timestamp
 
 # "open" as the domain defines it; the text is what migration 0001 created the indexes with
 OPEN_TANDEM = text("status IN (" + ", ".join(f"'{status.value}'" for status in OPEN_STATUSES) + ")")
@@ -296,16 +296,33 @@ class IdempotencyKeyRow(Table, table=True):
 
 
 class OutboxRow(Table, table=True):
-    """Domain events, written in the same transaction as the change (for webhooks later)."""
+    """Domain events, written in the same transaction as the change; the feed and webhooks read them.
+
+    ``xact_id`` (the writing transaction) and ``seq`` order the feed: see ``FeedPosition``.
+    An event with a ``partner_id`` is addressed to that partner only (``org_id`` may then be None).
+    """
 
     __tablename__: ClassVar[str] = "outbox"  # type: ignore[misc]
+    __table_args__ = (
+        Index("ix_outbox_org_position", "org_id", "xact_id", "seq", postgresql_where=text("partner_id IS NULL")),
+        Index(
+            "ix_outbox_partner_position",
+            "partner_id",
+            "xact_id",
+            "seq",
+            postgresql_where=text("partner_id IS NOT NULL"),
+        ),
+    )
     id: UUID = Field(primary_key=True)
-    org_id: UUID = tenant()
+    org_id: UUID | None = Field(default=None, sa_column_args=[ForeignKey("organizations.id")], index=True)
+    partner_id: UUID | None = ref("partners.id", nullable=True, index=False)
     type: str = Field(max_length=64)
     subject_id: UUID
     data: dict[str, Any] = json_object()
     occurred_at: datetime = timestamp()
     published_at: datetime | None = timestamp(default=None, nullable=True, index=True)
+    xact_id: int = Field(sa_column=Column(Xid8(), nullable=False, server_default=text("pg_current_xact_id()")))
+    seq: int = Field(sa_column=Column(BigInteger, Identity(always=False), nullable=False))
 
 
 class MatchingRunRow(Versioned, table=True):

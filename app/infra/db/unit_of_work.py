@@ -177,6 +177,7 @@ class SqlUnitOfWork:
             {
                 "id": uuid4(),
                 "org_id": e.org_id,
+                "partner_id": e.partner_id,
                 "type": e.type,
                 "subject_id": e.subject_id,
                 "data": e.data,

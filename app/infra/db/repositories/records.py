@@ -7,6 +7,7 @@ stored responses (which echo profiles, goals, notes) of requests about them or m
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
+from typing import Any
 from uuid import UUID
 
 from sqlalchemy import ColumnElement, bindparam, delete, func, or_, text
@@ -14,6 +15,7 @@ from sqlalchemy.dialects.postgresql import ARRAY, TEXT
 from sqlalchemy.dialects.postgresql import UUID as PG_UUID
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.domain.events import Audience, FeedPosition, StoredEvent
 from app.infra.db import tables as tb
 
 # the keys of an event's data that are not among :keys, dropped in one statement
@@ -29,9 +31,61 @@ _KEEP_ONLY = text(
 )
 
 
+# Only positions below the oldest transaction still running are served: a transaction with a
+# smaller id may yet commit, and a reader past its position would never see its events.
+_FEED = """
+    SELECT id, type, org_id, partner_id, subject_id, data, occurred_at,
+           xact_id::text::bigint AS xact, seq
+    FROM outbox
+    WHERE {audience}
+      AND xact_id < pg_snapshot_xmin(pg_current_snapshot())
+      AND (xact_id, seq) > (CAST(CAST(:xact AS text) AS xid8), :seq)
+      {types}
+    ORDER BY xact_id, seq
+    LIMIT :limit
+"""
+_ORG = "org_id = :org_id AND partner_id IS NULL"
+_PARTNER = "partner_id = :partner_id"
+
+
+def event_of(row: Any) -> StoredEvent:
+    return StoredEvent(
+        id=row["id"],
+        type=row["type"],
+        org_id=row["org_id"],
+        partner_id=row["partner_id"],
+        subject_id=row["subject_id"],
+        data=dict(row["data"]),
+        occurred_at=row["occurred_at"],
+        position=FeedPosition(int(row["xact"]), int(row["seq"])),
+    )
+
+
 class EventLogRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
+
+    async def feed(
+        self, audience: Audience, after: FeedPosition | None, *, types: Collection[str] = (), limit: int
+    ) -> list[StoredEvent]:
+        """The audience's committed events after ``after``, in feed order (see ``_FEED``)."""
+        params: dict[str, Any] = {
+            "org_id": audience.org_id,
+            "partner_id": audience.partner_id,
+            "xact": str(after.xact if after else 0),
+            "seq": after.seq if after else 0,
+            "limit": limit,
+        }
+        sql = _FEED.format(
+            audience=_ORG if audience.partner_id is None else _PARTNER,
+            types="AND type = ANY(:types)" if types else "",
+        )
+        statement = text(sql)
+        if types:
+            statement = statement.bindparams(bindparam("types", type_=ARRAY(TEXT)))
+            params["types"] = sorted(types)
+        rows = (await self.session.execute(statement, params)).mappings().all()
+        return [event_of(row) for row in rows]
 
     async def keep_only(self, org_id: UUID, subject_ids: Sequence[UUID], keys: Collection[str]) -> int:
         """Reduce the data of the events about ``subject_ids`` to ``keys``; returns the events changed."""
