@@ -15,6 +15,7 @@ from app.domain.program import Program
 from app.domain.tandem import Tandem
 from app.domain.values import Topic
 from app.services import enrollments, organizations, people, programs, tandems
+from app.services.people import NewProfile
 from app.services.ports import UnitOfWork
 
 UowFactory = Callable[[], UnitOfWork]
@@ -38,7 +39,7 @@ async def new_org(uow: UowFactory) -> tuple[Organization, Caller]:
 async def new_person(uow: UowFactory, manager: Caller, *, birth_year: int, **profile: Any) -> Person:
     profile.setdefault("display_name", f"Person {uuid.uuid4().hex[:6]}")
     profile.setdefault("email", f"{uuid.uuid4().hex[:10]}@example.com")
-    return await people.create_person(uow(), manager, birth_year=birth_year, **profile)
+    return await people.create_person(uow(), manager, NewProfile(birth_year=birth_year, **profile))
 
 
 async def new_program(uow: UowFactory, manager: Caller, *, status: str = "enrolling", **fields: Any) -> Program:

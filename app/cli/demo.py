@@ -82,7 +82,7 @@ class _Loader:
         self.counts: Counter[str] = Counter()
 
     async def add_person(self, seed: PersonSeed) -> None:
-        person = await people.create_person(self.uow(), self.manager, **seed.profile())
+        person = await people.create_person(self.uow(), self.manager, seed.profile())
         self.people[seed.name] = person
         self.members[seed.name] = Caller(uuid4(), Role.MEMBER, org_id=person.org_id, person_id=person.id)
 

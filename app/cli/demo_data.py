@@ -14,6 +14,7 @@ from datetime import time
 from app.domain.goal import GoalStatus
 from app.domain.session import SessionStatus
 from app.domain.values import MeetingFormat, Topic
+from app.services.people import NewProfile
 
 ORG_NAME = "Demo Mobility AG"
 ORG_DOMAIN = "demo-mobility.example"
@@ -84,23 +85,23 @@ class PersonSeed:
         ascii_name = unicodedata.normalize("NFKD", plain).encode("ascii", "ignore").decode()
         return f"{ascii_name.replace(' ', '.')}@{PARTNER_DOMAIN if self.partner_ref else ORG_DOMAIN}"
 
-    def profile(self) -> dict[str, object]:
-        """The keyword arguments of ``people.create_person``."""
-        return {
-            "display_name": self.name,
-            "email": self.email,
-            "birth_year": self.born,
-            "bio": f"{self.bio} Talent of {PARTNER_NAME}." if self.partner_ref else self.bio,
-            "interests": self.interests,
-            "languages": self.languages,
-            "department": self.department,
-            "seniority": self.seniority,
-            "city": self.city,
-            "timezone": self.timezone,
-            "preferred_formats": self.formats,
-            "source": "partner" if self.partner_ref else "internal",
-            "external_id": self.partner_ref,
-        }
+    def profile(self) -> NewProfile:
+        """What ``people.create_person`` takes."""
+        return NewProfile(
+            display_name=self.name,
+            email=self.email,
+            birth_year=self.born,
+            bio=f"{self.bio} Talent of {PARTNER_NAME}." if self.partner_ref else self.bio,
+            interests=self.interests,
+            languages=self.languages,
+            department=self.department,
+            seniority=self.seniority,
+            city=self.city,
+            timezone=self.timezone,
+            preferred_formats=self.formats,
+            source="partner" if self.partner_ref else "internal",
+            external_id=self.partner_ref,
+        )
 
 
 P = PersonSeed

@@ -128,7 +128,7 @@ class Program(EventRecorder):
     def covers(self, day: date) -> bool:
         return self.starts_on <= day <= self.ends_on
 
-    def revise(
+    def revised(
         self,
         *,
         title: str | None = None,
@@ -137,18 +137,34 @@ class Program(EventRecorder):
         ends_on: date | None = None,
         rules: ProgramRules | None = None,
         bounds: PeriodBounds | None = None,
-    ) -> None:
-        """Edit a program that is not closed; a changed period is re-validated as a whole."""
+    ) -> Program:
+        """This program with the changes (None keeps a value), validated as a whole; ``self`` stays.
+
+        A closed program cannot be edited; a changed period must fit ``bounds`` again. The caller
+        can weigh the revised program (its rules against open tandems) before saving it.
+        """
         if self.is_closed:
             raise RuleViolation(f"a {self.status.value} program cannot be edited", code="program_closed")
         new_start, new_end = starts_on or self.starts_on, ends_on or self.ends_on
         if (new_start, new_end) != (self.starts_on, self.ends_on):
             validate_period(new_start, new_end, bounds or PeriodBounds())
-        self.title = validate_name(title, "title") if title is not None else self.title
-        self.description = description if description is not None else self.description
-        self.starts_on, self.ends_on = new_start, new_end
-        self.rules = rules or self.rules
-        self.updated_at = utcnow()
+        return replace(  # runs __post_init__: the title is cleaned, the period ordered
+            self,
+            title=title if title is not None else self.title,
+            description=description if description is not None else self.description,
+            starts_on=new_start,
+            ends_on=new_end,
+            rules=rules or self.rules,
+            updated_at=utcnow(),
+        )
+
+    def ensure_matching(self) -> None:
+        """Matching runs need the program in matching: its enrollments are settled by then."""
+        if self.status is not ProgramStatus.MATCHING:
+            raise RuleViolation(
+                f"a matching run needs the program in matching, not {self.status.value}",
+                code="program_not_matching",
+            )
 
     @property
     def matching_policy(self) -> MatchingPolicy:

@@ -121,6 +121,13 @@ class Tandem(EventRecorder):
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
 
+    def ensure_can_schedule(self) -> None:
+        """Sessions, and the slots to plan them, are for active tandems: not proposed, paused or ended."""
+        if self.status is not TandemStatus.ACTIVE:
+            raise RuleViolation(
+                f"sessions are planned for active tandems, not {self.status.value} ones", code="tandem_not_active"
+            )
+
     def side_of(self, person_id: UUID | None) -> Side | None:
         """Which side ``person_id`` is on, or None for anyone else."""
         if person_id is not None and person_id == self.mentor_person_id:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Any
 from uuid import UUID
 
 from app.domain.access import Caller, Role
@@ -18,17 +17,74 @@ from app.domain.preference import Preference
 from app.domain.session import Session
 from app.domain.tandem import Tandem
 from app.domain.user import User
+from app.domain.values import MeetingFormat
 from app.services import authz
+from app.services.commands import UNSET, Changes, Maybe
 from app.services.pagination import Page, PageRequest
 from app.services.ports import UnitOfWork
 
 
-async def create_person(uow: UnitOfWork, caller: Caller, **profile: Any) -> Person:
+@dataclass(frozen=True, slots=True)
+class NewProfile:
+    """A profile to create; Person validates and normalizes it."""
+
+    display_name: str
+    birth_year: int
+    email: str | None = None
+    bio: str = ""
+    interests: tuple[str, ...] = ()
+    languages: tuple[str, ...] = ("en",)
+    department: str | None = None
+    seniority: str | None = None
+    city: str | None = None
+    timezone: str = "UTC"
+    preferred_formats: tuple[MeetingFormat, ...] = ()
+    external_id: str | None = None
+    source: str = "internal"  # server-owned: the API never sets it; the demo's partner mentors do
+
+    def person(self, org_id: UUID) -> Person:
+        return Person(
+            org_id=org_id,
+            display_name=self.display_name,
+            birth_year=self.birth_year,
+            email=self.email,
+            bio=self.bio,
+            interests=self.interests,
+            languages=self.languages,
+            department=self.department,
+            seniority=self.seniority,
+            city=self.city,
+            timezone=self.timezone,
+            preferred_formats=self.preferred_formats,
+            external_id=self.external_id,
+            source=self.source,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class ProfileChanges(Changes):
+    """Edit a profile: a field left out stays; None clears a nullable one (email, department, …)."""
+
+    display_name: Maybe[str] = UNSET
+    email: Maybe[str | None] = UNSET
+    birth_year: Maybe[int] = UNSET
+    bio: Maybe[str] = UNSET
+    interests: Maybe[tuple[str, ...]] = UNSET
+    languages: Maybe[tuple[str, ...]] = UNSET
+    department: Maybe[str | None] = UNSET
+    seniority: Maybe[str | None] = UNSET
+    city: Maybe[str | None] = UNSET
+    timezone: Maybe[str] = UNSET
+    preferred_formats: Maybe[tuple[MeetingFormat, ...]] = UNSET
+    external_id: Maybe[str | None] = UNSET
+
+
+async def create_person(uow: UnitOfWork, caller: Caller, profile: NewProfile) -> Person:
     """Managers create anyone's profile; a member who signed in without one creates their own."""
     if caller.role is Role.MEMBER and caller.person_id is None:
         return await _create_own_profile(uow, caller, profile)
     org_id = authz.require_manager(caller)
-    person = Person(org_id=org_id, **profile)
+    person = profile.person(org_id)
     async with uow:
         await _ensure_email_free(uow, person)
         await uow.people.add(person)
@@ -36,7 +92,7 @@ async def create_person(uow: UnitOfWork, caller: Caller, **profile: Any) -> Pers
     return person
 
 
-async def _create_own_profile(uow: UnitOfWork, caller: Caller, profile: dict[str, Any]) -> Person:
+async def _create_own_profile(uow: UnitOfWork, caller: Caller, profile: NewProfile) -> Person:
     """Onboarding after single sign-on: the profile carries the login's email and is linked to the
     user, so tokens issued from now on (a refresh) name it."""
     org_id = authz.tenant_of(caller)
@@ -46,7 +102,7 @@ async def _create_own_profile(uow: UnitOfWork, caller: Caller, profile: dict[str
             raise PermissionDenied("only program managers and org admins may do this", code="manager_required")
         if user.person_id is not None:
             raise Conflict("you already have a profile; refresh your token to use it", code="profile_exists")
-        person = Person(org_id=org_id, **(profile | {"email": user.email}))
+        person = replace(profile, email=user.email).person(org_id)
         await _ensure_email_free(uow, person)
         await uow.people.add(person)
         user.person_id = person.id
@@ -69,15 +125,15 @@ async def list_people(uow: UnitOfWork, caller: Caller, request: PageRequest) -> 
 
 
 async def update_person(
-    uow: UnitOfWork, caller: Caller, person_id: UUID, changes: dict[str, Any], expected_version: int | None = None
+    uow: UnitOfWork, caller: Caller, person_id: UUID, changes: ProfileChanges, expected_version: int | None = None
 ) -> Person:
     org_id = authz.scope_of(caller, "person")
     async with uow:
         person = authz.found(await uow.people.get(org_id, person_id), "person")
         authz.require_self_or_manager(caller, person_id)
         authz.check_version(person, expected_version)
-        person.update(**changes)
-        if "email" in changes:
+        person.update(**changes.given())
+        if changes.email is not UNSET:
             await _ensure_email_free(uow, person)
         await uow.people.save(person)
         await uow.commit()

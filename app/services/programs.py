@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date
-from typing import Any
 from uuid import UUID
 
 from app.domain.access import Caller
 from app.domain.errors import Conflict
 from app.domain.program import PeriodBounds, Program, ProgramRules, ProgramStatus
 from app.services import authz
+from app.services.commands import UNSET, Changes, Maybe, given_or_none
 from app.services.pagination import Page, PageRequest
 from app.services.pairing import breaches_of
 from app.services.ports import UnitOfWork
@@ -56,11 +56,43 @@ async def list_programs(uow: UnitOfWork, caller: Caller, request: PageRequest) -
         return await uow.programs.page(org_id, request)
 
 
+@dataclass(frozen=True, slots=True)
+class RulesRevision(Changes):
+    """The rules to change; a rule left out (``UNSET``) stays as it is."""
+
+    mentor_must_be_digital_native: Maybe[bool] = UNSET
+    mentee_must_be_digital_immigrant: Maybe[bool] = UNSET
+    min_generation_gap: Maybe[int] = UNSET
+    forbid_same_department: Maybe[bool] = UNSET
+    default_mentor_capacity: Maybe[int] = UNSET
+    proposal_expiry_days: Maybe[int] = UNSET
+    needs_check_in_after_days: Maybe[int] = UNSET
+    at_risk_after_days: Maybe[int] = UNSET
+    low_rating: Maybe[int] = UNSET
+    missed_sessions_at_risk: Maybe[int] = UNSET
+    self_matching: Maybe[bool] = UNSET
+
+    def applied_to(self, rules: ProgramRules) -> ProgramRules:
+        """``rules`` with these changes; ProgramRules validates the result as a whole."""
+        return replace(rules, **self.given())  # type: ignore[arg-type]  # given() names only ProgramRules fields
+
+
+@dataclass(frozen=True, slots=True)
+class ProgramRevision(Changes):
+    """Edit a program: the fields left out stay; none of them can be cleared."""
+
+    title: Maybe[str] = UNSET
+    description: Maybe[str] = UNSET
+    starts_on: Maybe[date] = UNSET
+    ends_on: Maybe[date] = UNSET
+    rules: RulesRevision = RulesRevision()
+
+
 async def update_program(
     uow: UnitOfWork,
     caller: Caller,
     program_id: UUID,
-    changes: dict[str, Any],
+    revision: ProgramRevision,
     expected_version: int | None = None,
     bounds: PeriodBounds | None = None,
 ) -> Program:
@@ -70,28 +102,24 @@ async def update_program(
         program = authz.found(await uow.programs.get(org_id, program_id), "program")
         authz.require_manager(caller)
         authz.check_version(program, expected_version)
-        if isinstance(changes.get("rules"), dict):  # a partial change of some rules
-            changes = {**changes, "rules": replace(program.rules, **changes["rules"])}
-        new_rules = changes.get("rules")
-        if new_rules is not None and new_rules != program.rules:
-            await _ensure_open_tandems_fit(uow, program, new_rules)
-        program.revise(**changes, bounds=bounds)
-        await uow.programs.save(program)
+        revised = program.revised(
+            title=given_or_none(revision.title),
+            description=given_or_none(revision.description),
+            starts_on=given_or_none(revision.starts_on),
+            ends_on=given_or_none(revision.ends_on),
+            rules=revision.rules.applied_to(program.rules),
+            bounds=bounds,
+        )
+        if revised.rules != program.rules:
+            await _ensure_open_tandems_fit(uow, revised)
+        await uow.programs.save(revised)
         await uow.commit()
-    return program
+    return revised
 
 
-async def _ensure_open_tandems_fit(uow: UnitOfWork, program: Program, rules: ProgramRules) -> None:
-    trial = Program(
-        org_id=program.org_id,
-        title=program.title,
-        starts_on=program.starts_on,
-        ends_on=program.ends_on,
-        rules=rules,
-        status=program.status,
-        id=program.id,
-    )
-    breaches = await breaches_of(uow, trial, await uow.tandems.open_in_program(program.org_id, program.id))
+async def _ensure_open_tandems_fit(uow: UnitOfWork, revised: Program) -> None:
+    open_tandems = await uow.tandems.open_in_program(revised.org_id, revised.id)
+    breaches = await breaches_of(uow, revised, open_tandems)
     if breaches:
         raise Conflict(
             f"{len(breaches)} open tandem(s) would break the new rules: {'; '.join(breaches[:5])}",

@@ -10,7 +10,6 @@ from app.domain.access import Caller
 from app.domain.availability import Interval, common_slots
 from app.domain.errors import RuleViolation
 from app.domain.session import SessionStatus
-from app.domain.tandem import TandemStatus
 from app.services import authz
 from app.services.ports import UnitOfWork
 from app.services.tandems import load_visible_tandem
@@ -49,8 +48,7 @@ async def suggest_slots(
     org_id = authz.scope_of(caller, "tandem")
     async with uow:
         tandem = await load_visible_tandem(uow, caller, org_id, tandem_id)
-        if tandem.status is not TandemStatus.ACTIVE:
-            raise RuleViolation("slots are suggested for active tandems", code="tandem_not_active")
+        tandem.ensure_can_schedule()  # slots for a session that would be refused help nobody
         program = authz.found(await uow.programs.get(org_id, tandem.program_id), "program")
         mentor = authz.found(await uow.people.get(org_id, tandem.mentor_person_id), "person")
         mentee = authz.found(await uow.people.get(org_id, tandem.mentee_person_id), "person")

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 from uuid import UUID
 
 from app.domain.access import Caller
-from app.domain.errors import RuleViolation
 from app.domain.session import Feedback, Session
-from app.domain.tandem import Tandem, TandemStatus
+from app.domain.tandem import Tandem
 from app.domain.values import MeetingFormat
 from app.services import authz
+from app.services.commands import UNSET, Changes, Maybe, given_or_none
 from app.services.pagination import Page, PageRequest
 from app.services.ports import UnitOfWork
 from app.services.tandems import load_visible_tandem
@@ -34,8 +34,7 @@ async def schedule_session(
     org_id = authz.scope_of(caller, "tandem")
     async with uow:
         tandem = await load_visible_tandem(uow, caller, org_id, tandem_id)
-        if tandem.status is not TandemStatus.ACTIVE:
-            raise RuleViolation("sessions are scheduled for active tandems", code="tandem_not_active")
+        tandem.ensure_can_schedule()
         program = authz.found(await uow.programs.get(org_id, tandem.program_id), "program")
         program.ensure_running()
         session = Session(
@@ -70,11 +69,30 @@ async def list_sessions(uow: UnitOfWork, caller: Caller, tandem_id: UUID, reques
         return await uow.sessions.page(org_id, tandem_id, request)
 
 
+@dataclass(frozen=True, slots=True)
+class SessionChanges(Changes):
+    """Change time or details of a scheduled session; a field left out stays as it is."""
+
+    starts_at: Maybe[datetime] = UNSET
+    duration_minutes: Maybe[int] = UNSET
+    format: Maybe[MeetingFormat] = UNSET
+    location: Maybe[str] = UNSET
+    video_link: Maybe[str] = UNSET
+    agenda: Maybe[str] = UNSET
+
+
 async def reschedule_session(
-    uow: UnitOfWork, caller: Caller, session_id: UUID, changes: dict[str, Any], expected_version: int | None = None
+    uow: UnitOfWork, caller: Caller, session_id: UUID, changes: SessionChanges, expected_version: int | None = None
 ) -> Session:
     def step(session: Session, tandem: Tandem) -> None:
-        session.reschedule(**changes)
+        session.reschedule(
+            starts_at=given_or_none(changes.starts_at),
+            duration_minutes=given_or_none(changes.duration_minutes),
+            format=given_or_none(changes.format),
+            location=given_or_none(changes.location),
+            video_link=given_or_none(changes.video_link),
+            agenda=given_or_none(changes.agenda),
+        )
 
     return await _change(uow, caller, session_id, step, expected_version, check_period=True)
 

@@ -15,6 +15,7 @@ import httpx
 from app.domain.access import Caller, Role
 from app.domain.enrollment import ParticipantRole
 from app.services import enrollments, programs
+from app.services.programs import ProgramRevision, RulesRevision
 from tests.api.helpers import field_names, problem
 from tests.api.tandem_world import proposed
 from tests.factories import PLATFORM_ADMIN, UowFactory, member, new_org, new_person, pair_world
@@ -35,7 +36,9 @@ async def _choose(
 
 async def _self_matching(uow: UowFactory, **kw: Any) -> dict[str, Any]:
     world = await pair_world(uow, **kw)
-    await programs.update_program(uow(), world["manager"], world["program"].id, {"rules": {"self_matching": True}})
+    await programs.update_program(
+        uow(), world["manager"], world["program"].id, ProgramRevision(rules=RulesRevision(self_matching=True))
+    )
     return world
 
 

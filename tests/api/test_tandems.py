@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from app.services import programs
+from app.services.programs import ProgramRevision, RulesRevision
 from tests.api.helpers import field_names, problem
 from tests.api.tandem_world import EXPECTED, pairing, proposed, strangers
 from tests.factories import enroll, member, new_person, pair_world
@@ -50,7 +51,7 @@ async def test_a_mentor_at_capacity_cannot_take_another_mentee(client, bearer, u
 async def test_a_pair_too_close_in_generation_breaks_the_program_rule(client, bearer, uow_factory) -> None:
     world = await pair_world(uow_factory)
     await programs.update_program(
-        uow_factory(), world["manager"], world["program"].id, {"rules": {"min_generation_gap": 3}}
+        uow_factory(), world["manager"], world["program"].id, ProgramRevision(rules=RulesRevision(min_generation_gap=3))
     )
     response = await client.post(
         f"/v1/programs/{world['program'].id}/tandems", json=pairing(world), headers=bearer(world["manager"])

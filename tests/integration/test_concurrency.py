@@ -14,6 +14,7 @@ from app.domain.session import SessionStatus
 from app.domain.tandem import TandemStatus
 from app.domain.values import MeetingFormat, Topic
 from app.services import people, programs, sessions, tandems
+from app.services.people import ProfileChanges
 from tests.factories import active_tandem, enroll, member, new_org, new_person, new_program, pair_world, past
 
 ATTEMPTS = 20
@@ -141,7 +142,9 @@ async def test_two_edits_of_the_same_version_let_exactly_one_win(uow_factory) ->
     person = world["mentor"]
     made, errors = await _gather(
         [
-            people.update_person(uow_factory(), world["manager"], person.id, {"bio": f"edit {i}"}, expected_version=1)
+            people.update_person(
+                uow_factory(), world["manager"], person.id, ProfileChanges(bio=f"edit {i}"), expected_version=1
+            )
             for i in range(2)
         ]
     )

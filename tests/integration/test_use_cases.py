@@ -10,12 +10,15 @@ from sqlalchemy import select
 from app.domain.enrollment import EnrollmentStatus
 from app.domain.errors import Conflict, NotFound, PermissionDenied, RuleViolation, VersionMismatch
 from app.domain.health import Health
-from app.domain.program import ProgramRules, ProgramStatus
+from app.domain.program import ProgramStatus
 from app.domain.tandem import Tandem, TandemStatus
 from app.domain.values import MeetingFormat
 from app.infra.db.tables import outbox
 from app.services import enrollments, goals, people, programs, sessions, tandems
 from app.services.pagination import PageRequest
+from app.services.people import ProfileChanges
+from app.services.programs import ProgramRevision, RulesRevision
+from app.services.sessions import SessionChanges
 from tests.factories import (
     PLATFORM_ADMIN,
     active_tandem,
@@ -112,12 +115,12 @@ async def test_dissolving_frees_both_for_a_rematch_unless_never_pair_again(uow_f
 async def test_a_rule_change_that_would_break_an_open_tandem_is_refused(uow_factory) -> None:
     world = await pair_world(uow_factory)
     await _propose(uow_factory, world)
-    stricter = ProgramRules(min_generation_gap=4)
+    stricter = ProgramRevision(rules=RulesRevision(min_generation_gap=4))
     with pytest.raises(Conflict) as refused:
-        await programs.update_program(uow_factory(), world["manager"], world["program"].id, {"rules": stricter})
+        await programs.update_program(uow_factory(), world["manager"], world["program"].id, stricter)
     assert refused.value.code == "rules_break_open_tandems"
-    milder = ProgramRules(proposal_expiry_days=7)
-    updated = await programs.update_program(uow_factory(), world["manager"], world["program"].id, {"rules": milder})
+    milder = ProgramRevision(rules=RulesRevision(proposal_expiry_days=7))
+    updated = await programs.update_program(uow_factory(), world["manager"], world["program"].id, milder)
     assert updated.rules.proposal_expiry_days == 7
 
 
@@ -127,12 +130,16 @@ async def test_a_stale_if_match_is_refused(uow_factory) -> None:
         uow_factory(),
         world["manager"],
         world["program"].id,
-        {"title": "Reverse Mentoring 2027"},
+        ProgramRevision(title="Reverse Mentoring 2027"),
         expected_version=world["program"].version,
     )
     with pytest.raises(VersionMismatch):
         await programs.update_program(
-            uow_factory(), world["manager"], program.id, {"title": "again"}, expected_version=world["program"].version
+            uow_factory(),
+            world["manager"],
+            program.id,
+            ProgramRevision(title="again"),
+            expected_version=world["program"].version,
         )
 
 
@@ -154,12 +161,14 @@ async def test_erasing_a_person_anonymizes_and_ends_their_participation(uow_fact
 async def test_a_member_edits_only_their_own_profile(uow_factory) -> None:
     world = await pair_world(uow_factory)
     me = member(world["mentor"])
-    updated = await people.update_person(uow_factory(), me, world["mentor"].id, {"bio": "Creator, 120k followers"})
+    updated = await people.update_person(
+        uow_factory(), me, world["mentor"].id, ProfileChanges(bio="Creator, 120k followers")
+    )
     assert updated.bio == "Creator, 120k followers" and updated.version == 2
     with pytest.raises(PermissionDenied):
-        await people.update_person(uow_factory(), me, world["mentee"].id, {"bio": "hacked"})
+        await people.update_person(uow_factory(), me, world["mentee"].id, ProfileChanges(bio="hacked"))
     with pytest.raises(Conflict) as taken:
-        await people.update_person(uow_factory(), me, world["mentor"].id, {"email": world["mentee"].email})
+        await people.update_person(uow_factory(), me, world["mentor"].id, ProfileChanges(email=world["mentee"].email))
     assert taken.value.code == "email_taken"
 
 
@@ -183,7 +192,7 @@ async def test_sessions_goals_feedback_and_health_of_a_running_tandem(uow_factor
         format=MeetingFormat.SHADOWING_DAY,
         agenda="A day in the social media team",
     )
-    session = await sessions.reschedule_session(uow_factory(), mentor, session.id, {"starts_at": past(3)})
+    session = await sessions.reschedule_session(uow_factory(), mentor, session.id, SessionChanges(starts_at=past(3)))
     await sessions.hold_session(uow_factory(), mentor, session.id, goals_covered=(goal.id,))
     await sessions.give_feedback(uow_factory(), mentee, session.id, rating=5, learned="the For You feed")
     await goals.update_goal(uow_factory(), mentee, goal.id, status=goals.GoalStatus.ACHIEVED)

@@ -152,47 +152,79 @@ def test_the_forbidden_transitions_include_skipping_steps_and_leaving_closed_sta
 # Revision
 
 
-def test_an_open_program_can_be_revised() -> None:
+def test_a_revision_is_a_new_program_with_the_changes_and_the_original_stays() -> None:
     program = a_program(S.MATCHING, starts_on=date(2030, 1, 1), ends_on=date(2030, 10, 1))
     new_rules = ProgramRules(default_mentor_capacity=2)
-    program.revise(title=" Cohort B ", description="Second wave", ends_on=date(2030, 12, 1), rules=new_rules)
-    assert (program.title, program.description, program.ends_on, program.rules) == (
+    revised = program.revised(title=" Cohort B ", description="Second wave", ends_on=date(2030, 12, 1), rules=new_rules)
+    assert (revised.id, revised.version, revised.status) == (program.id, program.version, program.status)
+    assert (revised.title, revised.description, revised.ends_on, revised.rules) == (
         "Cohort B",
         "Second wave",
         date(2030, 12, 1),
         new_rules,
     )
+    assert (program.title, program.ends_on, program.rules) == (
+        "Reverse mentoring 2030",
+        date(2030, 10, 1),
+        ProgramRules(),
+    )
+
+
+def test_a_revision_keeps_what_it_does_not_name() -> None:
+    program = a_program(S.DRAFT, starts_on=date(2030, 1, 1), ends_on=date(2030, 10, 1))
+    revised = program.revised(description="only this")
+    assert (revised.title, revised.starts_on, revised.ends_on, revised.rules) == (
+        program.title,
+        program.starts_on,
+        program.ends_on,
+        program.rules,
+    )
+    assert revised.description == "only this"
 
 
 @pytest.mark.parametrize("status", [S.COMPLETED, S.CANCELLED])
 def test_a_closed_program_cannot_be_revised(status: ProgramStatus) -> None:
     program = a_program(status)
     with pytest.raises(RuleViolation) as caught:
-        program.revise(title="Too late")
+        program.revised(title="Too late")
     assert caught.value.code == "program_closed"
-    assert program.title == "Reverse mentoring 2030"
 
 
-def test_a_revised_period_must_fit_the_bounds_and_a_refusal_changes_nothing() -> None:
+def test_a_revised_period_must_fit_the_bounds() -> None:
     program = a_program(S.DRAFT, starts_on=date(2030, 1, 1), ends_on=date(2030, 10, 1))
     with pytest.raises(RuleViolation) as caught:
-        program.revise(title="New title", ends_on=date(2030, 3, 1))
+        program.revised(title="New title", ends_on=date(2030, 3, 1))
     assert caught.value.code == "invalid_period"
     assert (program.title, program.ends_on) == ("Reverse mentoring 2030", date(2030, 10, 1))
 
 
 def test_a_revised_period_is_checked_against_the_bounds_given() -> None:
     program = a_program(S.DRAFT, starts_on=date(2030, 1, 1), ends_on=date(2030, 10, 1))
-    program.revise(ends_on=date(2030, 3, 1), bounds=PeriodBounds(min_months=2, max_months=3))
-    assert program.ends_on == date(2030, 3, 1)
+    revised = program.revised(ends_on=date(2030, 3, 1), bounds=PeriodBounds(min_months=2, max_months=3))
+    assert revised.ends_on == date(2030, 3, 1)
+
+
+def test_a_revision_cannot_end_the_program_before_it_starts() -> None:
+    program = a_program(S.DRAFT, starts_on=date(2030, 1, 1), ends_on=date(2030, 10, 1))
+    with pytest.raises(RuleViolation) as caught:
+        program.revised(starts_on=date(2030, 11, 1))
+    assert caught.value.code == "invalid_period"
 
 
 def test_a_revision_cannot_blank_the_title() -> None:
     program = a_program()
     with pytest.raises(RuleViolation) as caught:
-        program.revise(title=" ", description="changed")
+        program.revised(title=" ", description="changed")
     assert caught.value.code == "blank_value"
     assert (program.title, program.description) == ("Reverse mentoring 2030", "")
+
+
+def test_only_a_program_in_matching_runs_matching() -> None:
+    a_program(S.MATCHING).ensure_matching()
+    for status in set(ProgramStatus) - {S.MATCHING}:
+        with pytest.raises(RuleViolation) as caught:
+            a_program(status).ensure_matching()
+        assert caught.value.code == "program_not_matching"
 
 
 # Guards by status

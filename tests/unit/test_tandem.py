@@ -417,3 +417,17 @@ def test_ending_an_already_closed_tandem_changes_nothing(status: TandemStatus) -
     tandem.end(ACTOR, "erased")
     assert tandem.status is status
     assert tandem.history == []
+
+
+# Scheduling
+
+
+def test_an_active_tandem_can_schedule_sessions() -> None:
+    a_tandem(T.ACTIVE).ensure_can_schedule()
+
+
+@pytest.mark.parametrize("status", sorted(set(TandemStatus) - {TandemStatus.ACTIVE}), ids=str)
+def test_only_an_active_tandem_schedules_sessions(status: TandemStatus) -> None:
+    with pytest.raises(RuleViolation) as caught:
+        a_tandem(status).ensure_can_schedule()
+    assert caught.value.code == "tandem_not_active"

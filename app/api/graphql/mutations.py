@@ -117,7 +117,7 @@ class ProgramMutations:
                 ctx.uow,
                 ctx.caller,
                 id,
-                body.changes(),
+                body.command(),
                 expected_version=expected_version,
                 bounds=ctx.settings.period_bounds,
             ),

@@ -93,7 +93,7 @@ class PeopleMutations:
         if isinstance(body, Problem):
             return body
         ctx = info.context
-        return await attempt(people.create_person(ctx.uow, ctx.caller, **body.profile()), Person.of)
+        return await attempt(people.create_person(ctx.uow, ctx.caller, body.command()), Person.of)
 
     @command("Edit a profile: the person themself or a manager.")
     async def update_person(
@@ -104,7 +104,7 @@ class PeopleMutations:
             return body
         ctx = info.context
         return await attempt(
-            people.update_person(ctx.uow, ctx.caller, id, body.changes(), expected_version=expected_version),
+            people.update_person(ctx.uow, ctx.caller, id, body.command(), expected_version=expected_version),
             Person.of,
         )
 

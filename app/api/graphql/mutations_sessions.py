@@ -81,7 +81,7 @@ class SessionMutations:
             return body
         ctx = info.context
         return await attempt(
-            sessions.reschedule_session(ctx.uow, ctx.caller, id, body.changes(), expected_version),
+            sessions.reschedule_session(ctx.uow, ctx.caller, id, body.command(), expected_version),
             Session.of,
         )
 

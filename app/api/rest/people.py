@@ -38,7 +38,7 @@ async def create_person(body: PersonIn, caller: CurrentCaller, uow: RequestUow, 
 
     A member who signed in through single sign-on without a profile creates their own here: it
     takes their login's email and is theirs from the next token on (refresh the token)."""
-    person = await people.create_person(uow, caller, **body.profile())
+    person = await people.create_person(uow, caller, body.command())
     set_etag(response, person)
     response.headers["Location"] = f"/v1/people/{person.id}"
     return PersonOut.of(person)
@@ -68,7 +68,7 @@ async def update_person(
     person_id: UUID, body: PersonPatch, caller: CurrentCaller, uow: RequestUow, if_match: IfMatch, response: Response
 ) -> PersonOut:
     """Edit a profile: the person themself or a manager. Generation and digital_native follow birth_year."""
-    person = await people.update_person(uow, caller, person_id, body.changes(), expected_version=if_match)
+    person = await people.update_person(uow, caller, person_id, body.command(), expected_version=if_match)
     set_etag(response, person)
     return PersonOut.of(person)
 

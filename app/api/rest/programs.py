@@ -77,7 +77,7 @@ async def update_program(
 ) -> ProgramOut:
     """Edit title, period or rules. A rule change that open tandems would break is refused (409)."""
     program = await programs.update_program(
-        uow, caller, program_id, body.changes(), expected_version=if_match, bounds=settings.period_bounds
+        uow, caller, program_id, body.command(), expected_version=if_match, bounds=settings.period_bounds
     )
     set_etag(response, program)
     return ProgramOut.of(program)

@@ -58,7 +58,7 @@ async def reschedule_session(
     session_id: UUID, body: SessionPatch, caller: CurrentCaller, uow: RequestUow, if_match: IfMatch, response: Response
 ) -> SessionOut:
     """Change time or details of a scheduled session; it stays scheduled and inside the program period."""
-    session = await sessions.reschedule_session(uow, caller, session_id, body.changes(), if_match)
+    session = await sessions.reschedule_session(uow, caller, session_id, body.command(), if_match)
     set_etag(response, session)
     return SessionOut.of(session)
 

@@ -13,6 +13,7 @@ from app.domain.availability import MAX_WINDOWS, WeeklyWindow
 from app.domain.generations import Generation
 from app.domain.person import Person
 from app.domain.values import MeetingFormat
+from app.services.people import NewProfile, ProfileChanges
 
 DisplayName = Annotated[str, StringConstraints(min_length=1, max_length=200)]
 Email = Annotated[str, StringConstraints(min_length=3, max_length=320)]
@@ -47,8 +48,8 @@ class PersonIn(Body):
     preferred_formats: Formats = Field(default_factory=list)
     external_id: ExternalId | None = None
 
-    def profile(self) -> dict[str, Any]:
-        return _tuples(self.model_dump())
+    def command(self) -> NewProfile:
+        return NewProfile(**_tuples(self.model_dump()))
 
 
 class PersonPatch(Body):
@@ -67,8 +68,9 @@ class PersonPatch(Body):
     preferred_formats: Keep[Formats] = None
     external_id: ExternalId | None = None
 
-    def changes(self) -> dict[str, Any]:
-        return _tuples(self.model_dump(exclude_unset=True))
+    def command(self) -> ProfileChanges:
+        """The fields sent, null included: it clears a nullable field (Keep refuses it elsewhere)."""
+        return ProfileChanges(**_tuples(self.model_dump(exclude_unset=True)))
 
 
 class PersonOut(Resource):

@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field, StringConstraints
 
 from app.api.schemas.base import Body, PageOut, Resource
 from app.domain.program import Program, ProgramRules, ProgramStatus
+from app.services.programs import ProgramRevision, RulesRevision
 
 Title = Annotated[str, StringConstraints(min_length=1, max_length=200)]
 Description = Annotated[str, StringConstraints(max_length=10_000)]
@@ -67,11 +68,10 @@ class ProgramPatch(Body):
     ends_on: date | None = None
     rules: RulesPatch | None = None
 
-    def changes(self) -> dict[str, object]:
-        changes = self.model_dump(exclude_unset=True, exclude={"rules"})
-        if self.rules is not None:
-            changes["rules"] = self.rules.model_dump(exclude_unset=True)
-        return changes
+    def command(self) -> ProgramRevision:
+        """null keeps a value, as leaving it out does: no field of a program can be cleared."""
+        rules = RulesRevision(**self.rules.model_dump(exclude_none=True)) if self.rules else RulesRevision()
+        return ProgramRevision(**self.model_dump(exclude_none=True, exclude={"rules"}), rules=rules)
 
 
 class ProgramOut(Resource):

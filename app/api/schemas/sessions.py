@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any, Self
+from typing import Annotated, Self
 from uuid import UUID
 
 from pydantic import AnyHttpUrl, AwareDatetime, BaseModel, Field, StringConstraints
@@ -12,6 +12,7 @@ from app.api.schemas.base import Body, PageOut, Resource
 from app.domain.session import MAX_DURATION_MINUTES, Feedback, Session, SessionStatus
 from app.domain.tandem import Side
 from app.domain.values import MeetingFormat
+from app.services.sessions import SessionChanges
 
 Duration = Annotated[int, Field(ge=5, le=MAX_DURATION_MINUTES, description="minutes")]
 Location = Annotated[str, StringConstraints(max_length=500)]
@@ -39,11 +40,12 @@ class SessionPatch(Body):
     video_link: AnyHttpUrl | None = None
     agenda: Text | None = None
 
-    def changes(self) -> dict[str, Any]:
-        changes = self.model_dump(exclude_unset=True, exclude_none=True)
+    def command(self) -> SessionChanges:
+        """null keeps a value, as leaving it out does: none of these can be cleared."""
+        changes = self.model_dump(exclude_none=True, exclude={"video_link"})
         if self.video_link is not None:
             changes["video_link"] = str(self.video_link)
-        return changes
+        return SessionChanges(**changes)
 
 
 class HoldIn(Body):

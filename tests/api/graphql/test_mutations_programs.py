@@ -6,6 +6,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from app.services import programs
+from app.services.programs import ProgramRevision, RulesRevision
 from tests.api.graphql.commands import PROBLEM, mutate, ok, refused, rest
 from tests.factories import PLATFORM_ADMIN, member, new_org, new_person, new_program, pair_world
 
@@ -203,7 +204,7 @@ async def test_an_enrollment_with_an_open_tandem_cannot_be_withdrawn(client, bea
 async def _self_matching(uow_factory: Any) -> dict[str, Any]:
     world = await pair_world(uow_factory)
     await programs.update_program(
-        uow_factory(), world["manager"], world["program"].id, {"rules": {"self_matching": True}}
+        uow_factory(), world["manager"], world["program"].id, ProgramRevision(rules=RulesRevision(self_matching=True))
     )
     return world
 
