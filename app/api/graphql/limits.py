@@ -1,8 +1,9 @@
 """Protection against abusive queries: depth, aliases, tokens and an estimated cost.
 
 The cost counts every field once per item its parent list may hold: ``first`` when given,
-else the largest page for connections, and a typical size for plain nested lists (or their
-real bound where the domain has one: a session's feedback).
+else the default page for connections (known by their type, so ``Query.enrollments`` is a
+connection while ``Program.enrollments`` is a nested list), and a typical size for plain nested
+lists (or their real bound where the domain has one: a session's feedback).
 """
 
 from __future__ import annotations
@@ -15,12 +16,14 @@ from graphql import (
     FieldNode,
     FragmentSpreadNode,
     GraphQLError,
+    GraphQLNamedType,
+    GraphQLObjectType,
     InlineFragmentNode,
     IntValueNode,
     OperationDefinitionNode,
     SelectionSetNode,
-    ValidationContext,
     ValidationRule,
+    get_named_type,
 )
 from strawberry.extensions import (
     AddValidationRules,
@@ -41,16 +44,13 @@ MAX_COST = 20_000
 NESTED_LIST_SIZE = 20  # what a program's tandems or a tandem's sessions usually number
 LIST_FIELDS = {"enrollments", "tandems", "sessions", "goals", "history", "feedback", "placements"}
 KNOWN_LIST_SIZES = {"feedback": 2}  # at most one per side of the tandem (a database constraint backs it)
-CONNECTIONS = {
-    "programs",
-    "partners",
-    "partnerMentors",
-}  # their edges are the `first` items: counted once, on the connection
+CONNECTION_SUFFIX = "Connection"  # a connection's edges are its `first` items: counted once, on the connection
 
 
 class CostLimitRule(ValidationRule):
     def enter_operation_definition(self, node: OperationDefinitionNode, *_: Any) -> None:
-        cost = self._cost(node.selection_set, self.context, depth=0)
+        root = self.context.schema.get_root_type(node.operation)
+        cost = self._cost(node.selection_set, root, depth=0)
         if cost > MAX_COST:
             self.report_error(
                 GraphQLError(
@@ -60,27 +60,41 @@ class CostLimitRule(ValidationRule):
                 )
             )
 
-    def _cost(self, selections: SelectionSetNode | None, context: ValidationContext, depth: int) -> int:
+    def _cost(self, selections: SelectionSetNode | None, parent: GraphQLNamedType | None, depth: int) -> int:
+        """``parent``: the type the selections are made on; None where the document names an unknown
+        field (other rules report it), and the field names alone are costed below it."""
         if selections is None or depth > 2 * MAX_DEPTH:  # depth is limited separately; stop runaway fragments
             return 0
         total = 0
         for selection in selections.selections:
             if isinstance(selection, FieldNode):
-                total += 1 + _multiplier(selection) * self._cost(selection.selection_set, context, depth + 1)
+                returns = _returned_type(parent, selection.name.value)
+                total += 1 + _multiplier(selection, returns) * self._cost(selection.selection_set, returns, depth + 1)
             elif isinstance(selection, InlineFragmentNode):
-                total += self._cost(selection.selection_set, context, depth + 1)
+                condition = selection.type_condition
+                inner = self.context.schema.get_type(condition.name.value) if condition else parent
+                total += self._cost(selection.selection_set, inner, depth + 1)
             elif isinstance(selection, FragmentSpreadNode):
-                fragment = context.get_fragment(selection.name.value)
-                total += self._cost(fragment.selection_set if fragment else None, context, depth + 1)
+                fragment = self.context.get_fragment(selection.name.value)
+                if fragment is not None:
+                    inner = self.context.schema.get_type(fragment.type_condition.name.value)
+                    total += self._cost(fragment.selection_set, inner, depth + 1)
         return total
 
 
-def _multiplier(field: FieldNode) -> int:
+def _returned_type(parent: GraphQLNamedType | None, name: str) -> GraphQLNamedType | None:
+    if not isinstance(parent, GraphQLObjectType) or name not in parent.fields:
+        return None
+    named: GraphQLNamedType = get_named_type(parent.fields[name].type)
+    return named
+
+
+def _multiplier(field: FieldNode, returns: GraphQLNamedType | None) -> int:
     for argument in field.arguments or ():
         if argument.name.value == "first":
             value = argument.value
             return int(value.value) if isinstance(value, IntValueNode) else MAX_PAGE_SIZE
-    if field.name.value in CONNECTIONS:
+    if returns is not None and returns.name.endswith(CONNECTION_SUFFIX):
         return DEFAULT_PAGE_SIZE
     name = field.name.value
     return KNOWN_LIST_SIZES.get(name, NESTED_LIST_SIZE) if name in LIST_FIELDS else 1

@@ -13,13 +13,10 @@ import strawberry
 
 from app.api.graphql.errors import Problem, attempt
 from app.api.graphql.inputs import command, deferred, parse
-from app.api.graphql.types import Ctx, Enrollment, ParticipantRole
+from app.api.graphql.types import Choice, Ctx, Enrollment, ParticipantRole
 from app.api.schemas.enrollments import EnrollmentIn, EnrollmentPatch, PreferenceIn
-from app.domain import preference as pf
 from app.services import enrollments, preferences
 from app.services.preferences import PreferenceOutcome
-
-Choice = strawberry.enum(pf.Choice)
 
 
 @strawberry.input(description="a topic to learn (needs) or to teach (offers)")

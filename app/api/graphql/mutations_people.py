@@ -14,8 +14,8 @@ import strawberry
 from app.api.graphql.errors import Problem, attempt
 from app.api.graphql.inputs import command, deferred, parse
 from app.api.graphql.types import Ctx, MeetingFormat, Person
+from app.api.graphql.types_availability import Availability
 from app.api.schemas.people import AvailabilityIn, PersonIn, PersonPatch
-from app.domain import person as pe
 from app.services import people
 
 
@@ -56,29 +56,6 @@ class WindowInput:
     weekday: int
     start: str = strawberry.field(description="HH:MM, wall-clock time")
     end: str = strawberry.field(description="HH:MM, after start on the same day")
-
-
-@strawberry.type
-class Window:
-    weekday: int
-    start: str = strawberry.field(description="HH:MM")
-    end: str = strawberry.field(description="HH:MM")
-
-
-@strawberry.type(description="weekly availability; its version is the person's")
-class Availability:
-    person_id: UUID
-    version: int = strawberry.field(description="the person's version: pass as expectedVersion")
-    timezone: str
-    windows: list[Window]
-
-    @classmethod
-    def of(cls, p: pe.Person) -> Availability:
-        windows = [
-            Window(weekday=w.weekday, start=w.start.isoformat("minutes"), end=w.end.isoformat("minutes"))
-            for w in p.availability
-        ]
-        return cls(person_id=p.id, version=p.version, timezone=p.timezone, windows=windows)
 
 
 PersonResult = Annotated[Person | Problem, strawberry.union("PersonResult")]

@@ -2,20 +2,30 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import date, datetime
+from typing import TYPE_CHECKING, Annotated
 from uuid import UUID
 
 import strawberry
 from strawberry.types import Info
 
 from app.api.graphql.context import Context
+from app.api.graphql.pagination import Connection, page_request
+from app.api.graphql.queries_support import described, or_none
+from app.api.graphql.types_availability import Availability
 from app.domain import enrollment as en
 from app.domain import goal as gl
 from app.domain import person as pe
+from app.domain import preference as pf
 from app.domain import program as pr
 from app.domain import session as se
 from app.domain import tandem as ta
 from app.domain import values
+from app.services import matching_runs
+
+if TYPE_CHECKING:
+    from app.api.graphql.types_matching import MatchingRun
 
 ProgramStatus = strawberry.enum(pr.ProgramStatus)
 TandemStatus = strawberry.enum(ta.TandemStatus)
@@ -24,6 +34,7 @@ GoalStatus = strawberry.enum(gl.GoalStatus)
 ParticipantRole = strawberry.enum(en.ParticipantRole)
 MeetingFormat = strawberry.enum(values.MeetingFormat)
 Side = strawberry.enum(ta.Side)
+Choice = strawberry.enum(pf.Choice)
 
 Ctx = Info[Context, None]
 
@@ -46,6 +57,11 @@ class Person:
     preferred_formats: list[MeetingFormat]  # type: ignore[valid-type]
     source: str
     external_id: str | None
+    domain: strawberry.Private[pe.Person]
+
+    @described("weekly windows in the person's time zone: whoever may see the person may see them")
+    def availability(self) -> Availability:
+        return Availability.of(self.domain)
 
     @classmethod
     def of(cls, p: pe.Person) -> Person:
@@ -66,6 +82,7 @@ class Person:
             preferred_formats=list(p.preferred_formats),
             source=p.source,
             external_id=p.external_id,
+            domain=p,
         )
 
 
@@ -288,6 +305,28 @@ class Tandem:
         )
 
 
+@strawberry.type(description="the program's pairing and health rules")
+class ProgramRules:
+    mentor_must_be_digital_native: bool
+    mentee_must_be_digital_immigrant: bool
+    min_generation_gap: int = strawberry.field(description="generations between the pair")
+    forbid_same_department: bool
+    default_mentor_capacity: int
+    proposal_expiry_days: int
+    needs_check_in_after_days: int
+    at_risk_after_days: int
+    low_rating: int
+    missed_sessions_at_risk: int
+    self_matching: bool = strawberry.field(description="a mutual like proposes the tandem at once")
+
+    @classmethod
+    def of(cls, rules: pr.ProgramRules) -> ProgramRules:
+        return cls(**asdict(rules))
+
+
+MatchingRunType = Annotated["MatchingRun", strawberry.lazy("app.api.graphql.types_matching")]
+
+
 @strawberry.type
 class Program:
     id: UUID
@@ -298,6 +337,7 @@ class Program:
     starts_on: date
     ends_on: date
     status: ProgramStatus  # type: ignore[valid-type]
+    rules: ProgramRules
 
     @strawberry.field
     async def enrollments(self, info: Ctx) -> list[Enrollment]:
@@ -306,6 +346,17 @@ class Program:
     @strawberry.field
     async def tandems(self, info: Ctx) -> list[Tandem]:
         return [Tandem.of(t) for t in await info.context.loaders.program_tandems.load(self.id)]
+
+    @described("the program's matching runs, oldest first (managers; null for others)")
+    async def matching_runs(
+        self, info: Ctx, first: int = 50, after: str | None = None
+    ) -> Connection[MatchingRunType] | None:
+        # types_matching imports this module, so its type is imported when a run is shaped
+        from app.api.graphql.types_matching import MatchingRun
+
+        ctx = info.context
+        page = await or_none(matching_runs.list_runs(ctx.uow, ctx.caller, self.id, page_request(first, after)))
+        return Connection.of(page, MatchingRun.of) if page is not None else None
 
     @classmethod
     def of(cls, p: pr.Program) -> Program:
@@ -318,4 +369,5 @@ class Program:
             starts_on=p.starts_on,
             ends_on=p.ends_on,
             status=p.status,
+            rules=ProgramRules.of(p.rules),
         )
