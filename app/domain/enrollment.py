@@ -8,7 +8,7 @@ from enum import StrEnum
 from uuid import UUID, uuid4
 
 from app.domain.clock import utcnow
-from app.domain.errors import RuleViolation
+from app.domain.errors import Conflict, RuleViolation
 from app.domain.events import DomainEvent, EventRecorder
 from app.domain.person import Person
 from app.domain.program import Program
@@ -84,6 +84,20 @@ class Enrollment(EventRecorder):
             self.needs, self.offers, self.key_questions, self.capacity = snapshot
             raise
         self.updated_at = utcnow()
+
+    def ensure_capacity_covers(self, capacity: int, open_tandems: int) -> None:
+        """A mentor's capacity may shrink, but not below the open tandems that already use it."""
+        if capacity < open_tandems:
+            raise Conflict(
+                f"the mentor has {open_tandems} open tandem(s); capacity cannot drop below that",
+                code="capacity_below_open_tandems",
+                field="capacity",
+            )
+
+    def ensure_free_to_leave(self, open_tandems: int) -> None:
+        """Leaving a program is for participants without an open tandem: they end it first."""
+        if open_tandems:
+            raise Conflict("the enrollment has an open tandem; end it first", code="enrollment_has_open_tandem")
 
     def withdraw(self) -> None:
         if not self.is_active:

@@ -8,8 +8,10 @@ from enum import StrEnum
 from uuid import UUID, uuid4
 
 from app.domain.clock import utcnow
+from app.domain.errors import RuleViolation
 from app.domain.organization import validate_name
 from app.domain.states import ensure_transition
+from app.domain.tandem import Tandem
 
 ERASED_GOAL_TITLE = "Erased goal"
 
@@ -42,6 +44,13 @@ class Goal:
 
     def __post_init__(self) -> None:
         self.title = validate_name(self.title, "title")
+
+    @classmethod
+    def for_tandem(cls, tandem: Tandem, *, title: str, description: str = "") -> Goal:
+        """A new goal on the learning journey of an open tandem; an ended journey takes none."""
+        if not tandem.is_open:
+            raise RuleViolation("goals belong to open tandems", code="tandem_closed")
+        return cls(org_id=tandem.org_id, tandem_id=tandem.id, title=title, description=description)
 
     def revise(self, *, title: str | None = None, description: str | None = None) -> None:
         self.title = validate_name(title, "title") if title is not None else self.title

@@ -6,18 +6,36 @@ Both manual pairing and (later) matching call these checks, so a rule lives in o
 from __future__ import annotations
 
 from dataclasses import dataclass
+from uuid import UUID
 
 from app.domain.enrollment import Enrollment, ParticipantRole
 from app.domain.errors import Conflict, RuleViolation
 from app.domain.generations import generation_gap
 from app.domain.person import Person
 from app.domain.program import Program
+from app.domain.values import MeetingFormat
 
 
 @dataclass(frozen=True, slots=True)
 class Participant:
     enrollment: Enrollment
     person: Person
+
+
+def check_two_enrollments(mentor_enrollment_id: UUID, mentee_enrollment_id: UUID) -> None:
+    """A tandem joins two enrollments; one enrollment cannot be both sides."""
+    if mentor_enrollment_id == mentee_enrollment_id:
+        raise RuleViolation("mentor and mentee must be different enrollments", code="same_person")
+
+
+def agreed_formats(
+    mentor: Participant, mentee: Participant, chosen: tuple[MeetingFormat, ...] = ()
+) -> tuple[MeetingFormat, ...]:
+    """A new tandem's meeting formats: those chosen for it, else those both people prefer
+    (in the mentee's order of preference); none in common leaves them for the pair to agree."""
+    if chosen:
+        return chosen
+    return tuple(f for f in mentee.person.preferred_formats if f in mentor.person.preferred_formats)
 
 
 def check_pair(program: Program, mentor: Participant, mentee: Participant) -> None:

@@ -79,14 +79,9 @@ async def update_enrollment(
     async with uow:
         enrollment = await _load_for_change(uow, caller, org_id, program_id, enrollment_id)
         authz.check_version(enrollment, expected_version)
-        if capacity is not None and capacity < enrollment.capacity:
+        if capacity is not None and capacity < enrollment.capacity:  # only a shrinking capacity needs the count
             open_now = await uow.tandems.count_open(org_id, mentor_enrollment_id=enrollment.id)
-            if capacity < open_now:
-                raise Conflict(
-                    f"the mentor has {open_now} open tandem(s); capacity cannot drop below that",
-                    code="capacity_below_open_tandems",
-                    field="capacity",
-                )
+            enrollment.ensure_capacity_covers(capacity, open_now)
         enrollment.update(needs=needs, offers=offers, key_questions=key_questions, capacity=capacity)
         await uow.enrollments.save(enrollment)
         await uow.commit()
@@ -106,8 +101,7 @@ async def withdraw_enrollment(
             if enrollment.role is ParticipantRole.MENTOR
             else {"mentee_enrollment_id": enrollment.id}
         )
-        if await uow.tandems.count_open(org_id, **side):
-            raise Conflict("the enrollment has an open tandem; end it first", code="enrollment_has_open_tandem")
+        enrollment.ensure_free_to_leave(await uow.tandems.count_open(org_id, **side))
         enrollment.withdraw()
         await uow.enrollments.save(enrollment)
         await uow.commit()

@@ -5,7 +5,6 @@ from __future__ import annotations
 from uuid import UUID
 
 from app.domain.access import Caller
-from app.domain.errors import RuleViolation
 from app.domain.goal import Goal, GoalStatus
 from app.services import authz
 from app.services.pagination import Page, PageRequest
@@ -17,9 +16,7 @@ async def add_goal(uow: UnitOfWork, caller: Caller, tandem_id: UUID, *, title: s
     org_id = authz.scope_of(caller, "tandem")
     async with uow:
         tandem = await load_visible_tandem(uow, caller, org_id, tandem_id)
-        if not tandem.is_open:
-            raise RuleViolation("goals belong to open tandems", code="tandem_closed")
-        goal = Goal(org_id=org_id, tandem_id=tandem.id, title=title, description=description)
+        goal = Goal.for_tandem(tandem, title=title, description=description)
         await uow.goals.add(goal)
         await uow.commit()
     return goal

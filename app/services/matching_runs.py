@@ -15,11 +15,9 @@ from dataclasses import dataclass
 from uuid import UUID
 
 from app.domain.access import Caller
-from app.domain.enrollment import ParticipantRole
-from app.domain.errors import DomainError, RuleViolation, ServiceUnavailable
+from app.domain.errors import DomainError, ServiceUnavailable
 from app.domain.matching import match
 from app.domain.matching.run import MatchingRun, PinnedPair, RunStatus
-from app.domain.program import ProgramStatus
 from app.domain.tandem import Tandem
 from app.services import authz
 from app.services.matching import load_candidates
@@ -47,13 +45,10 @@ async def start_run(
     async with uow:
         program = authz.found(await uow.programs.get(org_id, program_id), "program")
         authz.require_manager(caller)
-        if program.status is not ProgramStatus.MATCHING:
-            raise RuleViolation(
-                f"a matching run needs the program in matching, not {program.status.value}",
-                code="program_not_matching",
-            )
+        program.ensure_matching()
         run = MatchingRun(org_id=org_id, program_id=program_id, pinned=tuple(pinned))
-        await _check_pinned(uow, run)
+        named = {p.mentor_enrollment_id for p in run.pinned} | {p.mentee_enrollment_id for p in run.pinned}
+        run.check_pinned({e.id: e for e in await uow.enrollments.get_many(org_id, list(named))} if named else {})
         await uow.matching_runs.add(run)
         await uow.commit()
     try:
@@ -68,27 +63,6 @@ async def start_run(
                 await uow.commit()
         raise
     return run
-
-
-async def _check_pinned(uow: UnitOfWork, run: MatchingRun) -> None:
-    """Pinned enrollments must belong to the program, on their side; the rules are checked by the run."""
-    wanted = {p.mentor_enrollment_id for p in run.pinned} | {p.mentee_enrollment_id for p in run.pinned}
-    if not wanted:
-        return
-    found = {e.id: e for e in await uow.enrollments.get_many(run.org_id, list(wanted))}
-    for pair in run.pinned:
-        mentor, mentee = found.get(pair.mentor_enrollment_id), found.get(pair.mentee_enrollment_id)
-        if (
-            mentor is None
-            or mentee is None
-            or mentor.program_id != run.program_id
-            or mentee.program_id != run.program_id
-            or mentor.role is not ParticipantRole.MENTOR
-            or mentee.role is not ParticipantRole.MENTEE
-        ):
-            raise RuleViolation(
-                "a pinned pair must name a mentor and a mentee of this program", code="pinned_unknown", field="pinned"
-            )
 
 
 async def get_run(uow: UnitOfWork, caller: Caller, program_id: UUID, run_id: UUID) -> MatchingRun:

@@ -5,8 +5,16 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from app.domain.errors import DomainError, RuleViolation
-from app.domain.pairing import Participant, check_capacity, check_not_excluded, check_not_passed, check_pair
+from app.domain.errors import DomainError
+from app.domain.pairing import (
+    Participant,
+    agreed_formats,
+    check_capacity,
+    check_not_excluded,
+    check_not_passed,
+    check_pair,
+    check_two_enrollments,
+)
 from app.domain.program import Program
 from app.domain.tandem import Tandem
 from app.domain.values import MeetingFormat
@@ -22,8 +30,7 @@ async def lock_participants(
     Holding the mentor's row lock until commit serializes every pairing that could use up the
     mentor's capacity; the mentee's lock does the same for "one open tandem per program".
     """
-    if mentor_enrollment_id == mentee_enrollment_id:
-        raise RuleViolation("mentor and mentee must be different enrollments", code="same_person")
+    check_two_enrollments(mentor_enrollment_id, mentee_enrollment_id)
     locked = await uow.enrollments.lock(program.org_id, [mentor_enrollment_id, mentee_enrollment_id])
     mentor_enrollment = authz.found(locked.get(mentor_enrollment_id), "enrollment")
     mentee_enrollment = authz.found(locked.get(mentee_enrollment_id), "enrollment")
@@ -69,7 +76,7 @@ async def propose_pair(
         mentee_person_id=mentee.person.id,
         expiry_days=program.rules.proposal_expiry_days,
         actor_id=actor_id,
-        formats=formats or tuple(f for f in mentee.person.preferred_formats if f in mentor.person.preferred_formats),
+        formats=agreed_formats(mentor, mentee, formats),
         reason=reason,
     )
     await uow.tandems.add(tandem)

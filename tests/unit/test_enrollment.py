@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 
 from app.domain.enrollment import MAX_CAPACITY, MAX_TOPICS, EnrollmentStatus, ParticipantRole, enroll
-from app.domain.errors import RuleViolation
+from app.domain.errors import Conflict, RuleViolation
 from app.domain.program import ProgramRules, ProgramStatus
 from app.domain.values import Topic
-from tests.unit.builders import OTHER_ORG_ID, a_mentee, a_mentor, a_person, a_program, an_enrollment
+from tests.unit.builders import OTHER_ORG_ID, a_mentee, a_mentor, a_pairing, a_person, a_program, an_enrollment
 
 MENTOR, MENTEE = ParticipantRole.MENTOR, ParticipantRole.MENTEE
 
@@ -175,3 +175,22 @@ def test_a_withdrawn_enrollment_cannot_be_edited() -> None:
         enrollment.update(capacity=2)
     assert caught.value.code == "enrollment_withdrawn"
     assert enrollment.capacity == 1
+
+
+# Capacity and leaving, against the open tandems
+
+
+def test_a_capacity_may_shrink_down_to_the_open_tandems_but_not_below() -> None:
+    _, mentor, _ = a_pairing()
+    mentor.enrollment.ensure_capacity_covers(2, open_tandems=2)
+    with pytest.raises(Conflict) as caught:
+        mentor.enrollment.ensure_capacity_covers(1, open_tandems=2)
+    assert (caught.value.code, caught.value.field) == ("capacity_below_open_tandems", "capacity")
+
+
+def test_an_enrollment_with_an_open_tandem_cannot_leave() -> None:
+    _, _, mentee = a_pairing()
+    mentee.enrollment.ensure_free_to_leave(open_tandems=0)
+    with pytest.raises(Conflict) as caught:
+        mentee.enrollment.ensure_free_to_leave(open_tandems=1)
+    assert caught.value.code == "enrollment_has_open_tandem"

@@ -9,7 +9,8 @@ import pytest
 
 from app.domain.errors import InvalidTransition, RuleViolation
 from app.domain.goal import Goal, GoalStatus
-from tests.unit.builders import ORG_ID, an_id
+from app.domain.tandem import TandemStatus
+from tests.unit.builders import ORG_ID, a_tandem, an_id
 
 G = GoalStatus
 # open → in_progress → achieved; open may be achieved at once; open or in progress → dropped;
@@ -92,3 +93,26 @@ def test_moving_a_goal_to_its_own_status_changes_nothing(status: GoalStatus) -> 
     before = goal.updated_at
     goal.move_to(status)
     assert (goal.status, goal.updated_at) == (status, before)
+
+
+# A new goal
+
+
+def test_an_open_tandem_takes_a_new_goal() -> None:
+    tandem = a_tandem(TandemStatus.PAUSED)
+    goal = Goal.for_tandem(tandem, title=" How does TikTok work? ")
+    assert (goal.org_id, goal.tandem_id, goal.title, goal.status) == (
+        tandem.org_id,
+        tandem.id,
+        "How does TikTok work?",
+        GoalStatus.OPEN,
+    )
+
+
+@pytest.mark.parametrize(
+    "status", [TandemStatus.DECLINED, TandemStatus.EXPIRED, TandemStatus.COMPLETED, TandemStatus.DISSOLVED], ids=str
+)
+def test_a_closed_tandem_takes_no_new_goal(status: TandemStatus) -> None:
+    with pytest.raises(RuleViolation) as caught:
+        Goal.for_tandem(a_tandem(status), title="too late")
+    assert caught.value.code == "tandem_closed"

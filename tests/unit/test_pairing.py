@@ -8,8 +8,16 @@ import pytest
 
 from app.domain.enrollment import ParticipantRole
 from app.domain.errors import Conflict, RuleViolation
-from app.domain.pairing import Participant, check_capacity, check_not_excluded, check_pair
+from app.domain.pairing import (
+    Participant,
+    agreed_formats,
+    check_capacity,
+    check_not_excluded,
+    check_pair,
+    check_two_enrollments,
+)
 from app.domain.program import Program, ProgramRules, ProgramStatus
+from app.domain.values import MeetingFormat
 from tests.unit.builders import (
     OTHER_ORG_ID,
     a_mentee,
@@ -19,9 +27,16 @@ from tests.unit.builders import (
     a_person,
     a_program,
     an_enrollment,
+    an_id,
 )
 
 MENTOR, MENTEE = ParticipantRole.MENTOR, ParticipantRole.MENTEE
+VIDEO, ON_SITE, PHONE, SHADOWING = (
+    MeetingFormat.VIDEO_CALL,
+    MeetingFormat.ON_SITE,
+    MeetingFormat.PHONE,
+    MeetingFormat.SHADOWING_DAY,
+)
 
 
 def program_with(**rule_changes: Any) -> Program:
@@ -182,3 +197,33 @@ def test_a_pair_dissolved_with_never_pair_again_is_excluded() -> None:
     with pytest.raises(Conflict) as caught:
         check_not_excluded(True)
     assert caught.value.code == "pair_excluded"
+
+
+def test_one_enrollment_cannot_be_both_sides_of_a_tandem() -> None:
+    enrollment_id = an_id()
+    check_two_enrollments(enrollment_id, an_id())
+    with pytest.raises(RuleViolation) as caught:
+        check_two_enrollments(enrollment_id, enrollment_id)
+    assert caught.value.code == "same_person"
+
+
+def test_a_new_tandem_meets_in_the_formats_both_prefer_in_the_mentees_order() -> None:
+    _, mentor, mentee = a_pairing(
+        mentor=a_mentor(preferred_formats=(VIDEO, ON_SITE, PHONE)),
+        mentee=a_mentee(preferred_formats=(PHONE, SHADOWING, VIDEO)),
+    )
+    assert agreed_formats(mentor, mentee) == (PHONE, VIDEO)
+
+
+def test_formats_chosen_for_a_tandem_win_over_the_preferences() -> None:
+    _, mentor, mentee = a_pairing(
+        mentor=a_mentor(preferred_formats=(VIDEO,)), mentee=a_mentee(preferred_formats=(VIDEO,))
+    )
+    assert agreed_formats(mentor, mentee, (ON_SITE,)) == (ON_SITE,)
+
+
+def test_without_a_common_preference_a_new_tandem_has_no_formats_yet() -> None:
+    _, mentor, mentee = a_pairing(
+        mentor=a_mentor(preferred_formats=(VIDEO,)), mentee=a_mentee(preferred_formats=(ON_SITE,))
+    )
+    assert agreed_formats(mentor, mentee) == ()

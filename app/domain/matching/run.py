@@ -7,13 +7,14 @@ proposals into proposed tandems; the run remembers which ones.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
 from uuid import UUID, uuid4
 
 from app.domain.clock import utcnow
+from app.domain.enrollment import Enrollment, ParticipantRole
 from app.domain.errors import InvalidTransition, RuleViolation
 from app.domain.matching.optimizer import MatchingResult
 from app.domain.states import ensure_transition
@@ -78,6 +79,27 @@ class MatchingRun:
         mentees = [p.mentee_enrollment_id for p in self.pinned]
         if len(set(mentees)) != len(mentees):
             raise RuleViolation("a mentee may be pinned once", code="pinned_twice", field="pinned")
+
+    def check_pinned(self, enrollments: Mapping[UUID, Enrollment]) -> None:
+        """Each pinned pair names a mentor and a mentee of this run's program, each on their side.
+
+        ``enrollments`` are those the pairs name, by id (one not found is absent). The program's
+        rules for the pairs are checked when the run computes its proposals.
+        """
+        for pair in self.pinned:
+            mentor, mentee = enrollments.get(pair.mentor_enrollment_id), enrollments.get(pair.mentee_enrollment_id)
+            if not (
+                mentor is not None
+                and mentee is not None
+                and mentor.program_id == mentee.program_id == self.program_id
+                and mentor.role is ParticipantRole.MENTOR
+                and mentee.role is ParticipantRole.MENTEE
+            ):
+                raise RuleViolation(
+                    "a pinned pair must name a mentor and a mentee of this program",
+                    code="pinned_unknown",
+                    field="pinned",
+                )
 
     def start(self) -> None:
         self.status = ensure_transition("matching_run", self.status, RunStatus.RUNNING, _ALLOWED)
