@@ -11,8 +11,9 @@ from fastapi import FastAPI, Response
 from fastapi.middleware.cors import CORSMiddleware
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from app.api import auth, health, metrics
+from app.api import auth, composition, health, metrics
 from app.api.allow_header import AllowHeaderMiddleware
+from app.api.composition import Keyring, Settings
 from app.api.docs_pages import install_docs_pages
 from app.api.graphql.router import graphql_router
 from app.api.middleware import BodySizeLimitMiddleware, RequestIdMiddleware
@@ -23,15 +24,6 @@ from app.api.rest.idempotency import IdempotencyMiddleware
 from app.api.rest.openapi_extras import document_idempotency_keys, document_rate_limits
 from app.api.rest.responses import problems
 from app.api.security_headers import SecurityHeadersMiddleware
-from app.infra.auth.keys import Keyring
-from app.infra.auth.secret_box import SecretBox
-from app.infra.auth.tokens import TokenIssuer, TokenVerifier
-from app.infra.db.engine import count_statements, make_engine, make_session_factory
-from app.infra.jobs import ProcrastinateJobQueue, in_process_worker, make_jobs_app
-from app.infra.oidc.metadata import ProviderDirectory
-from app.infra.oidc.relying_party import OidcRelyingParty
-from app.infra.oidc.url_guard import provider_client
-from app.infra.settings import Settings
 
 DESCRIPTION = """Tandem runs reverse mentoring programs: senior leaders learn from digital natives.
 
@@ -51,35 +43,17 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        own_engine = engine is None
-        app.state.engine = engine or make_engine(
-            database_url,
-            pool_size=settings.db_pool_size,
-            connect_timeout=settings.db_connect_timeout_seconds,
-            pool_timeout=settings.db_pool_timeout_seconds,
-        )
-        app.state.session_factory = make_session_factory(app.state.engine)
-        stop_counting = count_statements(
-            app.state.engine, app.state.metrics.db_statements.inc, app.state.metrics.db_transactions.inc
-        )
-        jobs_app = make_jobs_app(database_url)
-        provider_http = provider_client(allow_private=settings.private_provider_urls_allowed)
-        app.state.identity_providers = OidcRelyingParty(
-            ProviderDirectory(
-                provider_http,
-                allow_private=settings.private_provider_urls_allowed,
-                min_refetch=settings.provider_key_refetch_seconds,
-            )
-        )
-        try:
-            async with provider_http, jobs_app.open_async():
-                app.state.jobs = ProcrastinateJobQueue(jobs_app)
-                async with in_process_worker(jobs_app, enabled=with_worker):
-                    yield
-        finally:
-            stop_counting()
-            if own_engine:
-                await app.state.engine.dispose()
+        counters = app.state.metrics
+        async with composition.connected(
+            app.state,
+            settings,
+            database_url=database_url,
+            engine=engine,
+            with_worker=with_worker,
+            on_statement=counters.db_statements.inc,
+            on_transaction=counters.db_transactions.inc,
+        ):
+            yield
 
     app = FastAPI(
         title="Tandem API",
@@ -94,18 +68,9 @@ def create_app(
         # any operation may fail on our side; it still answers a problem document
         responses=problems(500),
     )
-    keyring = Keyring.open(
-        settings.signing_keys_dir,
-        publish_ahead_seconds=settings.key_publish_ahead_seconds,
-        legacy_key=settings.signing_key_path,
-    )
     app.state.settings = settings
     app.state.log = log
-    app.state.keyring = keyring
-    ttl = settings.access_token_minutes * 60
-    app.state.token_issuer = TokenIssuer(keyring, settings.issuer, settings.audience, ttl)
-    app.state.token_verifier = TokenVerifier(keyring, settings.issuer, settings.audience)
-    app.state.secret_box = SecretBox.from_file(settings.secret_box_path)
+    keyring = composition.wire_tokens(app.state, settings)
     app.state.metrics = metrics.Metrics()
     app.state.login_limiter = LoginRateLimiter(
         settings.login_rate_limit, settings.rate_limit_storage, token_limit=settings.token_rate_limit

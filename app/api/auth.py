@@ -14,13 +14,13 @@ from urllib.parse import urlsplit
 from fastapi import APIRouter, Cookie, Form, Path, Query, Response, status
 from fastapi.responses import JSONResponse, RedirectResponse
 
+from app.api.composition import Settings
 from app.api.deps import AppSettings, CurrentCaller, Issuer, Providers, RequestUow
 from app.api.rate_limit import LoginRateLimit, TokenRateLimit
 from app.api.rest.oauth import NO_STORE, TokenOut
 from app.api.rest.responses import problems
 from app.domain.errors import BadRequest
 from app.domain.sso import LoginHints
-from app.infra.settings import Settings
 from app.services import signin, sso_login
 
 router = APIRouter(prefix="/auth", tags=["identity"])

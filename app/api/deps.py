@@ -13,10 +13,8 @@ from fastapi import Depends
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.requests import HTTPConnection
 
+from app.api.composition import InvalidToken, Settings, TokenIssuer, TokenVerifier, request_unit_of_work
 from app.domain.access import Caller
-from app.infra.auth.tokens import InvalidToken, TokenIssuer, TokenVerifier
-from app.infra.db.unit_of_work import SqlUnitOfWork
-from app.infra.settings import Settings
 from app.services import partners, signin
 from app.services.ports import IdentityProviders, JobQueue, UnitOfWork
 
@@ -26,7 +24,7 @@ _bearer = HTTPBearer(auto_error=False, description="A Tandem access token (`tand
 async def get_uow(request: HTTPConnection) -> AsyncIterator[UnitOfWork]:
     """One unit of work for the whole request: the caller's checks, every use case and every
     GraphQL loader read in one transaction; commands commit it."""
-    async with SqlUnitOfWork(request.app.state.session_factory, request.app.state.secret_box).kept_open() as uow:
+    async with request_unit_of_work(request.app.state).kept_open() as uow:
         yield uow
 
 

@@ -28,9 +28,9 @@ from prometheus_client import (
 )
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from app.api.composition import open_work
 from app.api.problems import problem_response
 from app.api.rest.responses import problems
-from app.infra.jobs import open_work
 
 router = APIRouter(tags=["operations"])
 QUERY_TIMEOUT_SECONDS = 2.0

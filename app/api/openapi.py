@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from app.api.app import create_app
-from app.infra.settings import Settings
+from app.api.composition import Settings
 
 DOCUMENT = Path(__file__).resolve().parents[2] / "openapi" / "openapi.json"
 

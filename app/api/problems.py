@@ -17,11 +17,10 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from app.api.composition import DatabaseUnavailable, InvalidToken
 from app.api.rate_limit import TooManyRequests
 from app.api.security_headers import api_security_headers
 from app.domain import errors as e
-from app.infra.auth.tokens import InvalidToken
-from app.infra.db.errors import DatabaseUnavailable
 
 log = logging.getLogger(__name__)
 PROBLEM_JSON = "application/problem+json"

@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from fastapi import Depends
 from strawberry.fastapi import BaseContext
 
+from app.api.composition import Settings
 from app.api.deps import get_caller, get_job_queue, get_settings, get_uow
 from app.api.graphql.loaders import Loaders
 from app.domain.access import Caller
-from app.infra.settings import Settings
 from app.services.ports import JobQueue, UnitOfWork
 
 

@@ -18,9 +18,9 @@ from typing import Any
 from graphql import GraphQLError
 from strawberry.extensions import SchemaExtension
 
+from app.api.composition import DatabaseUnavailable, is_unavailable
 from app.api.problems import status_for
 from app.domain.errors import DomainError
-from app.infra.db.errors import DatabaseUnavailable, is_unavailable
 
 INTERNAL = "internal_error"
 

@@ -15,10 +15,8 @@ from collections.abc import Awaitable
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from app.api.composition import DatabaseUnavailable, IdempotencyStore, InvalidToken, StoredResponse, TokenVerifier
 from app.api.problems import database_unavailable, problem_json
-from app.infra.auth.tokens import InvalidToken, TokenVerifier
-from app.infra.db.errors import DatabaseUnavailable
-from app.infra.db.idempotency import IdempotencyStore, StoredResponse
 
 log = logging.getLogger(__name__)
 

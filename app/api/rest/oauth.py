@@ -17,11 +17,11 @@ from urllib.parse import unquote_plus
 from fastapi import APIRouter, Form, Request, Response, status
 from pydantic import BaseModel, Field
 
+from app.api.composition import TokenIssuer
 from app.api.deps import AppSettings, Issuer, RequestUow
 from app.api.rate_limit import TokenRateLimit
 from app.api.rest.responses import problems
 from app.domain.errors import BadRequest, Unauthenticated
-from app.infra.auth.tokens import TokenIssuer
 from app.services import partners, signin
 
 router = APIRouter(tags=["identity"])
