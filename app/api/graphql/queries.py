@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from strawberry.tools import merge_types
 
+from app.api.graphql.queries_events import EventQueries
 from app.api.graphql.queries_organizations import OrganizationQueries
 from app.api.graphql.queries_partners import PartnerQueries
 from app.api.graphql.queries_people import PeopleQueries
@@ -21,6 +22,7 @@ QUERY_GROUPS: tuple[type, ...] = (
     ProgramQueries,
     TandemQueries,
     PartnerQueries,
+    EventQueries,
 )
 
 Query = merge_types("Query", QUERY_GROUPS)

@@ -11,7 +11,7 @@ import strawberry
 
 from app.api.graphql.pagination import Connection, page_request
 from app.api.graphql.queries_support import described, or_none
-from app.api.graphql.types import Ctx, Goal, Session, Tandem
+from app.api.graphql.types import Ctx, Goal, Session, Tandem, Transition
 from app.api.graphql.types_availability import SlotSuggestions
 from app.domain.clock import utcnow
 from app.services import goals, scheduling, sessions, tandems
@@ -21,8 +21,16 @@ from app.services import goals, scheduling, sessions, tandems
 class TandemQueries:
     @described("a tandem with its people, goals, sessions, history and health: its participants or a manager")
     async def tandem(self, info: Ctx, id: UUID) -> Tandem | None:
-        found = await or_none(tandems.get_tandem(info.context.uow, info.context.caller, id))
-        return Tandem.of(found) if found else None
+        view = await or_none(tandems.view_tandem(info.context.uow, info.context.caller, id))
+        if view is None:
+            return None
+        info.context.loaders.tandem_health.prime(view.tandem, view.health)  # read with it, as REST reads it
+        return Tandem.of(view.tandem)
+
+    @described("every state change of the tandem: from, to, who, when and why; also Tandem.history")
+    async def tandem_history(self, info: Ctx, tandem_id: UUID) -> list[Transition] | None:
+        found = await or_none(tandems.tandem_history(info.context.uow, info.context.caller, tandem_id))
+        return [Transition.of(t) for t in found] if found is not None else None
 
     @described("the tandem's goals, oldest first; also Tandem.goals")
     async def goals(self, info: Ctx, tandem_id: UUID, first: int = 50, after: str | None = None) -> Connection[Goal]:

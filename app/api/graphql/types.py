@@ -220,6 +220,10 @@ class Transition:
     at: datetime
     reason: str | None
 
+    @classmethod
+    def of(cls, t: ta.Transition) -> Transition:
+        return cls(from_status=t.from_status, to_status=t.to_status, actor_id=t.actor_id, at=t.at, reason=t.reason)
+
 
 @strawberry.type
 class Health:
@@ -287,12 +291,7 @@ class Tandem:
             formats=list(t.formats),
             expires_at=t.expires_at,
             rematch_flagged=t.rematch_flagged,
-            history=[
-                Transition(
-                    from_status=h.from_status, to_status=h.to_status, actor_id=h.actor_id, at=h.at, reason=h.reason
-                )
-                for h in t.history
-            ],
+            history=[Transition.of(h) for h in t.history],
             mentor_person_id=t.mentor_person_id,
             mentee_person_id=t.mentee_person_id,
             mentor_accepted_at=t.mentor_accepted_at,

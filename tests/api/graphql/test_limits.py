@@ -160,3 +160,18 @@ async def test_a_repeated_document_is_parsed_and_validated_once(client, bearer, 
         assert "exceeds maximum operation depth" in str(
             _messages(await gql(client, bearer(manager), _nested(MAX_DEPTH)))
         )
+
+
+async def test_a_connection_is_costed_as_a_page_wherever_it_is_nested(client, bearer, uow_factory) -> None:
+    """Connections are known by their type: one nested under another multiplies both pages."""
+    world = await pair_world(uow_factory)
+    headers = bearer(world["manager"])
+    runs_of_programs = "{ programs(first: 200) { edges { node { matchingRuns { edges { node { id status } } } } } } }"
+    body = await gql(client, headers, runs_of_programs)
+    assert body["data"] is None and body["errors"][0]["extensions"]["code"] == "query_too_costly"
+    small = runs_of_programs.replace("first: 200", "first: 5").replace("matchingRuns", "matchingRuns(first: 5)")
+    [edge] = (await data(client, headers, small))["programs"]["edges"]
+    assert edge["node"]["matchingRuns"] == {"edges": []}
+    # a top-level list and a nested one may share a name: Query.enrollments is a page, Program.enrollments a list
+    listed = "query($id: UUID!) { enrollments(programId: $id) { edges { node { person { displayName } } } } }"
+    assert len((await data(client, headers, listed, id=str(world["program"].id)))["enrollments"]["edges"]) == 2
