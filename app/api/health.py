@@ -8,7 +8,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy import text
 
-from app.api.problems import Problem, problem_response
+from app.api.problems import Problem, problem_for
 from app.api.rest.responses import PROBLEM_CONTENT
 
 router = APIRouter(tags=["operations"])
@@ -33,7 +33,5 @@ async def readyz(request: Request) -> JSONResponse:
                 await conn.execute(text("SELECT 1"))
     except Exception:  # any failure means "not ready"; the reason goes to the log, not the client
         request.app.state.log.warning("readiness check failed", exc_info=True)
-        return problem_response(
-            503, "database_unavailable", "the database is not reachable", headers={"Retry-After": "5"}
-        )
+        return problem_for("database_unavailable", "the database is not reachable", headers={"Retry-After": "5"})
     return JSONResponse({"status": "ready"})

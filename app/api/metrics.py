@@ -29,7 +29,7 @@ from prometheus_client import (
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.api.composition import open_work
-from app.api.problems import problem_response
+from app.api.problems import problem_for
 from app.api.rest.responses import problems
 
 router = APIRouter(tags=["operations"])
@@ -105,8 +105,8 @@ async def get_metrics(request: Request) -> Response:
     if expected is not None:
         given = request.headers.get("authorization", "")
         if not hmac.compare_digest(given.encode(), f"Bearer {expected}".encode()):
-            return problem_response(
-                401, "invalid_token", "metrics need the metrics token", headers={"WWW-Authenticate": "Bearer"}
+            return problem_for(
+                "invalid_token", "metrics need the metrics token", headers={"WWW-Authenticate": "Bearer"}
             )
     metrics: Metrics = request.app.state.metrics
     await _read_queue_depths(request, metrics)

@@ -10,7 +10,7 @@ import uuid
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.api.problems import problem_json
+from app.api.problems import problem_json, status_of_code
 
 request_id_var: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{1,128}$")
@@ -93,8 +93,9 @@ class _BodyTooLarge(Exception):
 
 
 async def _too_large(send: Send, max_bytes: int) -> None:
+    status = status_of_code("payload_too_large")
     await send(
-        {"type": "http.response.start", "status": 413, "headers": [(b"content-type", b"application/problem+json")]}
+        {"type": "http.response.start", "status": status, "headers": [(b"content-type", b"application/problem+json")]}
     )
-    body = problem_json(413, "payload_too_large", f"request bodies are limited to {max_bytes} bytes")
+    body = problem_json(status, "payload_too_large", f"request bodies are limited to {max_bytes} bytes")
     await send({"type": "http.response.body", "body": body})

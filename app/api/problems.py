@@ -1,6 +1,8 @@
 """RFC 9457 problem responses: the one place where errors become HTTP.
 
-Domain errors carry a stable ``code``; the table below gives each kind its status. Validation
+Domain errors carry a stable ``code``; the table below gives each kind its status, and so each
+code of the catalog (``app.domain.error_catalog``) its status; the few codes the edge answers
+with no domain kind behind them carry their own (``app.api.edge_codes``). Validation
 errors list every bad field. An unreachable database answers 503 with ``Retry-After``, on every
 route (GraphQL included, see ``app.api.graphql.error_codes``). Unexpected errors answer 500
 without internals (and are logged).
@@ -18,9 +20,11 @@ from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.api.composition import DatabaseUnavailable, InvalidToken
+from app.api.edge_codes import EDGE_BY_CODE
 from app.api.rate_limit import TooManyRequests
 from app.api.security_headers import api_security_headers
 from app.domain import errors as e
+from app.domain.error_catalog import BY_CODE
 
 log = logging.getLogger(__name__)
 PROBLEM_JSON = "application/problem+json"
@@ -71,7 +75,12 @@ class Problem(BaseModel):
     title: str
     status: int
     detail: str | None = None
-    code: str = Field(description="stable, machine-readable error code")
+    code: str = Field(
+        description=(
+            "stable, machine-readable error code; each operation lists the codes it can answer under "
+            "`x-problem-codes` of its problem responses, and `components.x-problem-catalog` describes them all"
+        )
+    )
     instance: str | None = None
     errors: list[FieldError] | None = None
 
@@ -103,11 +112,38 @@ def problem_json(status: int, code: str, detail: str) -> bytes:
     return body.model_dump_json(exclude_none=True).encode()
 
 
-def status_for(error: e.DomainError) -> int:
-    for kind in type(error).__mro__:
-        if kind in STATUS_OF:
-            return STATUS_OF[kind]  # type: ignore[index]
+def problem_for(
+    code: str,
+    detail: str | None = None,
+    *,
+    errors: list[FieldError] | None = None,
+    headers: dict[str, str] | None = None,
+    extra: dict[str, Any] | None = None,
+) -> JSONResponse:
+    """The problem response of a catalog ``code``, with the status the catalog gives it."""
+    return problem_response(status_of_code(code), code, detail, errors=errors, headers=headers, extra=extra)
+
+
+def status_of_kind(kind: type[e.DomainError]) -> int:
+    for base in kind.__mro__:
+        if base in STATUS_OF:
+            return STATUS_OF[base]  # type: ignore[index]
     return 400
+
+
+def status_for(error: e.DomainError) -> int:
+    return status_of_kind(type(error))
+
+
+def status_of_code(code: str) -> int:
+    """A catalog code's HTTP status: its kind's, or the edge's own for a protocol code."""
+    entry = BY_CODE.get(code)
+    if entry is not None:
+        return status_of_kind(entry.kind)
+    status = EDGE_BY_CODE[code].status
+    if status is None:
+        raise ValueError(f"{code} is a GraphQL error, never an HTTP problem")
+    return status
 
 
 async def _domain_error(request: Request, exc: Exception) -> JSONResponse:
@@ -130,8 +166,7 @@ def database_unavailable(request: Request | None, error: DatabaseUnavailable) ->
     extra = None
     if request is not None and request.url.path.startswith("/oauth/"):
         extra = {"error": "temporarily_unavailable", "error_description": error.detail}  # RFC 6749 §4.1.2.1
-    return problem_response(
-        503,
+    return problem_for(
         "database_unavailable",
         error.detail,
         headers={"Retry-After": str(DATABASE_RETRY_AFTER_SECONDS)},
@@ -147,12 +182,11 @@ async def _database_unavailable(request: Request, exc: Exception) -> JSONRespons
 
 async def _too_many_requests(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, TooManyRequests)
-    return problem_response(429, "rate_limited", exc.detail, headers=exc.headers())
+    return problem_for("rate_limited", exc.detail, headers=exc.headers())
 
 
 async def _invalid_token(_: Request, exc: Exception) -> JSONResponse:
-    return problem_response(
-        401,
+    return problem_for(
         "invalid_token",
         "a valid bearer access token is required",
         headers={"WWW-Authenticate": 'Bearer realm="tandem", error="invalid_token"'},
@@ -171,10 +205,10 @@ async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
         if not request.headers.get("content-type", "").startswith("application/x-www-form-urlencoded"):
             detail += "; send them form-encoded (application/x-www-form-urlencoded), as OAuth 2 requires"
         extra = {"error": code, "error_description": detail}
-        return problem_response(400, code, detail, errors=errors, extra=extra)
+        return problem_for(code, detail, errors=errors, extra=extra)
     if any(err.type == "json_invalid" for err in errors):
-        return problem_response(400, "malformed_json", "the request body is not valid JSON", errors=errors)
-    return problem_response(422, "validation_failed", "the request has invalid fields", errors=errors)
+        return problem_for("malformed_json", "the request body is not valid JSON", errors=errors)
+    return problem_for("validation_failed", "the request has invalid fields", errors=errors)
 
 
 def _field_error(err: dict[str, Any]) -> FieldError:
@@ -192,7 +226,7 @@ async def _http_error(_: Request, exc: Exception) -> JSONResponse:
 
 async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
     log.exception("unhandled error on %s %s", request.method, request.url.path)
-    response = problem_response(500, "internal_error", "something went wrong on our side; it was logged")
+    response = problem_for("internal_error", "something went wrong on our side; it was logged")
     # Starlette answers an unhandled error from its outermost layer, outside every middleware
     # of ours: the security headers are added here, as the middleware adds them to the rest
     settings = getattr(request.app.state, "settings", None)

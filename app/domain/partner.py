@@ -60,7 +60,7 @@ def parse_scopes(values: tuple[str, ...] | list[str] | frozenset[str]) -> frozen
     known = {s.value for s in Scope}
     unknown = sorted(set(values) - known)
     if unknown:
-        raise RuleViolation(f"unknown scopes: {', '.join(unknown)}", code="invalid_scope", field="allowed_scopes")
+        raise RuleViolation(f"unknown scopes: {', '.join(unknown)}", code="unknown_scope", field="allowed_scopes")
     return frozenset(Scope(v) for v in values)
 
 
@@ -81,7 +81,7 @@ class Partner:
         self.name = validate_name(self.name)
         self.allowed_scopes = parse_scopes(frozenset(self.allowed_scopes))
         if not self.allowed_scopes:
-            raise RuleViolation("a partner needs at least one scope", code="invalid_scope", field="allowed_scopes")
+            raise RuleViolation("a partner needs at least one scope", code="scopes_required", field="allowed_scopes")
 
     @classmethod
     def register(cls, name: str, allowed_scopes: frozenset[Scope] = ALL_SCOPES) -> tuple[Partner, str]:

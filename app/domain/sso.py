@@ -48,7 +48,9 @@ class LoginHints:
         if self.prompt is not None and self.prompt not in PROMPTS:
             raise RuleViolation(f"prompt must be one of {', '.join(PROMPTS)}", code="invalid_prompt", field="prompt")
         if self.login_hint is not None and not (0 < len(self.login_hint) <= 254 and self.login_hint.isprintable()):
-            raise RuleViolation("login_hint must be 1 to 254 printable characters", field="login_hint")
+            raise RuleViolation(
+                "login_hint must be 1 to 254 printable characters", code="invalid_login_hint", field="login_hint"
+            )
 
     def parameters(self) -> dict[str, str]:
         """The authorization request parameters these hints add."""

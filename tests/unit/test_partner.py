@@ -63,9 +63,10 @@ def test_a_partner_needs_a_name_and_known_scopes() -> None:
         Partner.register("  ")
     with pytest.raises(RuleViolation) as caught:
         Partner.register("X", frozenset())
-    assert caught.value.code == "invalid_scope"
-    with pytest.raises(RuleViolation):
+    assert caught.value.code == "scopes_required"
+    with pytest.raises(RuleViolation) as caught:
         Partner(name="X", client_id="ptn_1", client_secret_digest="d", allowed_scopes=frozenset({"admin"}))  # type: ignore[arg-type]
+    assert caught.value.code == "unknown_scope"
 
 
 def test_requested_scopes_narrow_to_the_partners_own() -> None:

@@ -16,7 +16,7 @@ from collections.abc import Awaitable
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.api.composition import DatabaseUnavailable, IdempotencyStore, InvalidToken, StoredResponse, TokenVerifier
-from app.api.problems import database_unavailable, problem_json
+from app.api.problems import database_unavailable, problem_json, status_of_code
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +36,7 @@ class IdempotencyMiddleware:
             return
         key = headers[HEADER].decode("latin-1").strip()
         if not key or len(key) > MAX_KEY_LENGTH:
-            await _send(send, 400, "invalid_idempotency_key", f"Idempotency-Key must be 1-{MAX_KEY_LENGTH} characters")
+            await _send(send, "invalid_idempotency_key", f"Idempotency-Key must be 1-{MAX_KEY_LENGTH} characters")
             return
         caller = _caller_scope(scope["app"].state.token_verifier, headers.get(b"authorization", b""))
         if caller is None:  # no valid token: the route answers 401, nothing to remember
@@ -51,11 +51,10 @@ class IdempotencyMiddleware:
             await database_unavailable(None, error)(scope, receive, send)
             return
         if claim.outcome == "mismatch":
-            await _send(send, 422, "idempotency_key_reused", "this Idempotency-Key was used with another request")
+            await _send(send, "idempotency_key_reused", "this Idempotency-Key was used with another request")
         elif claim.outcome == "in_progress":
             await _send(
                 send,
-                409,
                 "idempotency_request_in_progress",
                 "the first request with this key still runs",
                 retry_after="1",
@@ -137,7 +136,8 @@ async def _replay(send: Send, stored: StoredResponse) -> None:
     await send({"type": "http.response.body", "body": stored.body})
 
 
-async def _send(send: Send, status: int, code: str, detail: str, *, retry_after: str | None = None) -> None:
+async def _send(send: Send, code: str, detail: str, *, retry_after: str | None = None) -> None:
+    status = status_of_code(code)
     headers = [(b"content-type", b"application/problem+json")]
     if retry_after:
         headers.append((b"retry-after", retry_after.encode()))

@@ -17,6 +17,7 @@ from uuid import UUID
 
 import numpy as np
 
+from app.domain.error_catalog import entry_of
 from app.domain.errors import Conflict, RuleViolation
 from app.domain.matching.assignment import Slots
 from app.domain.matching.candidates import Candidate
@@ -138,7 +139,8 @@ def _pin(
             raise Conflict("the pinned mentee already has a tandem", code="mentee_already_paired")
         code = violation(program, mentee, mentor, excluded)
         if code is not None:
-            raise RuleViolation(f"the pinned pair breaks a hard constraint ({code})", code=code)
+            # the constraint's own kind: a pass or an exclusion is the same 409 as in manual pairing
+            raise entry_of(code).error(f"the pinned pair breaks a hard constraint ({code})")
         if free[mentor_id] == 0:
             raise Conflict("the pinned mentor's capacity is used up", code="mentor_capacity_exceeded")
         free[mentor_id] -= 1

@@ -89,7 +89,7 @@ class ProviderDirectory:
         # OpenID Discovery §4.3: the document must name exactly the issuer we asked for
         if document.get("issuer") != issuer:
             raise ProviderUnavailable(
-                f"the provider calls itself {document.get('issuer')!r}, not {issuer!r}", code="issuer_mismatch"
+                f"the provider calls itself {document.get('issuer')!r}, not {issuer!r}", code="provider_unusable"
             )
         missing = [name for name in _ENDPOINTS if not isinstance(document.get(name), str)]
         if missing:
