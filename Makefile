@@ -49,10 +49,11 @@ lint: $(STAMP)
 	$(BIN)/mypy app
 	$(BIN)/lint-imports
 
-## openapi: regenerate the committed OpenAPI document and GraphQL SDL (tests fail when they drift)
+## openapi: regenerate the committed OpenAPI document, GraphQL SDL and docs/errors.md (tests fail when they drift)
 openapi: $(STAMP)
 	$(BIN)/python -m app.api.openapi
 	$(BIN)/python -m app.api.graphql.sdl
+	$(BIN)/python -m app.api.problem_catalog
 
 ## bench: the matching engine against plain scipy linear_sum_assignment on generated realistic profiles
 bench: $(STAMP)

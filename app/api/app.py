@@ -21,7 +21,7 @@ from app.api.problems import install_problem_handlers
 from app.api.rate_limit import LoginRateLimiter, WriteRateLimit, WriteRateLimiter
 from app.api.rest import ROUTERS, oauth
 from app.api.rest.idempotency import IdempotencyMiddleware
-from app.api.rest.openapi_extras import document_idempotency_keys, document_rate_limits
+from app.api.rest.openapi_extras import document_idempotency_keys, document_problem_codes, document_rate_limits
 from app.api.rest.responses import problems
 from app.api.security_headers import SecurityHeadersMiddleware
 
@@ -88,6 +88,7 @@ def create_app(
         app.include_router(router, dependencies=[WriteRateLimit])
     document_idempotency_keys(app)
     document_rate_limits(app)
+    document_problem_codes(app)  # last: it lists codes on the responses the others add
     app.include_router(graphql_router(ide=settings.graphiql_served), prefix="/graphql")
     install_docs_pages(app)
     app.add_api_route(

@@ -14,6 +14,7 @@ from app.domain.access import Caller
 from app.infra.auth.keys import Keyring
 from app.infra.auth.tokens import TokenIssuer
 from app.infra.settings import Settings
+from tests.api.problem_check import declared_codes_only
 
 
 @pytest.fixture(scope="session")
@@ -39,7 +40,9 @@ async def app(settings: Settings, database_url: str) -> AsyncIterator[FastAPI]:
 @pytest.fixture
 async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
     transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
-    async with httpx.AsyncClient(transport=transport, base_url="http://tandem.test") as http:
+    # every problem a test receives must be declared by its operation (x-problem-codes)
+    hooks = {"response": [declared_codes_only(app)]}
+    async with httpx.AsyncClient(transport=transport, base_url="http://tandem.test", event_hooks=hooks) as http:
         yield http
 
 

@@ -8,7 +8,10 @@ from typing import Any
 
 from fastapi import FastAPI
 
+from app.api.problem_catalog import CATALOG
+from app.api.problems import status_of_code
 from app.api.rate_limit import SAFE_METHODS
+from app.api.rest.problem_codes import NEEDS_THE_DATABASE, OPERATION_CODES, shape_codes
 from app.api.rest.responses import DESCRIPTIONS, PROBLEM_CONTENT, RETRY_AFTER
 
 IDEMPOTENCY_KEY = {
@@ -21,9 +24,6 @@ IDEMPOTENCY_KEY = {
     ),
     "schema": {"type": "string", "minLength": 1, "maxLength": 200},
 }
-
-
-NEEDS_THE_DATABASE = ("/v1/", "/auth/", "/oauth/", "/scim/")
 
 
 def _database_unavailable() -> dict[str, Any]:
@@ -102,3 +102,45 @@ def document_rate_limits(app: FastAPI) -> None:
         return schema
 
     app.openapi = openapi  # type: ignore[method-assign]
+
+
+def document_problem_codes(app: FastAPI) -> None:
+    """Each problem response of each operation lists the codes the operation can answer with that
+    status (``x-problem-codes``), from its declaration and its shape (``problem_codes``); the whole
+    catalog, with status, title and meaning, is in ``components.x-problem-catalog``."""
+    generate = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema:
+            return app.openapi_schema
+        schema = generate()
+        for path, operations in schema["paths"].items():
+            for method, operation in operations.items():
+                codes = shape_codes(method, path, operation) | set(OPERATION_CODES.get(operation["operationId"], ()))
+                _list_codes_per_status(operation["responses"], codes)
+        schema.setdefault("components", {})["x-problem-catalog"] = {
+            entry.code: {
+                "status": entry.status,
+                "title": entry.title,
+                "meaning": entry.meaning,
+                "feature": entry.feature,
+                "reach": entry.reach.value,
+            }
+            for entry in CATALOG
+        }
+        app.openapi_schema = schema
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
+def _list_codes_per_status(responses: dict[str, Any], codes: set[str]) -> None:
+    by_status: dict[int, list[str]] = {}
+    for code in sorted(codes):
+        by_status.setdefault(status_of_code(code), []).append(code)
+    for status, listed in sorted(by_status.items()):
+        response = responses.get(str(status)) or {
+            "description": DESCRIPTIONS.get(status, "Error"),
+            "content": deepcopy(PROBLEM_CONTENT),
+        }
+        responses[str(status)] = {**response, "x-problem-codes": listed}
