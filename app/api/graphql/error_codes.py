@@ -19,7 +19,7 @@ from graphql import GraphQLError
 from strawberry.extensions import SchemaExtension
 
 from app.api.composition import DatabaseUnavailable, is_unavailable
-from app.api.problems import status_for
+from app.api.problems import status_for, status_of_code
 from app.domain.errors import DomainError
 
 INTERNAL = "internal_error"
@@ -65,5 +65,5 @@ def with_code(error: GraphQLError) -> GraphQLError:
         source=error.source,
         positions=error.positions,
         path=error.path,
-        extensions={"code": INTERNAL, "status": 500},
+        extensions={"code": INTERNAL, "status": status_of_code(INTERNAL)},
     )
