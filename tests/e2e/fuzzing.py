@@ -69,6 +69,9 @@ def fuzz_target(server_url: str) -> Iterator[FuzzTarget]:
         # the fuzzer should reach the token endpoint's answers, not only its rate limit
         "TANDEM_TOKEN_RATE_LIMIT": "100000/minute",
         "TANDEM_LOGIN_RATE_LIMIT": "100000/minute",
+        # a stateful step must answer the same when hypothesis replays it, not a 429 the second time
+        "TANDEM_WRITE_RATE_LIMIT": "100000/minute",
+        "TANDEM_FLOW_RATE_LIMIT": "100000/minute",
     }
     try:
         with serving(env, "--migrate", "--demo-if-empty", port=port) as base:
