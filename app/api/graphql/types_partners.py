@@ -12,9 +12,11 @@ import strawberry
 
 from app.api.cursors import encode_cursor
 from app.api.graphql.pagination import Connection, Edge, PageInfo
-from app.api.graphql.types import MeetingFormat
+from app.api.graphql.queries_support import described, or_none
+from app.api.graphql.types import Ctx, MeetingFormat
 from app.domain import access
 from app.domain import partner as pa
+from app.services import partners
 from app.services.pagination import Cursor, Page
 from app.services.partner_mentors import MentorView, RowResult, SyncReport
 from app.services.partners import GrantResult, IssuedCredentials
@@ -33,6 +35,17 @@ class Partner:
     allowed_scopes: list[Scope]  # type: ignore[valid-type]
     created_at: datetime
     updated_at: datetime
+
+    @described(
+        "the caller's organization's grant of the partner (its org admins and program managers); null "
+        "outside an organization: platform admins ask partnerGrant(orgId, partnerId)"
+    )
+    async def grant(self, info: Ctx) -> PartnerGrant | None:
+        ctx = info.context
+        if ctx.caller.org_id is None:
+            return None
+        found = await or_none(partners.get_partner_grant(ctx.uow, ctx.caller, ctx.caller.org_id, self.id))
+        return PartnerGrant.of(found) if found else None
 
     @classmethod
     def of(cls, p: pa.Partner) -> Partner:

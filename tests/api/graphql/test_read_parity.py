@@ -69,7 +69,7 @@ READS: dict[str, Twin] = {
     "get_session": Twin.of("sessions.get_session", "session"),
     "list_partners": Twin.of("partners.list_partners", "partners"),
     "get_partner": Twin.of("partners.get_partner", "partner"),
-    "get_partner_grant": Twin.of("partners.get_partner_grant", "partnerGrant"),
+    "get_partner_grant": Twin.of("partners.get_partner_grant", "partnerGrant", "Partner.grant"),
     "list_partner_mentors": Twin.of("partner_mentors.list_partner_mentors", "partnerMentors"),
     "get_partner_mentor": Twin.of("partner_mentors.get_partner_mentor", "partnerMentor"),
     "list_events": Twin.of("events.list_events", "events"),

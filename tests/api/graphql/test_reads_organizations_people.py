@@ -189,6 +189,9 @@ async def test_a_partner_reads_a_mentor_of_its_pool_and_nobody_else_does(client,
     read = (await data(client, bearer(token), query, p=str(token.partner_id), x=external_id))["partnerMentor"]
     assert read["externalId"] == external_id and read["displayName"] == "Mia Pool" and read["enrolled"] is False
     assert [p["orgId"] for p in read["placements"]] == [str(org.id)]
+    for bad in ("A\u0000B", "", "x" * 201):  # what no pool row can hold is a bad argument, never a 500
+        body = await gql(client, bearer(token), query, p=str(token.partner_id), x=bad)
+        assert _errors(body) == [(422, "validation_failed")]
     other, _ = await _granted_partner(uow_factory, _admin(org.id))
     for stranger in (other, _admin(org.id)):  # another partner; an org admin (REST: 404 and 403)
         assert (await data(client, bearer(stranger), query, p=str(token.partner_id), x=external_id)) == {
@@ -215,6 +218,12 @@ async def test_a_grant_reads_for_the_organizations_managers_only(client, bearer,
     other, _ = await new_org(uow_factory)
     for caller in (member(person), _admin(other.id)):
         assert (await data(client, bearer(caller), query, **ids)) == {"partnerGrant": None}
+    nested = "{ partners { edges { node { id grant { orgId grantedBy } } } } }"
+    [edge] = (await data(client, bearer(manager), nested))["partners"]["edges"]
+    grant = {"orgId": str(org.id), "grantedBy": str(admin.user_id)}
+    assert edge["node"] == {"id": str(token.partner_id), "grant": grant}
+    [own] = (await data(client, bearer(token), nested))["partners"]["edges"]  # a partner belongs to no organization
+    assert own["node"]["grant"] is None
 
 
 # --- the event feed ---------------------------------------------------------------------------------
