@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -9,6 +10,7 @@ from uuid import UUID, uuid4
 
 from app.domain.clock import utcnow
 from app.domain.errors import RuleViolation
+from app.domain.events import DomainEvent, EventRecorder
 from app.domain.organization import validate_name
 from app.domain.states import ensure_transition
 from app.domain.tandem import Tandem
@@ -31,7 +33,7 @@ _ALLOWED = {
 
 
 @dataclass(eq=False)
-class Goal:
+class Goal(EventRecorder):
     org_id: UUID
     tandem_id: UUID
     title: str
@@ -43,6 +45,7 @@ class Goal:
     updated_at: datetime = field(default_factory=utcnow)
 
     def __post_init__(self) -> None:
+        EventRecorder.__init__(self)
         self.title = validate_name(self.title, "title")
 
     @classmethod
@@ -67,5 +70,32 @@ class Goal:
         """open → in_progress → achieved; open or in progress → dropped; a dropped goal may reopen."""
         if status is self.status:
             return
+        previous = self.status
         self.status = ensure_transition("goal", self.status, status, _ALLOWED)
         self.updated_at = utcnow()
+        self.record(
+            DomainEvent(
+                "goal.status_changed",
+                self.org_id,
+                self.id,
+                {"tandem_id": str(self.tandem_id), "from": previous.value, "to": status.value},
+            )
+        )
+
+    def cover(self) -> bool:
+        """A held session worked on this goal: an open goal is now in progress; one further
+        along (or dropped) stays as it is. True when the status moved."""
+        if self.status is not GoalStatus.OPEN:
+            return False
+        self.move_to(GoalStatus.IN_PROGRESS)
+        return True
+
+
+def ensure_goals_of_tandem(tandem_id: UUID, covered: Iterable[UUID], goals: Iterable[Goal]) -> None:
+    """The goals a session or its feedback says it covered must be on this tandem's journey."""
+    own = {g.id for g in goals if g.tandem_id == tandem_id}
+    strangers = [str(goal_id) for goal_id in dict.fromkeys(covered) if goal_id not in own]
+    if strangers:
+        raise RuleViolation(
+            f"not goals of this tandem: {', '.join(strangers)}", code="goal_not_in_tandem", field="goals_covered"
+        )

@@ -8,6 +8,7 @@ from datetime import datetime
 from uuid import UUID
 
 from app.domain.access import Caller
+from app.domain.goal import ensure_goals_of_tandem
 from app.domain.session import Feedback, Session
 from app.domain.tandem import Tandem
 from app.domain.values import MeetingFormat
@@ -107,7 +108,12 @@ async def hold_session(
     expected_version: int | None = None,
 ) -> Session:
     return await _change(
-        uow, caller, session_id, lambda s, _: s.hold(notes=notes, goals_covered=goals_covered), expected_version
+        uow,
+        caller,
+        session_id,
+        lambda s, _: s.hold(notes=notes, goals_covered=goals_covered),
+        expected_version,
+        goals_covered=goals_covered,
     )
 
 
@@ -151,9 +157,21 @@ async def give_feedback(
                 comment=comment,
             )
         )
+        await _cover_goals(uow, session, goals_covered)
         await uow.sessions.save(session)
         await uow.commit()
     return session
+
+
+async def _cover_goals(uow: UnitOfWork, session: Session, goal_ids: tuple[UUID, ...]) -> None:
+    """The goals a held session covered must be its tandem's; the open ones are now in progress."""
+    if not goal_ids:
+        return
+    goals = await uow.goals.get_many(session.org_id, list(dict.fromkeys(goal_ids)))
+    ensure_goals_of_tandem(session.tandem_id, goal_ids, goals)
+    for goal in goals:
+        if goal.cover():
+            await uow.goals.save(goal)
 
 
 async def _change(
@@ -164,6 +182,7 @@ async def _change(
     expected_version: int | None,
     *,
     check_period: bool = False,
+    goals_covered: tuple[UUID, ...] = (),
 ) -> Session:
     org_id = authz.scope_of(caller, "session")
     async with uow:
@@ -174,6 +193,7 @@ async def _change(
         if check_period:
             program = authz.found(await uow.programs.get(org_id, tandem.program_id), "program")
             session.ensure_within(program.starts_on, program.ends_on)
+        await _cover_goals(uow, session, goals_covered)
         await uow.sessions.save(session)
         await uow.commit()
     return session

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from app.domain.goal import GoalStatus
 from app.services import goals, sessions
 from tests.api.helpers import field_names, problem
 from tests.api.tandem_world import EXPECTED, held, proposed, running, scheduled, strangers
@@ -205,3 +207,40 @@ async def test_nobody_outside_the_tandem_touches_its_sessions(client, bearer, uo
         problem(await client.request(method, url, headers=bearer(caller), **kwargs), EXPECTED[who])
     after = await sessions.get_session(uow_factory(), world["manager"], session.id)
     assert after.version == session.version and after.feedback == []
+
+
+async def test_goals_covered_name_the_tandems_own_goals_and_a_held_session_moves_the_open_ones(
+    client, bearer, uow_factory
+) -> None:
+    world, tandem = await running(uow_factory)
+    manager, mentor = world["manager"], member(world["mentor"])
+    first = await goals.add_goal(uow_factory(), manager, tandem.id, title="TikTok")
+    done = await goals.add_goal(uow_factory(), manager, tandem.id, title="Employer branding")
+    await goals.update_goal(uow_factory(), manager, done.id, status=GoalStatus.ACHIEVED)
+    other_world, other_tandem = await running(uow_factory)
+    foreign = await goals.add_goal(uow_factory(), other_world["manager"], other_tandem.id, title="Not ours")
+
+    session = await scheduled(uow_factory, world, tandem, past(1))
+    url, headers = f"/v1/sessions/{session.id}/hold", bearer(mentor)
+    for strangers_ in ([str(foreign.id)], [str(first.id), str(uuid.uuid4())]):
+        refused = await client.post(url, json={"goals_covered": strangers_}, headers=headers)
+        assert field_names(problem(refused, 422, "goal_not_in_tandem")) == {"goals_covered"}
+    assert (await goals.get_goal(uow_factory(), manager, first.id)).status is GoalStatus.OPEN
+
+    covered = {"goals_covered": [str(first.id), str(done.id)]}
+    assert (await client.post(url, json=covered, headers=headers)).status_code == 200
+    moved, kept = [await goals.get_goal(uow_factory(), manager, g.id) for g in (first, done)]
+    assert (moved.status, kept.status) == (GoalStatus.IN_PROGRESS, GoalStatus.ACHIEVED)
+    feed = (await client.get("/v1/events", params={"types": "goal.status_changed"}, headers=bearer(manager))).json()
+    assert [(e["subject_id"], e["data"]["to"]) for e in feed["items"]] == [
+        (str(done.id), "achieved"),
+        (str(first.id), "in_progress"),
+    ]
+
+    feedback = f"/v1/sessions/{session.id}/feedback"
+    wrong = await client.put(feedback, json={"rating": 4, "goals_covered": [str(foreign.id)]}, headers=headers)
+    problem(wrong, 422, "goal_not_in_tandem")
+    later = await goals.add_goal(uow_factory(), manager, tandem.id, title="Remote work")
+    rated = await client.put(feedback, json={"rating": 4, "goals_covered": [str(later.id)]}, headers=headers)
+    assert rated.status_code == 200
+    assert (await goals.get_goal(uow_factory(), manager, later.id)).status is GoalStatus.IN_PROGRESS

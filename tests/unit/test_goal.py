@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from app.domain.errors import InvalidTransition, RuleViolation
-from app.domain.goal import Goal, GoalStatus
+from app.domain.goal import Goal, GoalStatus, ensure_goals_of_tandem
 from app.domain.tandem import TandemStatus
 from tests.unit.builders import ORG_ID, a_tandem, an_id
 
@@ -116,3 +116,32 @@ def test_a_closed_tandem_takes_no_new_goal(status: TandemStatus) -> None:
     with pytest.raises(RuleViolation) as caught:
         Goal.for_tandem(a_tandem(status), title="too late")
     assert caught.value.code == "tandem_closed"
+
+
+def test_a_held_session_covering_an_open_goal_puts_it_in_progress_and_records_the_change() -> None:
+    goal = a_goal()
+    assert goal.cover() is True
+    assert goal.status is G.IN_PROGRESS
+    [event] = goal.pull_events()
+    assert (event.type, event.subject_id, event.data) == (
+        "goal.status_changed",
+        goal.id,
+        {"tandem_id": str(goal.tandem_id), "from": "open", "to": "in_progress"},
+    )
+
+
+@pytest.mark.parametrize("status", [G.IN_PROGRESS, G.ACHIEVED, G.DROPPED])
+def test_covering_a_goal_past_open_leaves_it_as_it_is(status: GoalStatus) -> None:
+    goal = a_goal(status)
+    assert goal.cover() is False
+    assert goal.status is status and goal.pull_events() == []
+
+
+def test_goals_covered_must_all_be_goals_of_the_tandem() -> None:
+    tandem_id = an_id()
+    own, elsewhere = a_goal(tandem_id=tandem_id), a_goal()
+    ensure_goals_of_tandem(tandem_id, [own.id, own.id], [own])
+    for covered in ([elsewhere.id], [own.id, an_id()]):
+        with pytest.raises(RuleViolation) as caught:
+            ensure_goals_of_tandem(tandem_id, covered, [own, elsewhere])
+        assert (caught.value.code, caught.value.field) == ("goal_not_in_tandem", "goals_covered")

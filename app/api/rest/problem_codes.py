@@ -235,7 +235,7 @@ OPERATION_CODES: dict[str, tuple[str, ...]] = {
         "outside_program_period",
         "too_long",
     ),
-    "hold_session": (*SESSION_STEP, "too_long"),
+    "hold_session": (*SESSION_STEP, "too_long", "goal_not_in_tandem"),
     "cancel_session": SESSION_STEP,
     "miss_session": SESSION_STEP,
     "give_feedback": (
@@ -245,6 +245,7 @@ OPERATION_CODES: dict[str, tuple[str, ...]] = {
         "feedback_already_given",
         "invalid_rating",
         "too_long",
+        "goal_not_in_tandem",
     ),
     # goals
     "add_goal": (*TANDEM, "tandem_closed", "blank_value", "too_long"),

@@ -16,6 +16,12 @@ GOALS = Feature(
             "Goal transition not allowed",
             "The goal's status cannot change this way.",
         ),
+        ErrorCode(
+            "goal_not_in_tandem",
+            RuleViolation,
+            "Not a goal of this tandem",
+            "goals_covered names a goal that is not on the learning journey of the session's tandem.",
+        ),
         ErrorCode("tandem_closed", RuleViolation, "Tandem closed", "Goals are added and changed in open tandems only."),
     ),
 )
