@@ -27,6 +27,7 @@ from app.infra.oidc.metadata import ProviderDirectory
 from app.infra.oidc.relying_party import OidcRelyingParty
 from app.infra.oidc.url_guard import provider_client
 from app.infra.settings import Settings
+from app.infra.webhooks import WebhookUrlPolicy
 
 __all__ = [
     "DatabaseUnavailable",
@@ -41,6 +42,7 @@ __all__ = [
     "is_unavailable",
     "open_work",
     "request_unit_of_work",
+    "webhook_url_check",
     "wire_tokens",
 ]
 
@@ -111,3 +113,8 @@ async def connected(
 def request_unit_of_work(state: State) -> SqlUnitOfWork:
     """A unit of work over the app's database, for one request (the caller keeps it open)."""
     return SqlUnitOfWork(state.session_factory, state.secret_box)
+
+
+def webhook_url_check(settings: Settings) -> WebhookUrlPolicy:
+    """Where webhook deliveries may go: the SSRF guard of provider URLs, https outside development."""
+    return WebhookUrlPolicy(allow_private=settings.private_provider_urls_allowed)

@@ -25,6 +25,7 @@ from app.infra.db.migrate import upgrade
 from app.infra.db.unit_of_work import SqlUnitOfWork
 from app.infra.jobs import WorkerTiming, make_jobs_app, run_worker
 from app.infra.settings import Settings, local_issuer
+from app.infra.webhooks import RelayConfig
 from app.services import identity
 from app.services.ports import UnitOfWork
 from app.services.tandems import expire_proposals
@@ -76,9 +77,14 @@ def worker(*, concurrency: int, once: bool) -> None:
     if settings.worker_cpus:
         os.sched_setaffinity(0, settings.worker_cpus)
     url = database_url(settings)
-    app = make_jobs_app(url, pool_size=concurrency + 3)
+    app = make_jobs_app(url, pool_size=concurrency + 3, webhooks=RelayConfig.from_settings(settings))
     log.info("worker started (concurrency %d, niceness %d)", concurrency, settings.worker_niceness)
-    asyncio.run(run_worker(app, concurrency=concurrency, wait=not once, recover_on=url, timing=WorkerTiming()))
+    relay_every = None if once else settings.webhook_relay_seconds
+    asyncio.run(
+        run_worker(
+            app, concurrency=concurrency, wait=not once, recover_on=url, timing=WorkerTiming(), relay_every=relay_every
+        )
+    )
 
 
 def migrate() -> None:

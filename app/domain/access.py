@@ -20,6 +20,7 @@ class Scope(StrEnum):
 
     MENTORS_SYNC = "mentors:sync"
     MENTORS_READ = "mentors:read"
+    WEBHOOKS_MANAGE = "webhooks:manage"
 
 
 @dataclass(frozen=True, slots=True)

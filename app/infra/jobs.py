@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager, suppress
 from uuid import UUID
 
@@ -26,9 +26,12 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app.domain.errors import ServiceUnavailable
+from app.infra.auth.secret_box import SecretBox
 from app.infra.db.engine import make_engine, make_session_factory
 from app.infra.db.unit_of_work import SqlUnitOfWork
-from app.services import matching_runs
+from app.infra.settings import Settings
+from app.infra.webhooks import HttpWebhookSender, RelayConfig
+from app.services import matching_runs, webhook_relay
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +41,10 @@ RUN_MATCHING = "tandem.run_matching"
 # then the run fails with the reason rather than run forever on workers that keep dying
 MATCHING_RETRIES = 2
 _RECOVERY_LOCK = 0x7A4D_0001  # one worker at a time looks for jobs of dead workers
+WEBHOOK_QUEUE = "webhooks"
+RELAY_WEBHOOKS = "tandem.relay_webhooks"
+PRUNE_EVENTS = "tandem.prune_events"
+PRUNE_EVERY = 3600.0  # seconds between prunings of old events and deliveries
 
 
 class WorkerTiming(BaseSettings):
@@ -85,11 +92,12 @@ def conninfo(database_url: str) -> str:
     return make_conninfo(**params)  # type: ignore[arg-type]
 
 
-def make_jobs_app(database_url: str, *, pool_size: int = 4) -> procrastinate.App:
+def make_jobs_app(database_url: str, *, pool_size: int = 4, webhooks: RelayConfig | None = None) -> procrastinate.App:
     """The procrastinate app on ``database_url``, with Tandem's tasks registered.
 
     Its pool opens no connection up front (``min_size=0``): the API starts, and answers
-    ``/readyz`` with a 503, while the database is away.
+    ``/readyz`` with a 503, while the database is away. ``webhooks`` configures the relay
+    (default: from the environment's settings, read when a relay job first runs).
     """
     connector = procrastinate.PsycopgConnector(conninfo=conninfo(database_url), min_size=0, max_size=pool_size)
     app = procrastinate.App(connector=connector)
@@ -109,7 +117,48 @@ def make_jobs_app(database_url: str, *, pool_size: int = 4) -> procrastinate.App
         finally:
             await engine.dispose()
 
+    # a queueing lock keeps one relay job waiting at most, however often workers ask for one
+    @app.task(name=RELAY_WEBHOOKS, queue=WEBHOOK_QUEUE, queueing_lock=RELAY_WEBHOOKS)
+    async def relay_webhooks() -> None:
+        config = webhooks or RelayConfig.from_settings(Settings())
+        async with _relay_resources(database_url, config) as (uow, sender):
+            report = await webhook_relay.relay(uow, sender, config.policy, budget=config.budget)
+        if report.fanned_out or report.outcomes:
+            log.info("webhooks: %d events fanned out, deliveries %s", report.fanned_out, report.outcomes)
+
+    @app.task(name=PRUNE_EVENTS, queue=WEBHOOK_QUEUE, queueing_lock=PRUNE_EVENTS)
+    async def prune_events() -> None:
+        config = webhooks or RelayConfig.from_settings(Settings())
+        async with _relay_resources(database_url, config) as (uow, _):
+            events, deliveries = await webhook_relay.prune(uow(), retention=config.retention)
+        log.info("pruned %d events and %d webhook deliveries past retention", events, deliveries)
+
     return app
+
+
+@asynccontextmanager
+async def _relay_resources(
+    database_url: str, config: RelayConfig
+) -> AsyncIterator[tuple[Callable[[], SqlUnitOfWork], HttpWebhookSender]]:
+    """A short-lived engine and HTTP client per relay job, as for matching runs."""
+    engine = make_engine(database_url, pool_size=4)
+    box = SecretBox.from_file(config.secret_box_path)
+    sender = HttpWebhookSender(allow_private=config.allow_private, timeout_seconds=config.timeout_seconds)
+    try:
+        factory = make_session_factory(engine)
+        yield (lambda: SqlUnitOfWork(factory, box)), sender
+    finally:
+        await sender.aclose()
+        await engine.dispose()
+
+
+async def ask_for_relay(app: procrastinate.App, task: str = RELAY_WEBHOOKS) -> bool:
+    """Queue a relay (or pruning) job unless one is already waiting; True when queued."""
+    try:
+        await app.configure_task(task).defer_async()
+    except procrastinate.exceptions.AlreadyEnqueued:
+        return False
+    return True
 
 
 class ProcrastinateJobQueue:
@@ -134,14 +183,15 @@ async def run_worker(
     wait: bool = True,
     recover_on: str | None = None,
     timing: WorkerTiming | None = None,
+    relay_every: float | None = None,
 ) -> None:
     """Process jobs until stopped (``wait=False``: until the queue is empty). With ``recover_on``
     (the database URL), also give jobs of dead workers (silent for ``timing.stalled_seconds``)
-    another attempt."""
+    another attempt; with ``relay_every`` (seconds), ask for a webhook relay job that often."""
     timing = timing or WorkerTiming()
     async with app.open_async():
         worker = app.run_worker_async(
-            queues=[MATCHING_QUEUE],
+            queues=[MATCHING_QUEUE, WEBHOOK_QUEUE],
             concurrency=concurrency,
             wait=wait,
             install_signal_handlers=wait,
@@ -150,13 +200,32 @@ async def run_worker(
         if not wait or recover_on is None:
             await worker
             return
-        recovery = asyncio.create_task(_recover_forever(app, recover_on, timing))
+        side_tasks = [asyncio.create_task(_recover_forever(app, recover_on, timing))]
+        if relay_every is not None:
+            side_tasks.append(asyncio.create_task(_relay_forever(app, relay_every)))
         try:
             await worker
         finally:
-            recovery.cancel()
-            with suppress(asyncio.CancelledError):
-                await recovery
+            for task in side_tasks:
+                task.cancel()
+                with suppress(asyncio.CancelledError):
+                    await task
+
+
+async def _relay_forever(app: procrastinate.App, every: float) -> None:
+    """Ask for a relay job every ``every`` seconds, and a pruning job every hour; whichever worker
+    is free runs them (the queueing locks keep one of each waiting)."""
+    loop = asyncio.get_running_loop()
+    next_prune = loop.time()
+    while True:
+        try:
+            await ask_for_relay(app)
+            if loop.time() >= next_prune:
+                await ask_for_relay(app, PRUNE_EVENTS)
+                next_prune = loop.time() + PRUNE_EVERY
+        except Exception:  # the database away for a moment: ask again next round
+            log.warning("asking for a webhook relay failed", exc_info=True)
+        await asyncio.sleep(every)
 
 
 async def _recover_forever(app: procrastinate.App, database_url: str, timing: WorkerTiming) -> None:

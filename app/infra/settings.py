@@ -82,6 +82,22 @@ class Settings(BaseSettings):
         default=None, description="when set, GET /metrics needs `Authorization: Bearer <it>`", min_length=16
     )
 
+    webhook_timeout_seconds: float = Field(default=10.0, gt=0, le=60, description="a receiver must answer within this")
+    webhook_retry_base_seconds: float = Field(
+        default=5.0, gt=0, description="the first retry waits this long; each next one three times longer"
+    )
+    webhook_retry_max_seconds: float = Field(default=36_000.0, gt=0, description="no retry waits longer than this")
+    webhook_max_attempts: int = Field(default=15, ge=1, le=50, description="tries per delivery before it fails")
+    webhook_disable_after_hours: float = Field(
+        default=72.0, gt=0, description="an endpoint whose deliveries all fail this long is disabled"
+    )
+    webhook_relay_seconds: float = Field(
+        default=2.0, gt=0, description="workers look for new events and due deliveries this often"
+    )
+    event_retention_days: int = Field(
+        default=30, ge=1, description="events and finished webhook deliveries are deleted after this many days"
+    )
+
     @field_validator("database_url")
     @classmethod
     def _asyncpg_driver(cls, url: str | None) -> str | None:

@@ -12,6 +12,7 @@ from types import TracebackType
 from typing import Literal, Protocol, Self, TypeVar
 from uuid import UUID
 
+from app.domain.delivery import Delivery, Outcome
 from app.domain.enrollment import Enrollment
 from app.domain.events import Audience, FeedPosition, StoredEvent
 from app.domain.goal import Goal
@@ -27,6 +28,7 @@ from app.domain.signin import LoginAttempt, LoginCode, RefreshToken, SignInSessi
 from app.domain.sso import NO_HINTS, LoginHints, ProviderIdentity, ProviderLogout, SsoConfig
 from app.domain.tandem import Tandem
 from app.domain.user import User
+from app.domain.webhook import WebhookEndpoint
 from app.services.pagination import Page, PageRequest
 
 T = TypeVar("T")
@@ -288,6 +290,68 @@ class EventLog(Protocol):
         ...
 
 
+class WebhookEndpointRepository(Protocol):
+    """Endpoints by owner: another owner's endpoint is not found. Secrets are kept so that they
+    can sign (sealed at rest)."""
+
+    async def get(self, owner: Audience, endpoint_id: UUID, *, for_update: bool = False) -> WebhookEndpoint | None: ...
+    async def get_many(self, endpoint_ids: Sequence[UUID]) -> dict[UUID, WebhookEndpoint]:
+        """By id alone, for the relay, which serves every owner."""
+        ...
+
+    async def add(self, endpoint: WebhookEndpoint) -> None: ...
+    async def save(self, endpoint: WebhookEndpoint) -> None: ...
+    async def delete(self, owner: Audience, endpoint_id: UUID) -> bool: ...
+    async def page(self, owner: Audience, request: PageRequest) -> Page[WebhookEndpoint]: ...
+    async def enabled(self) -> list[WebhookEndpoint]: ...
+
+
+class WebhookDeliveries(Protocol):
+    """Deliveries, and the relay's place in the event feed (one relay fans out at a time)."""
+
+    async def add(self, deliveries: Sequence[Delivery]) -> None:
+        """Store new deliveries; one per endpoint and event, whatever retries of the fan-out add."""
+        ...
+
+    async def get(self, delivery_id: UUID, *, for_update: bool = False) -> Delivery | None: ...
+    async def save(self, delivery: Delivery) -> None: ...
+    async def page(self, endpoint_id: UUID, request: PageRequest) -> Page[Delivery]: ...
+    async def take_events(self, limit: int) -> list[StoredEvent] | None:
+        """The next events the relay has not fanned out, in feed order, holding the relay's place
+        until commit; None while another relay holds it."""
+        ...
+
+    async def move_past(self, position: FeedPosition) -> None: ...
+    async def claim_due(self, now: datetime, lease_until: datetime, limit: int) -> list[Delivery]:
+        """Pending deliveries due by ``now`` to enabled endpoints, oldest first, each held until
+        ``lease_until`` (a worker that dies leaves them to be tried again then)."""
+        ...
+
+    async def events(self, event_ids: Sequence[UUID]) -> dict[UUID, StoredEvent]: ...
+    async def mark_published(self, event_ids: Sequence[UUID], now: datetime) -> None:
+        """Set published_at on those of the events that every endpoint took."""
+        ...
+
+    async def prune(self, before: datetime) -> tuple[int, int]:
+        """Drop events and finished deliveries older than ``before``; the counts dropped."""
+        ...
+
+
+class WebhookUrlCheck(Protocol):
+    async def check_url(self, url: str) -> None:
+        """``RuleViolation`` (webhook_url_refused) unless deliveries may go to ``url`` (https and
+        public addresses outside development and tests)."""
+        ...
+
+
+class WebhookSender(Protocol):
+    """POSTs signed events to receivers, through the SSRF guard (checked again at every delivery)."""
+
+    async def send(self, url: str, *, message_id: str, body: str, secrets: Sequence[str], now: datetime) -> Outcome:
+        """One signed POST; never raises for the receiver's failures, the outcome tells them."""
+        ...
+
+
 class IdempotencyRecords(Protocol):
     """Stored responses of Idempotency-Key requests, scoped by the calling user's id."""
 
@@ -342,6 +406,8 @@ class UnitOfWork(Protocol):
     idempotency_records: IdempotencyRecords
     partners: PartnerRepository
     partner_mentors: PartnerMentorRepository
+    webhook_endpoints: WebhookEndpointRepository
+    webhook_deliveries: WebhookDeliveries
 
     async def __aenter__(self) -> Self: ...
 

@@ -32,7 +32,8 @@ from app.domain.values import MeetingFormat, Topic
 from app.infra.auth.secret_box import SecretBox
 from app.infra.db.engine import make_session_factory
 from app.infra.db.unit_of_work import SqlUnitOfWork
-from app.services import goals, matching_runs, partner_mentors, partners, programs, sessions, sso, tandems
+from app.infra.webhooks import WebhookUrlPolicy
+from app.services import goals, matching_runs, partner_mentors, partners, programs, sessions, sso, tandems, webhooks
 from app.services.ports import JobQueue
 from tests.factories import PLATFORM_ADMIN as OPERATOR
 from tests.factories import UowFactory, enroll, member, new_org, new_person, new_program
@@ -100,6 +101,8 @@ async def build_world(uow: UowFactory, jobs: JobQueue) -> World:
     partner = await _partner(uow, org_admin)
     partner_caller = _partner_caller(partner)
     external_id = await _pool_mentor(uow, partner_caller)
+    endpoint_id = await _webhook_endpoint(uow, org_admin)
+    ping = await webhooks.send_test(uow(), org_admin, endpoint_id)  # pending: a redelivery is a 409
     callers: dict[str, Caller | None] = {
         ANONYMOUS: None,
         PLATFORM_ADMIN: Caller(uuid.uuid4(), Role.PLATFORM_ADMIN),
@@ -132,13 +135,26 @@ async def build_world(uow: UowFactory, jobs: JobQueue) -> World:
         "run_id": run.id,
         "partner_id": partner.id,
         "external_id": external_id,
+        "endpoint_id": endpoint_id,
+        "delivery_id": ping.id,
     }
     return World(uow=uow, jobs=jobs, callers=callers, ids=ids, member_person=mentee, manager=manager)
 
 
+async def _webhook_endpoint(uow: UowFactory, org_admin: Caller) -> UUID:
+    urls = WebhookUrlPolicy(allow_private=True)
+    return (await webhooks.create_endpoint(uow(), urls, org_admin, url="http://127.0.0.1:9/matrix")).id
+
+
+async def fresh_webhook_endpoint(world: World) -> Ids:
+    org_admin = world.callers[ORG_ADMIN]
+    assert org_admin is not None
+    return {"endpoint_id": await _webhook_endpoint(world.uow, org_admin)}
+
+
 def _partner_caller(partner: Partner) -> Caller:
-    """A partner's client-credentials token with both scopes."""
-    scopes = frozenset({Scope.MENTORS_SYNC.value, Scope.MENTORS_READ.value})
+    """A partner's client-credentials token with every scope."""
+    scopes = frozenset(s.value for s in Scope)
     return Caller(partner.id, Role.PARTNER, partner_id=partner.id, scopes=scopes, credential=partner.credential_tag)
 
 

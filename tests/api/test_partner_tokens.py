@@ -43,7 +43,7 @@ async def test_client_credentials_give_a_scoped_partner_token(client, bearer) ->
     partner = await _partner(client, bearer)
     response = await client.post(TOKEN, data={"grant_type": "client_credentials"}, headers=_basic(partner))
     assert response.status_code == 200, response.text
-    assert response.json()["scope"] == "mentors:read mentors:sync"
+    assert response.json()["scope"] == "mentors:read mentors:sync webhooks:manage"
     assert response.headers["cache-control"] == "no-store"
 
     # the credentials may also come in the form (client_secret_post)

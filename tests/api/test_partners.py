@@ -89,7 +89,7 @@ async def test_a_platform_admin_creates_a_partner_whose_secret_is_shown_once(cli
     assert response.headers["location"] == f"/v1/partners/{created['id']}" and response.headers["etag"] == '"1"'
     assert response.headers["cache-control"] == "no-store"
     assert created["client_id"].startswith("ptn_") and len(created["client_secret"]) >= 40
-    assert created["allowed_scopes"] == ["mentors:read", "mentors:sync"]
+    assert created["allowed_scopes"] == ["mentors:read", "mentors:sync", "webhooks:manage"]
 
     read = await client.get(f"/v1/partners/{created['id']}", headers=bearer(PLATFORM_ADMIN))
     assert read.status_code == 200 and "client_secret" not in read.json()
@@ -128,7 +128,7 @@ async def test_client_credentials_verify_the_secret_and_narrow_scopes(client, be
         uow_factory(), client_id=partner["client_id"], client_secret=partner["client_secret"], scope=None
     )
     assert caller.role is Role.PARTNER and caller.partner_id == caller.user_id == uuid.UUID(partner["id"])
-    assert caller.scopes == {"mentors:read", "mentors:sync"} and caller.org_id is None
+    assert caller.scopes == {"mentors:read", "mentors:sync", "webhooks:manage"} and caller.org_id is None
     narrowed = await partner_service.client_credentials_caller(
         uow_factory(), client_id=partner["client_id"], client_secret=partner["client_secret"], scope="mentors:read"
     )

@@ -149,6 +149,16 @@ ROUTE_MATRIX: dict[RouteKey, str] = {
     ("DELETE", "/v1/organizations/{org_id}/partners/{partner_id}"): "401 allow allow deny deny hidden",
     # events: an organization's admins and program managers read its feed, a partner its own projection
     ("GET", "/v1/events"): "401 deny allow allow deny allow",
+    # webhook endpoints: an organization's admins manage its own, a partner (webhooks:manage) its own
+    ("POST", "/v1/webhook-endpoints"): "401 deny allow deny deny allow",
+    ("GET", "/v1/webhook-endpoints"): "401 deny allow deny deny allow",
+    ("GET", "/v1/webhook-endpoints/{endpoint_id}"): "401 hidden allow deny deny hidden",
+    ("PATCH", "/v1/webhook-endpoints/{endpoint_id}"): "401 hidden allow deny deny hidden",
+    ("DELETE", "/v1/webhook-endpoints/{endpoint_id}"): "401 hidden allow deny deny hidden",
+    ("POST", "/v1/webhook-endpoints/{endpoint_id}/rotate-secret"): "401 hidden allow deny deny hidden",
+    ("POST", "/v1/webhook-endpoints/{endpoint_id}/test"): "401 hidden allow deny deny hidden",
+    ("GET", "/v1/webhook-endpoints/{endpoint_id}/deliveries"): "401 hidden allow deny deny hidden",
+    ("POST", "/v1/webhook-endpoints/deliveries/{delivery_id}/redeliver"): "401 hidden allow deny deny hidden",
     # GraphQL: authentication at the door (GET answers 400: queries are POSTed); what each field
     # allows is tests/api/graphql/test_field_matrix.py's matter
     ("GET", "/graphql"): "401 allow allow allow allow allow",
@@ -215,6 +225,8 @@ BODIES: dict[RouteKey, Body] = {
     ("PATCH", "/v1/sessions/{session_id}"): lambda _: {"agenda": "edited by the route matrix"},
     ("PUT", "/v1/sessions/{session_id}/feedback"): lambda _: {"rating": 5, "learned": "how reels work"},
     ("POST", "/graphql"): lambda _: {"query": "{ __typename }"},
+    ("POST", "/v1/webhook-endpoints"): lambda _: {"url": "http://127.0.0.1:9/matrix"},
+    ("PATCH", "/v1/webhook-endpoints/{endpoint_id}"): lambda _: {"description": "edited by the route matrix"},
     ("POST", "/v1/partners"): lambda _: {"name": f"Matrix partner {w.unique_slug()}"},
     ("PUT", "/v1/partners/{partner_id}/mentors"): lambda ids: {
         "items": [{"external_id": ids["external_id"], "display_name": "Mia Pool", "birth_year": 1999}]
@@ -249,6 +261,7 @@ FRESH: dict[RouteKey, w.Fresh] = {
     ("DELETE", "/v1/partners/{partner_id}/mentors/{external_id:path}"): w.fresh_pool_mentor,
     ("DELETE", "/v1/organizations/{org_id}/partners/{partner_id}"): w.fresh_granted_partner,
     ("POST", "/v1/partners/{partner_id}/rotate-secret"): w.fresh_granted_partner,
+    ("DELETE", "/v1/webhook-endpoints/{endpoint_id}"): w.fresh_webhook_endpoint,
 }
 
 # routes with ids in the path that name no object of an organization

@@ -79,7 +79,7 @@ def test_requested_scopes_narrow_to_the_partners_own() -> None:
             partner.grant_scopes(refused)
         assert caught.value.code == "invalid_scope"
     both, _ = Partner.register("Both")
-    assert both.grant_scopes("mentors:sync mentors:read") == frozenset(Scope)
+    assert both.grant_scopes("mentors:sync mentors:read") == frozenset({Scope.MENTORS_SYNC, Scope.MENTORS_READ})
 
 
 def test_a_pool_mentor_is_normalized_like_a_person() -> None:

@@ -14,6 +14,7 @@ from app.api.rest import (
     programs,
     sessions,
     tandems,
+    webhooks,
 )
 
 ROUTERS: list[APIRouter] = [
@@ -29,4 +30,5 @@ ROUTERS: list[APIRouter] = [
     partners.router,
     partners.grants,
     events.router,
+    webhooks.router,
 ]

@@ -23,6 +23,9 @@ TANDEM = ("tandem_not_found", "not_your_tandem")
 SESSION = ("session_not_found", "tandem_not_found", "not_your_tandem")
 ENROLLMENT = ("program_not_found", "enrollment_not_found", "not_your_profile")
 PARTNER_READER = ("partner_not_found", "partner_token_required", "insufficient_scope")
+WEBHOOK_OWNER = ("org_admin_required", "partner_not_found", "insufficient_scope", *TENANT)
+WEBHOOK_ENDPOINT = ("webhook_endpoint_not_found", *WEBHOOK_OWNER)
+WEBHOOK_FIELDS = ("invalid_webhook_url", "webhook_url_refused", "invalid_event_type", "too_long")
 PROFILE = ("invalid_birth_year", "invalid_email", "invalid_timezone", "blank_value", "too_long", "too_many_items")
 TOPICS = ("invalid_priority", "invalid_capacity", "too_many_items", "blank_value")
 PROGRAM_RULES = ("invalid_period", "invalid_rule", "blank_value")
@@ -277,6 +280,16 @@ OPERATION_CODES: dict[str, tuple[str, ...]] = {
     "revoke_partner_access": ("organization_not_found", "org_admin_required", "partner_grant_not_found"),
     # events
     "list_events": (*MANAGER, *PARTNER_READER, "invalid_event_type", "invalid_cursor"),  # `after` is a cursor
+    # webhook endpoints: an organization's admins or a partner with webhooks:manage
+    "create_webhook_endpoint": (*WEBHOOK_OWNER, *WEBHOOK_FIELDS),
+    "list_webhook_endpoints": WEBHOOK_OWNER,
+    "get_webhook_endpoint": WEBHOOK_ENDPOINT,
+    "update_webhook_endpoint": (*WEBHOOK_ENDPOINT, *WEBHOOK_FIELDS, "concurrent_update"),
+    "delete_webhook_endpoint": WEBHOOK_ENDPOINT,
+    "rotate_webhook_secret": (*WEBHOOK_ENDPOINT, "concurrent_update"),
+    "test_webhook_endpoint": WEBHOOK_ENDPOINT,
+    "list_webhook_deliveries": WEBHOOK_ENDPOINT,
+    "redeliver_webhook": (*WEBHOOK_ENDPOINT, "webhook_delivery_not_found", "delivery_pending"),
 }
 
 BEARER_PATHS = ("/v1/",)  # every operation here needs an access token (/v1/me included)

@@ -406,3 +406,60 @@ class PartnerMentorRow(Versioned, table=True):
 partners = table_of(PartnerRow)
 partner_grants = table_of(PartnerGrantRow)
 partner_mentors = table_of(PartnerMentorRow)
+
+
+class WebhookEndpointRow(Versioned, table=True):
+    """An organization's or a partner's receiver; secrets sealed (``SecretBox``), never plain."""
+
+    __tablename__: ClassVar[str] = "webhook_endpoints"  # type: ignore[misc]
+    __table_args__ = (CheckConstraint("(org_id IS NULL) <> (partner_id IS NULL)", name="one_owner"),)
+    org_id: UUID | None = ref("organizations.id", nullable=True)
+    partner_id: UUID | None = ref("partners.id", nullable=True)
+    url: str = Field(max_length=2000)
+    description: str = Field(default="", max_length=500)
+    event_types: list[str] = json_list()
+    enabled: bool = True
+    disabled_reason: str | None = Field(default=None, max_length=500)
+    secret_sealed: str
+    previous_secret_sealed: str | None = None
+    previous_secret_expires_at: datetime | None = timestamp(default=None, nullable=True)
+    failing_since: datetime | None = timestamp(default=None, nullable=True)
+
+
+class WebhookDeliveryRow(Table, table=True):
+    """One event to one endpoint (a ping has no stored event); ``seq`` keeps the fan-out order."""
+
+    __tablename__: ClassVar[str] = "webhook_deliveries"  # type: ignore[misc]
+    __table_args__ = (
+        UniqueConstraint("endpoint_id", "event_id"),
+        Index("ix_webhook_deliveries_due", "next_attempt_at", postgresql_where=text("status = 'pending'")),
+        Index("ix_webhook_deliveries_endpoint_created", "endpoint_id", "created_at", "id"),
+    )
+    id: UUID = Field(primary_key=True)
+    seq: int = Field(sa_column=Column(BigInteger, Identity(always=False), nullable=False))
+    endpoint_id: UUID = Field(sa_column_args=[ForeignKey("webhook_endpoints.id", ondelete="CASCADE")])
+    event_id: UUID = Field(index=True)
+    event_type: str = Field(max_length=64)
+    status: str = Field(max_length=16)
+    attempts: int = 0
+    next_attempt_at: datetime | None = timestamp(default=None, nullable=True)
+    last_attempt_at: datetime | None = timestamp(default=None, nullable=True)
+    last_status_code: int | None = None
+    last_duration_ms: int | None = None
+    last_error: str | None = Field(default=None, max_length=500)
+    created_at: datetime = timestamp()
+    updated_at: datetime = timestamp()
+
+
+class WebhookRelayRow(Table, table=True):
+    """The relay's place in the event feed: one row, locked by the relay fanning out."""
+
+    __tablename__: ClassVar[str] = "webhook_relay"  # type: ignore[misc]
+    id: int = Field(primary_key=True)
+    xact_id: int = Field(sa_column=Column(Xid8(), nullable=False))
+    seq: int = Field(sa_column=Column(BigInteger, nullable=False))
+
+
+webhook_endpoints = table_of(WebhookEndpointRow)
+webhook_deliveries = table_of(WebhookDeliveryRow)
+webhook_relay = table_of(WebhookRelayRow)

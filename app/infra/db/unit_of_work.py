@@ -89,8 +89,12 @@ class SqlUnitOfWork:
         self.idempotency_records: ports.IdempotencyRecords = r.IdempotencyRecordRepository(session)
         self.partners: ports.PartnerRepository = r.PartnerRepository(session, self._touched)
         self.partner_mentors: ports.PartnerMentorRepository = r.PartnerMentorRepository(session, self._touched)
+        self.webhook_deliveries: ports.WebhookDeliveries = r.WebhookDeliveryRepository(session)
         if self._secrets is not None:
             self.sso_configs: ports.SsoConfigRepository = r.SsoConfigRepository(session, self._secrets)
+            self.webhook_endpoints: ports.WebhookEndpointRepository = r.WebhookEndpointRepository(
+                session, self._secrets
+            )
         return session
 
     async def _close(self) -> None:

@@ -121,7 +121,7 @@ async def test_a_partner_network_end_to_end_through_graphql(client, bearer, uow_
     partner = credentials["partner"]
     secret = credentials["clientSecret"]
     assert partner["clientId"].startswith("ptn_") and len(secret) >= 40 and partner["version"] == 1
-    assert partner["allowedScopes"] == ["MENTORS_READ", "MENTORS_SYNC"]
+    assert partner["allowedScopes"] == ["MENTORS_READ", "MENTORS_SYNC", "WEBHOOKS_MANAGE"]
     read = await data(client, admin, PARTNER, id=partner["id"])
     assert read["partner"] == partner
     as_rest = await rest(client, admin, f"/v1/partners/{partner['id']}")

@@ -8,6 +8,7 @@ from app.infra.db.repositories.signin import SignInRepository
 from app.infra.db.repositories.sso import SsoConfigRepository
 from app.infra.db.repositories.tandems import GoalRepository, SessionRepository, TandemRepository
 from app.infra.db.repositories.tenants import OrganizationRepository, PersonRepository, UserRepository
+from app.infra.db.repositories.webhooks import WebhookDeliveryRepository, WebhookEndpointRepository
 
 __all__ = [
     "EnrollmentRepository",
@@ -26,4 +27,6 @@ __all__ = [
     "SsoConfigRepository",
     "TandemRepository",
     "UserRepository",
+    "WebhookDeliveryRepository",
+    "WebhookEndpointRepository",
 ]
