@@ -141,10 +141,11 @@ class SyncStatus(StrEnum):
 
 
 def validate_external_id(value: str) -> str:
+    """The partner's own id of a mentor, as synced and as looked up (PostgreSQL text holds no NUL)."""
     value = value.strip()
-    if not value or len(value) > MAX_EXTERNAL_ID_LENGTH:
+    if not value or len(value) > MAX_EXTERNAL_ID_LENGTH or "\x00" in value:
         raise RuleViolation(
-            f"external_id must be 1 to {MAX_EXTERNAL_ID_LENGTH} characters",
+            f"external_id must be 1 to {MAX_EXTERNAL_ID_LENGTH} characters without NUL",
             code="invalid_external_id",
             field="external_id",
         )

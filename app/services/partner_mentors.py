@@ -16,7 +16,7 @@ from uuid import UUID
 
 from app.domain.access import Caller, Scope
 from app.domain.errors import RuleViolation
-from app.domain.partner import PROFILE_FIELDS, PartnerMentor, Placement, SyncStatus
+from app.domain.partner import PROFILE_FIELDS, PartnerMentor, Placement, SyncStatus, validate_external_id
 from app.services import authz
 from app.services.pagination import Page, PageRequest
 from app.services.ports import UnitOfWork
@@ -135,6 +135,7 @@ async def list_partner_mentors(
 
 async def get_partner_mentor(uow: UnitOfWork, caller: Caller, partner_id: UUID, external_id: str) -> MentorView:
     _require_reader(caller, partner_id)
+    external_id = validate_external_id(external_id)
     async with uow:
         mentor = authz.found(await uow.partner_mentors.get(partner_id, external_id), "partner_mentor")
         placements = await uow.partner_mentors.placements(partner_id, [external_id])
@@ -150,6 +151,7 @@ async def withdraw_partner_mentor(
     are the organization's to end); they no longer follow the pool until the mentor is synced again.
     """
     authz.require_partner(caller, partner_id, Scope.MENTORS_SYNC)
+    external_id = validate_external_id(external_id)
     async with uow:
         mentor = authz.found(await uow.partner_mentors.get(partner_id, external_id, for_update=True), "partner_mentor")
         authz.check_version(mentor, expected_version)

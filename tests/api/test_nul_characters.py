@@ -30,3 +30,18 @@ async def test_a_partner_row_with_a_nul_character_fails_alone(client, bearer, uo
     token = await _token(uow_factory, bearer, partner)
     result = await _sync(client, partner, token, _mentor("ok-1"), _mentor("nul-1", display_name=NUL))
     assert [(r["external_id"], r["status"]) for r in result["items"]] == [("ok-1", "created"), ("nul-1", "error")]
+
+
+async def test_a_mentor_id_with_a_nul_character_is_a_422_in_rest_and_graphql(client, bearer, uow_factory) -> None:
+    partner = await _new_partner(client, bearer)
+    token = await _token(uow_factory, bearer, partner)
+    path = f"/v1/partners/{partner['id']}/mentors/A%00B"
+    for method in ("GET", "DELETE"):
+        assert problem(await client.request(method, path, headers=token), 422)["code"] == "invalid_external_id"
+    mutation = """mutation($p: UUID!, $e: String!) {
+        withdrawPartnerMentor(partnerId: $p, externalId: $e) { __typename ... on Problem { code } } }"""
+    response = await client.post(
+        "/graphql", json={"query": mutation, "variables": {"p": partner["id"], "e": NUL}}, headers=token
+    )
+    assert response.status_code == 200, response.text
+    assert response.json()["data"]["withdrawPartnerMentor"] == {"__typename": "Problem", "code": "invalid_external_id"}

@@ -14,7 +14,6 @@ from app.api.graphql.queries_support import described, or_none
 from app.api.graphql.types import Ctx
 from app.api.graphql.types_partners import Partner, PartnerGrant, PartnerMentor, mentor_connection
 from app.domain.errors import RuleViolation
-from app.domain.partner import MAX_EXTERNAL_ID_LENGTH
 from app.services import partner_mentors, partners
 
 
@@ -60,13 +59,6 @@ class PartnerQueries:
         "(the partner's token with scope mentors:read, or a platform admin); null otherwise"
     )
     async def partner_mentor(self, info: Ctx, partner_id: UUID, external_id: str) -> PartnerMentor | None:
-        if not 0 < len(external_id) <= MAX_EXTERNAL_ID_LENGTH or "\x00" in external_id:
-            # no pool row can hold it (PostgreSQL text cannot even carry a NUL): a bad argument, as in REST
-            raise RuleViolation(
-                f"externalId must be 1 to {MAX_EXTERNAL_ID_LENGTH} characters without NUL",
-                code="validation_failed",
-                field="externalId",
-            )
         ctx = info.context
         found = await or_none(partner_mentors.get_partner_mentor(ctx.uow, ctx.caller, partner_id, external_id))
         return PartnerMentor.of(found) if found else None

@@ -268,8 +268,8 @@ OPERATION_CODES: dict[str, tuple[str, ...]] = {
     "rotate_partner_secret": ("platform_admin_required", "partner_not_found"),
     "sync_partner_mentors": (*PARTNER_READER, "batch_too_large", "external_id_taken"),
     "list_partner_mentors": PARTNER_READER,
-    "get_partner_mentor": (*PARTNER_READER, "partner_mentor_not_found"),
-    "withdraw_partner_mentor": (*PARTNER_READER, "partner_mentor_not_found"),
+    "get_partner_mentor": (*PARTNER_READER, "partner_mentor_not_found", "invalid_external_id"),
+    "withdraw_partner_mentor": (*PARTNER_READER, "partner_mentor_not_found", "invalid_external_id"),
     "grant_partner_access": ("organization_not_found", "org_admin_required", "partner_not_found"),
     "get_partner_grant": (
         "organization_not_found",

@@ -191,7 +191,7 @@ async def test_a_partner_reads_a_mentor_of_its_pool_and_nobody_else_does(client,
     assert [p["orgId"] for p in read["placements"]] == [str(org.id)]
     for bad in ("A\u0000B", "", "x" * 201):  # what no pool row can hold is a bad argument, never a 500
         body = await gql(client, bearer(token), query, p=str(token.partner_id), x=bad)
-        assert _errors(body) == [(422, "validation_failed")]
+        assert _errors(body) == [(422, "invalid_external_id")]
     other, _ = await _granted_partner(uow_factory, _admin(org.id))
     for stranger in (other, _admin(org.id)):  # another partner; an org admin (REST: 404 and 403)
         assert (await data(client, bearer(stranger), query, p=str(token.partner_id), x=external_id)) == {
