@@ -17,6 +17,7 @@ from app.domain.enrollment import Enrollment
 from app.domain.events import Audience, FeedPosition, StoredEvent
 from app.domain.goal import Goal
 from app.domain.health import SessionTally
+from app.domain.insights import ProgramFigures
 from app.domain.matching.run import MatchingRun
 from app.domain.organization import Organization
 from app.domain.partner import Partner, PartnerGrant, PartnerMentor, Placement, SyncStatus
@@ -387,6 +388,14 @@ class IdentityProviders(Protocol):
         ...
 
 
+class ProgramReads(Protocol):
+    """Aggregate reads over one program for insights and reports: a fixed number of statements
+    whatever the program's size."""
+
+    async def figures(self, org_id: UUID, program_id: UUID, now: datetime) -> ProgramFigures: ...
+    async def open_tandems(self, org_id: UUID, program_id: UUID) -> list[Tandem]: ...
+
+
 class UnitOfWork(Protocol):
     """One transaction. Leaving the block without ``commit()`` rolls everything back."""
 
@@ -408,6 +417,7 @@ class UnitOfWork(Protocol):
     partner_mentors: PartnerMentorRepository
     webhook_endpoints: WebhookEndpointRepository
     webhook_deliveries: WebhookDeliveries
+    program_reads: ProgramReads
 
     async def __aenter__(self) -> Self: ...
 

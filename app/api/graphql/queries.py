@@ -10,6 +10,7 @@ from __future__ import annotations
 from strawberry.tools import merge_types
 
 from app.api.graphql.queries_events import EventQueries
+from app.api.graphql.queries_insights import InsightQueries
 from app.api.graphql.queries_organizations import OrganizationQueries
 from app.api.graphql.queries_partners import PartnerQueries
 from app.api.graphql.queries_people import PeopleQueries
@@ -23,6 +24,7 @@ QUERY_GROUPS: tuple[type, ...] = (
     TandemQueries,
     PartnerQueries,
     EventQueries,
+    InsightQueries,
 )
 
 Query = merge_types("Query", QUERY_GROUPS)

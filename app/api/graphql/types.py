@@ -14,6 +14,7 @@ from app.api.graphql.context import Context
 from app.api.graphql.pagination import Connection, page_request
 from app.api.graphql.queries_support import described, or_none
 from app.api.graphql.types_availability import Availability
+from app.api.graphql.types_insights import ProgramInsights, insights_or_none
 from app.domain import enrollment as en
 from app.domain import goal as gl
 from app.domain import person as pe
@@ -356,6 +357,10 @@ class Program:
         ctx = info.context
         page = await or_none(matching_runs.list_runs(ctx.uow, ctx.caller, self.id, page_request(first, after)))
         return Connection.of(page, MatchingRun.of) if page is not None else None
+
+    @described("how the program is doing (program managers, org admins); null for others")
+    async def insights(self, info: Ctx) -> ProgramInsights | None:
+        return await insights_or_none(info, self.id)
 
     @classmethod
     def of(cls, p: pr.Program) -> Program:

@@ -6,6 +6,7 @@ from app.api.rest import (
     enrollments,
     events,
     goals,
+    insights,
     matching,
     me,
     organizations,
@@ -30,5 +31,6 @@ ROUTERS: list[APIRouter] = [
     partners.router,
     partners.grants,
     events.router,
+    insights.router,
     webhooks.router,
 ]

@@ -255,6 +255,8 @@ OPERATION_CODES: dict[str, tuple[str, ...]] = {
     "list_goals": TANDEM,
     "get_goal": ("goal_not_found", "not_your_tandem"),
     "update_goal": ("goal_not_found", "not_your_tandem", "goal_invalid_transition", "tandem_closed", "too_long"),
+    # insights and reports
+    "get_program_insights": (*PROGRAM, *MANAGER),
     # partners
     "create_partner": (
         "platform_admin_required",

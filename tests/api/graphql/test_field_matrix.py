@@ -73,6 +73,8 @@ FIELD_MATRIX: dict[str, str] = {
     "Query.partnerMentor": "401 allow hidden hidden hidden allow",
     "Query.partnerGrant": "401 allow allow allow hidden hidden",
     "Query.events": "401 deny allow allow deny allow",
+    # a member asking for a program's insights gets null (REST: 403)
+    "Query.programInsights": "401 hidden allow allow hidden hidden",
     "Mutation.createOrganization": "401 allow deny deny deny deny",
     "Mutation.updateOrganization": "401 allow allow deny deny hidden",
     "Mutation.configureSso": "401 allow allow deny deny hidden",
@@ -195,6 +197,7 @@ CALLS: dict[str, str] = {
     "Query.partnerMentor": 'partnerMentor(partnerId: "$partner_id", externalId: "$external_id")',
     "Query.partnerGrant": 'partnerGrant(orgId: "$org_id", partnerId: "$partner_id")',
     "Query.events": "events",
+    "Query.programInsights": 'programInsights(programId: "$program_id")',
     "Mutation.createPartner": 'createPartner(name: "Matrix partner $unique_slug")',
     "Mutation.rotatePartnerSecret": 'rotatePartnerSecret(id: "$partner_id")',
     # the world's partner already granted: the allowed roles get the grant again, unchanged

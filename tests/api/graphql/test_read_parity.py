@@ -73,6 +73,7 @@ READS: dict[str, Twin] = {
     "list_partner_mentors": Twin.of("partner_mentors.list_partner_mentors", "partnerMentors"),
     "get_partner_mentor": Twin.of("partner_mentors.get_partner_mentor", "partnerMentor"),
     "list_events": Twin.of("events.list_events", "events"),
+    "get_program_insights": Twin.of("insights.program_insights", "programInsights", "Program.insights"),
 }
 
 EXCLUDED: dict[str, str] = {
