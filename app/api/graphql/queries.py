@@ -16,6 +16,7 @@ from app.api.graphql.queries_partners import PartnerQueries
 from app.api.graphql.queries_people import PeopleQueries
 from app.api.graphql.queries_programs import ProgramQueries
 from app.api.graphql.queries_tandems import TandemQueries
+from app.api.graphql.queries_webhooks import WebhookQueries
 
 QUERY_GROUPS: tuple[type, ...] = (
     PeopleQueries,
@@ -24,6 +25,7 @@ QUERY_GROUPS: tuple[type, ...] = (
     TandemQueries,
     PartnerQueries,
     EventQueries,
+    WebhookQueries,
     InsightQueries,
 )
 

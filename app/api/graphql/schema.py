@@ -16,6 +16,7 @@ from app.api.graphql.mutations_partners import PartnerMutations
 from app.api.graphql.mutations_people import PeopleMutations
 from app.api.graphql.mutations_sessions import SessionMutations
 from app.api.graphql.mutations_tandems import TandemMutations
+from app.api.graphql.mutations_webhooks import WebhookMutations
 from app.api.graphql.queries import Query
 
 MUTATION_GROUPS: tuple[type, ...] = (
@@ -28,6 +29,7 @@ MUTATION_GROUPS: tuple[type, ...] = (
     SessionMutations,
     MatchingMutations,
     PartnerMutations,
+    WebhookMutations,
 )
 
 Mutation = merge_types("Mutation", MUTATION_GROUPS)

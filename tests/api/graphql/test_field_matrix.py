@@ -73,6 +73,11 @@ FIELD_MATRIX: dict[str, str] = {
     "Query.partnerMentor": "401 allow hidden hidden hidden allow",
     "Query.partnerGrant": "401 allow allow allow hidden hidden",
     "Query.events": "401 deny allow allow deny allow",
+    # webhooks as REST's /v1/webhook-endpoints rows: an organization's admins manage its endpoints, a
+    # partner (webhooks:manage) its own, so the world's endpoint (organization A's) is hidden from it
+    "Query.webhookEndpoints": "401 deny allow deny deny allow",
+    "Query.webhookEndpoint": "401 hidden allow hidden hidden hidden",
+    "Query.webhookDeliveries": "401 hidden allow deny deny hidden",
     # a member asking for a program's insights gets null (REST: 403)
     "Query.programInsights": "401 hidden allow allow hidden hidden",
     "Mutation.createOrganization": "401 allow deny deny deny deny",
@@ -118,6 +123,12 @@ FIELD_MATRIX: dict[str, str] = {
     "Mutation.revokePartnerAccess": "401 allow allow deny deny hidden",
     "Mutation.syncPartnerMentors": "401 deny deny deny deny allow",
     "Mutation.withdrawPartnerMentor": "401 deny deny deny deny allow",
+    "Mutation.createWebhookEndpoint": "401 deny allow deny deny allow",
+    "Mutation.updateWebhookEndpoint": "401 hidden allow deny deny hidden",
+    "Mutation.deleteWebhookEndpoint": "401 hidden allow deny deny hidden",
+    "Mutation.rotateWebhookSecret": "401 hidden allow deny deny hidden",
+    "Mutation.testWebhookEndpoint": "401 hidden allow deny deny hidden",
+    "Mutation.redeliverWebhook": "401 hidden allow deny deny hidden",
 }
 
 # each field called with the world's objects ($name: an id of route_matrix_world), minimal valid arguments
@@ -206,6 +217,16 @@ CALLS: dict[str, str] = {
     "Mutation.syncPartnerMentors": 'syncPartnerMentors(partnerId: "$partner_id", '
     'items: [{externalId: "$external_id", displayName: "Mia Pool", birthYear: 1999}])',
     "Mutation.withdrawPartnerMentor": 'withdrawPartnerMentor(partnerId: "$partner_id", externalId: "$external_id")',
+    "Query.webhookEndpoints": "webhookEndpoints",
+    "Query.webhookEndpoint": 'webhookEndpoint(id: "$endpoint_id")',
+    "Query.webhookDeliveries": 'webhookDeliveries(endpointId: "$endpoint_id")',
+    "Mutation.createWebhookEndpoint": 'createWebhookEndpoint(url: "http://127.0.0.1:9/matrix")',
+    "Mutation.updateWebhookEndpoint": 'updateWebhookEndpoint(id: "$endpoint_id", description: "edited by the matrix")',
+    "Mutation.deleteWebhookEndpoint": 'deleteWebhookEndpoint(id: "$endpoint_id")',
+    "Mutation.rotateWebhookSecret": 'rotateWebhookSecret(id: "$endpoint_id")',
+    "Mutation.testWebhookEndpoint": 'testWebhookEndpoint(id: "$endpoint_id")',
+    # the world's ping is still pending: the allowed roles get a 409 Problem
+    "Mutation.redeliverWebhook": 'redeliverWebhook(deliveryId: "$delivery_id")',
 }
 
 FRESH: dict[str, w.Fresh] = {
@@ -224,6 +245,7 @@ FRESH: dict[str, w.Fresh] = {
     "Mutation.withdrawPartnerMentor": w.fresh_pool_mentor,
     "Mutation.revokePartnerAccess": w.fresh_granted_partner,
     "Mutation.rotatePartnerSecret": w.fresh_granted_partner,
+    "Mutation.deleteWebhookEndpoint": w.fresh_webhook_endpoint,
 }
 
 # fields naming a partner network but no organization's object: a partner belongs to no

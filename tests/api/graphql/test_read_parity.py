@@ -73,14 +73,13 @@ READS: dict[str, Twin] = {
     "list_partner_mentors": Twin.of("partner_mentors.list_partner_mentors", "partnerMentors"),
     "get_partner_mentor": Twin.of("partner_mentors.get_partner_mentor", "partnerMentor"),
     "list_events": Twin.of("events.list_events", "events"),
+    "list_webhook_endpoints": Twin.of("webhooks.list_endpoints", "webhookEndpoints"),
+    "get_webhook_endpoint": Twin.of("webhooks.get_endpoint", "webhookEndpoint"),
+    "list_webhook_deliveries": Twin.of("webhooks.list_deliveries", "webhookDeliveries", "WebhookEndpoint.deliveries"),
     "get_program_insights": Twin.of("insights.program_insights", "programInsights", "Program.insights"),
 }
 
 EXCLUDED: dict[str, str] = {
-    # issue 12 item 5 (GraphQL endpoints and deliveries) is still open; REST landed first
-    "list_webhook_endpoints": "webhooks: no GraphQL twin yet (issue 12, GraphQL endpoints and deliveries)",
-    "get_webhook_endpoint": "webhooks: no GraphQL twin yet (issue 12, GraphQL endpoints and deliveries)",
-    "list_webhook_deliveries": "webhooks: no GraphQL twin yet (issue 12, GraphQL endpoints and deliveries)",
     "get_health": "operations: a liveness probe for load balancers, not data",
     "get_readiness": "operations: a readiness probe for load balancers, not data",
     "get_metrics": "operations: Prometheus text for a scraper, not data",
