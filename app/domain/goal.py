@@ -53,12 +53,21 @@ class Goal(EventRecorder):
         """A new goal on the learning journey of an open tandem; an ended journey takes none."""
         if not tandem.is_open:
             raise RuleViolation("goals belong to open tandems", code="tandem_closed")
-        return cls(org_id=tandem.org_id, tandem_id=tandem.id, title=title, description=description)
+        goal = cls(org_id=tandem.org_id, tandem_id=tandem.id, title=title, description=description)
+        goal.record(DomainEvent("goal.created", goal.org_id, goal.id, {"tandem_id": str(tandem.id)}))
+        return goal
 
     def revise(self, *, title: str | None = None, description: str | None = None) -> None:
+        """New words for the goal; ``goal.updated`` names the fields that changed (their words are
+        the tandem's own, so a receiver reads them from the goal, where access is checked)."""
+        before = {"title": self.title, "description": self.description}
         self.title = validate_name(title, "title") if title is not None else self.title
         self.description = description if description is not None else self.description
         self.updated_at = utcnow()
+        changed = [name for name, value in before.items() if getattr(self, name) != value]
+        if changed:
+            data = {"tandem_id": str(self.tandem_id), "changed": changed}
+            self.record(DomainEvent("goal.updated", self.org_id, self.id, data))
 
     def erase_free_text(self) -> None:
         """GDPR erasure of a participant: the goal's words go, its status (a statistic) stays."""

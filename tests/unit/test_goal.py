@@ -145,3 +145,32 @@ def test_goals_covered_must_all_be_goals_of_the_tandem() -> None:
         with pytest.raises(RuleViolation) as caught:
             ensure_goals_of_tandem(tandem_id, covered, [own, elsewhere])
         assert (caught.value.code, caught.value.field) == ("goal_not_in_tandem", "goals_covered")
+
+
+# Events of a goal's words
+
+
+def test_a_new_goal_records_goal_created_with_its_tandem() -> None:
+    tandem = a_tandem(TandemStatus.ACTIVE)
+    goal = Goal.for_tandem(tandem, title="How does TikTok work?")
+    [event] = goal.pull_events()
+    assert (event.type, event.org_id, event.subject_id, event.data) == (
+        "goal.created",
+        tandem.org_id,
+        goal.id,
+        {"tandem_id": str(tandem.id)},
+    )
+
+
+def test_a_revision_records_the_names_of_the_fields_it_changed() -> None:
+    goal = a_goal()
+    goal.revise(title="How does TikTok work?", description="Monetisation")  # the title as it was
+    [event] = goal.pull_events()
+    assert (event.type, event.data) == ("goal.updated", {"tandem_id": str(goal.tandem_id), "changed": ["description"]})
+
+
+def test_a_revision_that_changes_nothing_records_nothing() -> None:
+    goal = a_goal()
+    goal.revise(title=" How does TikTok work? ")
+    goal.revise()
+    assert goal.pull_events() == []

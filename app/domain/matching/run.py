@@ -16,6 +16,7 @@ from uuid import UUID, uuid4
 from app.domain.clock import utcnow
 from app.domain.enrollment import Enrollment, ParticipantRole
 from app.domain.errors import InvalidTransition, RuleViolation
+from app.domain.events import DomainEvent, EventRecorder
 from app.domain.matching.optimizer import MatchingResult
 from app.domain.states import ensure_transition
 
@@ -60,7 +61,7 @@ class RunUnmatched:
 
 
 @dataclass(eq=False)
-class MatchingRun:
+class MatchingRun(EventRecorder):
     org_id: UUID
     program_id: UUID
     pinned: tuple[PinnedPair, ...] = ()
@@ -76,6 +77,7 @@ class MatchingRun:
     updated_at: datetime = field(default_factory=utcnow)
 
     def __post_init__(self) -> None:
+        EventRecorder.__init__(self)
         mentees = [p.mentee_enrollment_id for p in self.pinned]
         if len(set(mentees)) != len(mentees):
             raise RuleViolation("a mentee may be pinned once", code="pinned_twice", field="pinned")
@@ -142,11 +144,18 @@ class MatchingRun:
         self.progress = 100
         self.error = None
         self.updated_at = utcnow()
+        # counts only: the proposals name people, and a manager reviews them on the run itself
+        data = {"program_id": str(self.program_id), "proposals": len(self.proposals), "unmatched": len(self.unmatched)}
+        self.record(DomainEvent("matching_run.completed", self.org_id, self.id, data))
 
     def fail(self, error: str) -> None:
+        previous = self.status
         self.status = ensure_transition("matching_run", self.status, RunStatus.FAILED, _ALLOWED)
         self.error = error[:2000]
         self.updated_at = utcnow()
+        # the error text stays on the run: it may quote a rule about named participants
+        data = {"program_id": str(self.program_id), "from": previous.value}
+        self.record(DomainEvent("matching_run.failed", self.org_id, self.id, data))
 
     def chosen(self, indices: Iterable[int] | None) -> list[tuple[int, RunProposal]]:
         """The proposals to accept (all when ``indices`` is None), by their index in ``proposals``."""
