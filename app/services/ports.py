@@ -18,6 +18,7 @@ from app.domain.events import Audience, FeedPosition, StoredEvent
 from app.domain.goal import Goal
 from app.domain.health import SessionTally
 from app.domain.insights import ProgramFigures
+from app.domain.report import TandemReportRow
 from app.domain.matching.run import MatchingRun
 from app.domain.organization import Organization
 from app.domain.partner import Partner, PartnerGrant, PartnerMentor, Placement, SyncStatus
@@ -394,6 +395,9 @@ class ProgramReads(Protocol):
 
     async def figures(self, org_id: UUID, program_id: UUID, now: datetime) -> ProgramFigures: ...
     async def open_tandems(self, org_id: UUID, program_id: UUID) -> list[Tandem]: ...
+    async def report_rows(self, org_id: UUID, program_id: UUID) -> list[TandemReportRow]:
+        """One row per tandem of the program, oldest first, without health."""
+        ...
 
 
 class UnitOfWork(Protocol):

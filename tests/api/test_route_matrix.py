@@ -136,6 +136,8 @@ ROUTE_MATRIX: dict[RouteKey, str] = {
     ("PUT", "/v1/sessions/{session_id}/feedback"): "401 hidden deny deny allow hidden",
     # insights and reports: the program's managers
     ("GET", "/v1/programs/{program_id}/insights"): "401 hidden allow allow deny hidden",
+    ("GET", "/v1/programs/{program_id}/report.csv"): "401 hidden allow allow deny hidden",
+    ("GET", "/v1/programs/{program_id}/report.json"): "401 hidden allow allow deny hidden",
     # partner networks: platform admins register them; a partner's token reaches its own pool only;
     # an organization's managers see the partners it granted, its admins grant and revoke
     ("POST", "/v1/partners"): "401 allow deny deny deny deny",

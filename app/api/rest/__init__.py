@@ -13,6 +13,7 @@ from app.api.rest import (
     partners,
     people,
     programs,
+    reports,
     sessions,
     tandems,
     webhooks,
@@ -32,5 +33,6 @@ ROUTERS: list[APIRouter] = [
     partners.grants,
     events.router,
     insights.router,
+    reports.router,
     webhooks.router,
 ]

@@ -257,6 +257,8 @@ OPERATION_CODES: dict[str, tuple[str, ...]] = {
     "update_goal": ("goal_not_found", "not_your_tandem", "goal_invalid_transition", "tandem_closed", "too_long"),
     # insights and reports
     "get_program_insights": (*PROGRAM, *MANAGER),
+    "get_program_report": (*PROGRAM, *MANAGER),
+    "get_program_report_csv": (*PROGRAM, *MANAGER),
     # partners
     "create_partner": (
         "platform_admin_required",

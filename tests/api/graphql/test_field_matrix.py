@@ -80,6 +80,7 @@ FIELD_MATRIX: dict[str, str] = {
     "Query.webhookDeliveries": "401 hidden allow deny deny hidden",
     # a member asking for a program's insights gets null (REST: 403)
     "Query.programInsights": "401 hidden allow allow hidden hidden",
+    "Query.programReport": "401 hidden allow allow hidden hidden",
     "Mutation.createOrganization": "401 allow deny deny deny deny",
     "Mutation.updateOrganization": "401 allow allow deny deny hidden",
     "Mutation.configureSso": "401 allow allow deny deny hidden",
@@ -209,6 +210,7 @@ CALLS: dict[str, str] = {
     "Query.partnerGrant": 'partnerGrant(orgId: "$org_id", partnerId: "$partner_id")',
     "Query.events": "events",
     "Query.programInsights": 'programInsights(programId: "$program_id")',
+    "Query.programReport": 'programReport(programId: "$program_id")',
     "Mutation.createPartner": 'createPartner(name: "Matrix partner $unique_slug")',
     "Mutation.rotatePartnerSecret": 'rotatePartnerSecret(id: "$partner_id")',
     # the world's partner already granted: the allowed roles get the grant again, unchanged

@@ -77,6 +77,7 @@ READS: dict[str, Twin] = {
     "get_webhook_endpoint": Twin.of("webhooks.get_endpoint", "webhookEndpoint"),
     "list_webhook_deliveries": Twin.of("webhooks.list_deliveries", "webhookDeliveries", "WebhookEndpoint.deliveries"),
     "get_program_insights": Twin.of("insights.program_insights", "programInsights", "Program.insights"),
+    "get_program_report": Twin.of("reports.program_report", "programReport"),
 }
 
 EXCLUDED: dict[str, str] = {
@@ -85,6 +86,7 @@ EXCLUDED: dict[str, str] = {
     "get_metrics": "operations: Prometheus text for a scraper, not data",
     "get_jwks": "identity: the public keys that verify tokens, fetched by resource servers before any query",
     "start_login": "identity: a browser redirect to the organization's OpenID provider",
+    "get_program_report_csv": "reports: the same rows as report.json (GraphQL programReport), as a CSV download",
     "finish_login": "identity: the OpenID provider's redirect back, which issues the tokens GraphQL needs",
 }
 

@@ -1,4 +1,4 @@
-"""Program figures for insights: one aggregate statement, whatever the number of tandems.
+"""Program figures for insights and the report's rows: one statement each, whatever the number of tandems.
 
 Each figure is a scalar subquery folded into JSON, so a program of 5 or 500 tandems costs the
 same single round trip; the open tandems and their health inputs come in two more statements
@@ -25,6 +25,7 @@ from app.domain.insights import (
     RematchTally,
     SideRating,
 )
+from app.domain.report import TandemReportRow
 from app.domain.tandem import Tandem
 from app.infra.db.repositories.tandems import OPEN, TandemRepository
 
@@ -89,6 +90,36 @@ _FIGURES = text(
 )
 
 
+# one row per tandem of the program, oldest first, with its tallies counted where the rows are
+_REPORT = text(
+    """
+    SELECT t.id, t.status, mentor.display_name AS mentor, mentee.display_name AS mentee,
+           coalesce(s.held, 0) AS held, coalesce(s.missed, 0) AS missed, s.last_held_at,
+           r.mentor_rating, r.mentee_rating, coalesce(g.achieved, 0) AS achieved, coalesce(g.total, 0) AS total
+    FROM tandems t
+    JOIN people mentor ON mentor.id = t.mentor_person_id AND mentor.org_id = t.org_id
+    JOIN people mentee ON mentee.id = t.mentee_person_id AND mentee.org_id = t.org_id
+    LEFT JOIN LATERAL (
+        SELECT count(*) FILTER (WHERE status = 'held') AS held, count(*) FILTER (WHERE status = 'missed') AS missed,
+               max(starts_at) FILTER (WHERE status = 'held') AS last_held_at
+        FROM sessions WHERE tandem_id = t.id AND org_id = t.org_id
+    ) s ON true
+    LEFT JOIN LATERAL (
+        SELECT round(avg(f.rating) FILTER (WHERE f.side = 'mentor'), 2)::float AS mentor_rating,
+               round(avg(f.rating) FILTER (WHERE f.side = 'mentee'), 2)::float AS mentee_rating
+        FROM feedback f JOIN sessions fs ON fs.id = f.session_id
+        WHERE fs.tandem_id = t.id AND f.org_id = t.org_id
+    ) r ON true
+    LEFT JOIN LATERAL (
+        SELECT count(*) FILTER (WHERE status = 'achieved') AS achieved, count(*) AS total
+        FROM goals WHERE tandem_id = t.id AND org_id = t.org_id
+    ) g ON true
+    WHERE t.org_id = :org_id AND t.program_id = :program_id
+    ORDER BY t.created_at, t.id
+    """
+)
+
+
 class ProgramInsightsRepository:
     """Reads only: the program's figures and its open tandems (without their history)."""
 
@@ -108,10 +139,30 @@ class ProgramInsightsRepository:
         row = (await self.session.execute(_FIGURES, params)).one()
         return _figures(row._mapping)
 
+    async def report_rows(self, org_id: UUID, program_id: UUID) -> list[TandemReportRow]:
+        rows = await self.session.execute(_REPORT, {"org_id": org_id, "program_id": program_id})
+        return [_report_row(row) for row in rows]
+
     async def open_tandems(self, org_id: UUID, program_id: UUID) -> list[Tandem]:
         t = self._tandems.t
         stmt = select(t).where(t.c.org_id == org_id, t.c.program_id == program_id, t.c.status.in_(OPEN))
         return await self._tandems._all(stmt.order_by(t.c.created_at, t.c.id), with_children=False)
+
+
+def _report_row(row: Any) -> TandemReportRow:
+    return TandemReportRow(
+        tandem_id=row.id,
+        mentor=row.mentor,
+        mentee=row.mentee,
+        status=row.status,
+        sessions_held=row.held,
+        sessions_missed=row.missed,
+        last_session_at=row.last_held_at,
+        mentor_rating=row.mentor_rating,
+        mentee_rating=row.mentee_rating,
+        goals_achieved=row.achieved,
+        goals_total=row.total,
+    )
 
 
 def _figures(stored: Any) -> ProgramFigures:
