@@ -27,7 +27,7 @@ from app.infra.oidc.metadata import ProviderDirectory
 from app.infra.oidc.relying_party import OidcRelyingParty
 from app.infra.oidc.url_guard import provider_client
 from app.infra.settings import Settings
-from app.infra.webhooks import WebhookUrlPolicy
+from app.infra.webhooks import WebhookUrlPolicy, webhook_backlog
 
 __all__ = [
     "DatabaseUnavailable",
@@ -42,6 +42,7 @@ __all__ = [
     "is_unavailable",
     "open_work",
     "request_unit_of_work",
+    "webhook_backlog",
     "webhook_url_check",
     "wire_tokens",
 ]

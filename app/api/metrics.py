@@ -2,7 +2,8 @@
 
 Requests are counted and timed by route template (``/v1/programs/{program_id}``, never the
 concrete path, so the number of series stays bounded), method and status. Queue depths are read
-from the database at scrape time: operators scale workers on ``tandem_jobs{status="todo"}``.
+from the database at scrape time: operators scale workers on ``tandem_jobs{status="todo"}``, and
+watch webhooks by ``tandem_webhook_deliveries{outcome}`` and ``tandem_webhook_queue_lag_seconds``.
 Each app has its own registry (no globals: tests build many apps). Metrics reveal traffic
 shapes, so a deployment either keeps /metrics on a private network or sets
 ``TANDEM_METRICS_TOKEN``, which scrapers then send as a bearer token.
@@ -28,7 +29,7 @@ from prometheus_client import (
 )
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.api.composition import open_work
+from app.api.composition import open_work, webhook_backlog
 from app.api.problems import problem_for
 from app.api.rest.responses import problems
 
@@ -61,6 +62,24 @@ class Metrics:
         self.in_flight = Gauge("tandem_http_requests_in_flight", "requests being answered", registry=self.registry)
         self.jobs = Gauge("tandem_jobs", "background jobs waiting or running", ["status"], registry=self.registry)
         self.runs = Gauge("tandem_matching_runs", "matching runs queued or running", ["status"], registry=self.registry)
+        # webhooks: from the delivery log at scrape time, so every worker process's deliveries count
+        self.deliveries = Gauge(
+            "tandem_webhook_deliveries",
+            "webhook deliveries in the log by outcome (pending, retrying, succeeded, failed)",
+            ["outcome"],
+            registry=self.registry,
+        )
+        self.endpoints = Gauge(
+            "tandem_webhook_endpoints",
+            "webhook endpoints by state (enabled, disabled)",
+            ["state"],
+            registry=self.registry,
+        )
+        self.webhook_lag = Gauge(
+            "tandem_webhook_queue_lag_seconds",
+            "age of the oldest event still on its way to a webhook endpoint; 0 when none is",
+            registry=self.registry,
+        )
 
 
 class MetricsMiddleware:
@@ -124,3 +143,18 @@ async def _read_queue_depths(request: Request, metrics: Metrics) -> None:
         metrics.jobs.labels(status).set(jobs.get(status, 0))
     for status in ("queued", "running"):
         metrics.runs.labels(status).set(runs.get(status, 0))
+    await _read_webhook_backlog(request, metrics)
+
+
+async def _read_webhook_backlog(request: Request, metrics: Metrics) -> None:
+    try:
+        async with asyncio.timeout(QUERY_TIMEOUT_SECONDS):
+            backlog = await webhook_backlog(request.app.state.engine)
+    except Exception:  # as for queue depths: the rest of the scrape still answers
+        request.app.state.log.warning("metrics: webhook backlog unavailable", exc_info=True)
+        return
+    for outcome in ("pending", "retrying", "succeeded", "failed"):
+        metrics.deliveries.labels(outcome).set(backlog.deliveries.get(outcome, 0))
+    for state in ("enabled", "disabled"):
+        metrics.endpoints.labels(state).set(backlog.endpoints.get(state, 0))
+    metrics.webhook_lag.set(backlog.lag_seconds)
