@@ -19,7 +19,7 @@ from app.api.graphql.router import graphql_router
 from app.api.middleware import BodySizeLimitMiddleware, RequestIdMiddleware
 from app.api.problems import install_problem_handlers
 from app.api.rate_limit import LoginRateLimiter, WriteRateLimit, WriteRateLimiter
-from app.api.rest import ROUTERS, oauth
+from app.api.rest import OWN_AUTH_ROUTERS, ROUTERS, oauth
 from app.api.rest.idempotency import IdempotencyMiddleware
 from app.api.rest.openapi_extras import document_idempotency_keys, document_problem_codes, document_rate_limits
 from app.api.rest.responses import problems
@@ -86,6 +86,8 @@ def create_app(
     app.include_router(oauth.router)
     for router in ROUTERS:
         app.include_router(router, dependencies=[WriteRateLimit])
+    for router in OWN_AUTH_ROUTERS:
+        app.include_router(router)
     document_idempotency_keys(app)
     document_rate_limits(app)
     document_problem_codes(app)  # last: it lists codes on the responses the others add

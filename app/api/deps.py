@@ -71,6 +71,8 @@ async def get_token_issuer(request: HTTPConnection) -> TokenIssuer:
 
 
 CurrentCaller = Annotated[Caller, Depends(get_caller)]
+# for a route that also takes another credential (a calendar feed's secret token)
+OptionalBearer = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
 Jobs = Annotated[JobQueue, Depends(get_job_queue)]
 AppSettings = Annotated[Settings, Depends(get_settings)]
 Providers = Annotated[IdentityProviders, Depends(get_identity_providers)]

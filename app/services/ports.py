@@ -12,6 +12,7 @@ from types import TracebackType
 from typing import Literal, Protocol, Self, TypeVar
 from uuid import UUID
 
+from app.domain.calendar_link import CalendarLink
 from app.domain.delivery import Delivery, Outcome
 from app.domain.enrollment import Enrollment
 from app.domain.events import Audience, FeedPosition, StoredEvent
@@ -400,6 +401,17 @@ class ProgramReads(Protocol):
         ...
 
 
+class CalendarLinks(Protocol):
+    """A person's secret feed links; a feed request finds its link by the token's digest alone."""
+
+    async def add(self, link: CalendarLink) -> None: ...
+    async def of_person(self, org_id: UUID, person_id: UUID) -> list[CalendarLink]: ...
+    async def by_digest(self, token_digest: str) -> CalendarLink | None: ...
+    async def remove(self, org_id: UUID, person_id: UUID, link_id: UUID) -> bool:
+        """True when the link existed (and is gone now)."""
+        ...
+
+
 class UnitOfWork(Protocol):
     """One transaction. Leaving the block without ``commit()`` rolls everything back."""
 
@@ -422,6 +434,7 @@ class UnitOfWork(Protocol):
     webhook_endpoints: WebhookEndpointRepository
     webhook_deliveries: WebhookDeliveries
     program_reads: ProgramReads
+    calendar_links: CalendarLinks
 
     async def __aenter__(self) -> Self: ...
 

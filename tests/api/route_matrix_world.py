@@ -33,7 +33,18 @@ from app.infra.auth.secret_box import SecretBox
 from app.infra.db.engine import make_session_factory
 from app.infra.db.unit_of_work import SqlUnitOfWork
 from app.infra.webhooks import WebhookUrlPolicy
-from app.services import goals, matching_runs, partner_mentors, partners, programs, sessions, sso, tandems, webhooks
+from app.services import (
+    calendars,
+    goals,
+    matching_runs,
+    partner_mentors,
+    partners,
+    programs,
+    sessions,
+    sso,
+    tandems,
+    webhooks,
+)
 from app.services.ports import JobQueue
 from tests.factories import PLATFORM_ADMIN as OPERATOR
 from tests.factories import UowFactory, enroll, member, new_org, new_person, new_program
@@ -150,6 +161,12 @@ async def fresh_webhook_endpoint(world: World) -> Ids:
     org_admin = world.callers[ORG_ADMIN]
     assert org_admin is not None
     return {"endpoint_id": await _webhook_endpoint(world.uow, org_admin)}
+
+
+async def fresh_calendar_link(world: World) -> Ids:
+    """A calendar link of the world's person (the member's mentor), for one revocation."""
+    issued = await calendars.create_calendar_link(world.uow(), world.manager, world.ids["person_id"])
+    return {"link_id": issued.link.id}
 
 
 def _partner_caller(partner: Partner) -> Caller:

@@ -138,6 +138,12 @@ ROUTE_MATRIX: dict[RouteKey, str] = {
     ("GET", "/v1/programs/{program_id}/insights"): "401 hidden allow allow deny hidden",
     ("GET", "/v1/programs/{program_id}/report.csv"): "401 hidden allow allow deny hidden",
     ("GET", "/v1/programs/{program_id}/report.json"): "401 hidden allow allow deny hidden",
+    # calendars: the person (here the member's mentor: not the member) and managers; the feed also
+    # opens with a calendar link's secret instead of a bearer token (tests/api/test_calendars.py)
+    ("GET", "/v1/people/{person_id}/calendar.ics"): "401 hidden allow allow deny hidden",
+    ("POST", "/v1/people/{person_id}/calendar-links"): "401 hidden allow allow deny hidden",
+    ("GET", "/v1/people/{person_id}/calendar-links"): "401 hidden allow allow deny hidden",
+    ("DELETE", "/v1/people/{person_id}/calendar-links/{link_id}"): "401 hidden allow allow deny hidden",
     # partner networks: platform admins register them; a partner's token reaches its own pool only;
     # an organization's managers see the partners it granted, its admins grant and revoke
     ("POST", "/v1/partners"): "401 allow deny deny deny deny",
@@ -244,6 +250,7 @@ QUERIES: dict[RouteKey, dict[str, str]] = {
 
 # objects of a cell's own, instead of the world's; mostly fresh ones for calls that change state for good
 FRESH: dict[RouteKey, w.Fresh] = {
+    ("DELETE", "/v1/people/{person_id}/calendar-links/{link_id}"): w.fresh_calendar_link,
     ("GET", "/auth/{org_slug}/login"): w.org_without_sso,
     ("GET", "/auth/{org_slug}/callback"): w.org_without_sso,
     ("POST", "/auth/{org_slug}/backchannel-logout"): w.org_without_sso,

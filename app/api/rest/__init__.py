@@ -3,6 +3,7 @@
 from fastapi import APIRouter
 
 from app.api.rest import (
+    calendars,
     enrollments,
     events,
     goals,
@@ -34,5 +35,9 @@ ROUTERS: list[APIRouter] = [
     events.router,
     insights.router,
     reports.router,
+    calendars.router,
     webhooks.router,
 ]
+
+# routes that authenticate in their own way (a calendar link's secret in the URL)
+OWN_AUTH_ROUTERS: list[APIRouter] = [calendars.feed]

@@ -259,6 +259,11 @@ OPERATION_CODES: dict[str, tuple[str, ...]] = {
     "get_program_insights": (*PROGRAM, *MANAGER),
     "get_program_report": (*PROGRAM, *MANAGER),
     "get_program_report_csv": (*PROGRAM, *MANAGER),
+    # calendars
+    "get_calendar_feed": (*PERSON, *TENANT, "not_your_profile", "calendar_feed_not_found"),
+    "create_calendar_link": (*PERSON, *TENANT, "not_your_profile"),
+    "list_calendar_links": (*PERSON, *TENANT, "not_your_profile"),
+    "revoke_calendar_link": (*PERSON, *TENANT, "not_your_profile", "calendar_link_not_found"),
     # partners
     "create_partner": (
         "platform_admin_required",

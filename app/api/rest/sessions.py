@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from uuid import UUID
 
-from fastapi import APIRouter, Response, status
+from fastapi import APIRouter, Request, Response, status
 
+from app.api import ical
 from app.api.deps import CurrentCaller, RequestUow
 from app.api.rest.conventions import IfMatch, Paging, page_out, set_etag
 from app.api.rest.responses import COMMON, add_transition_route, problems
@@ -14,16 +15,31 @@ from app.api.schemas.sessions import FeedbackIn, HoldIn, SessionIn, SessionOut, 
 from app.domain.access import Caller
 from app.domain.session import Session
 from app.services import sessions
+from app.services.calendars import CalendarEntry
 from app.services.ports import UnitOfWork
 
 router = APIRouter(prefix="/v1", tags=["sessions"], responses=COMMON)
 
 
-@router.post("/tandems/{tandem_id}/sessions", operation_id="schedule_session", status_code=status.HTTP_201_CREATED)
+INVITATION = {
+    201: {"content": {"text/calendar": {"schema": {"type": "string"}}}, "description": "the session scheduled"}
+}
+
+
+@router.post(
+    "/tandems/{tandem_id}/sessions",
+    operation_id="schedule_session",
+    status_code=status.HTTP_201_CREATED,
+    response_model=SessionOut,
+    responses=INVITATION,  # type: ignore[arg-type]
+)
 async def schedule_session(
-    tandem_id: UUID, body: SessionIn, caller: CurrentCaller, uow: RequestUow, response: Response
-) -> SessionOut:
-    """Schedule a meeting of an active tandem while the program runs, inside its period."""
+    tandem_id: UUID, body: SessionIn, caller: CurrentCaller, uow: RequestUow, request: Request, response: Response
+) -> SessionOut | Response:
+    """Schedule a meeting of an active tandem while the program runs, inside its period.
+
+    With ``Accept: text/calendar`` the answer is an iCalendar invitation (METHOD:REQUEST) of the
+    session instead of JSON, with the same UID as in the person's calendar feed."""
     session = await sessions.schedule_session(
         uow,
         caller,
@@ -37,6 +53,9 @@ async def schedule_session(
     )
     set_etag(response, session)
     response.headers["Location"] = f"/v1/sessions/{session.id}"
+    if "text/calendar" in request.headers.get("accept", ""):
+        invitation = ical.calendar_of([CalendarEntry(session, "", "")], "UTC", method="REQUEST")
+        return Response(invitation, status.HTTP_201_CREATED, dict(response.headers), ical.MEDIA_TYPE)
     return SessionOut.of(session)
 
 

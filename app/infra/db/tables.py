@@ -460,6 +460,19 @@ class WebhookRelayRow(Table, table=True):
     seq: int = Field(sa_column=Column(BigInteger, nullable=False))
 
 
+class CalendarLinkRow(Table, table=True):
+    """A person's secret calendar feed link; only the token's SHA-256 digest is stored."""
+
+    __tablename__: ClassVar[str] = "calendar_links"  # type: ignore[misc]
+    id: UUID = Field(primary_key=True)
+    org_id: UUID = tenant()
+    person_id: UUID = ref("people.id")
+    token_digest: str = Field(max_length=64, unique=True)
+    created_by: UUID | None = None
+    created_at: datetime = timestamp()
+
+
 webhook_endpoints = table_of(WebhookEndpointRow)
 webhook_deliveries = table_of(WebhookDeliveryRow)
 webhook_relay = table_of(WebhookRelayRow)
+calendar_links = table_of(CalendarLinkRow)

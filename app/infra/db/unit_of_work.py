@@ -27,6 +27,7 @@ from app.infra.auth.secret_box import SecretBox
 from app.infra.db import repositories as r
 from app.infra.db.engine import WROTE
 from app.infra.db.errors import DatabaseUnavailable, translate
+from app.infra.db.repositories.calendar_links import CalendarLinkRepository
 from app.infra.db.repositories.insights import ProgramInsightsRepository
 from app.infra.db.tables import outbox
 from app.services import ports
@@ -91,6 +92,7 @@ class SqlUnitOfWork:
         self.partners: ports.PartnerRepository = r.PartnerRepository(session, self._touched)
         self.partner_mentors: ports.PartnerMentorRepository = r.PartnerMentorRepository(session, self._touched)
         self.program_reads: ports.ProgramReads = ProgramInsightsRepository(session)
+        self.calendar_links: ports.CalendarLinks = CalendarLinkRepository(session)
         self.webhook_deliveries: ports.WebhookDeliveries = r.WebhookDeliveryRepository(session)
         if self._secrets is not None:
             self.sso_configs: ports.SsoConfigRepository = r.SsoConfigRepository(session, self._secrets)

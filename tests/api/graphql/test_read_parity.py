@@ -87,6 +87,8 @@ EXCLUDED: dict[str, str] = {
     "get_jwks": "identity: the public keys that verify tokens, fetched by resource servers before any query",
     "start_login": "identity: a browser redirect to the organization's OpenID provider",
     "get_program_report_csv": "reports: the same rows as report.json (GraphQL programReport), as a CSV download",
+    "get_calendar_feed": "calendars: iCalendar text for calendar clients (subscribed through a secret link), not data",
+    "list_calendar_links": "calendars: no GraphQL twin yet (issue 13 item 7, GraphQL calendar links)",
     "finish_login": "identity: the OpenID provider's redirect back, which issues the tokens GraphQL needs",
 }
 
