@@ -11,6 +11,7 @@ from app.domain.clock import utcnow
 from app.domain.errors import Conflict, RuleViolation
 from app.domain.events import DomainEvent, EventRecorder
 from app.domain.person import Person
+from app.domain.placement import PlacementStage, PoolMentorRef, placement_event
 from app.domain.program import Program
 from app.domain.values import Topic, clean_labels
 
@@ -39,6 +40,9 @@ class Enrollment(EventRecorder):
     key_questions: tuple[str, ...] = ()
     capacity: int = 1
     status: EnrollmentStatus = EnrollmentStatus.ACTIVE
+    # the partner's pool mentor the person is (while the organization grants the partner): a
+    # mentor's enrolling and leaving are then also that partner's events; not stored here
+    pool_mentor: PoolMentorRef | None = None
     id: UUID = field(default_factory=uuid4)
     version: int = 1
     created_at: datetime = field(default_factory=utcnow)
@@ -105,13 +109,21 @@ class Enrollment(EventRecorder):
         self.status = EnrollmentStatus.WITHDRAWN
         self.updated_at = utcnow()
         self.record(DomainEvent("enrollment.withdrawn", self.org_id, self.id, {"program_id": str(self.program_id)}))
+        self._tell_partner(PlacementStage.WITHDRAWN)
+
+    def _tell_partner(self, stage: PlacementStage) -> None:
+        """A pool mentor's placement as a mentor is news for the partner (on the mentee side it is not)."""
+        if self.pool_mentor is not None and self.role is ParticipantRole.MENTOR:
+            self.record(placement_event(self.pool_mentor, stage, org_id=self.org_id, program_id=self.program_id))
 
     def erase(self) -> None:
         """GDPR erasure of the person: withdrawn, and what they wrote about themselves goes.
 
         Needs, offers and key questions are the person's own words; role, capacity, status and
-        dates stay for the program's anonymous statistics.
+        dates stay for the program's anonymous statistics. The partner is not told under its id
+        for the erased person.
         """
+        self.pool_mentor = None
         self.withdraw()
         if self.needs or self.offers or self.key_questions:
             self.needs, self.offers, self.key_questions = (), (), ()
@@ -127,8 +139,12 @@ def enroll(
     offers: tuple[Topic, ...] = (),
     key_questions: tuple[str, ...] = (),
     capacity: int | None = None,
+    pool_mentor: PoolMentorRef | None = None,
 ) -> Enrollment:
-    """Enroll ``person`` in ``program``; the program's generation rules apply at once."""
+    """Enroll ``person`` in ``program``; the program's generation rules apply at once.
+
+    ``pool_mentor`` is the partner's pool mentor the person is, if the organization grants the partner.
+    """
     program.ensure_enrollable()
     if person.org_id != program.org_id:
         raise RuleViolation("the person belongs to another organization", code="wrong_organization")
@@ -154,10 +170,12 @@ def enroll(
         offers=offers,
         key_questions=key_questions,
         capacity=capacity,
+        pool_mentor=pool_mentor,
     )
     enrollment.record(
         DomainEvent(
             "enrollment.created", program.org_id, enrollment.id, {"program_id": str(program.id), "role": role.value}
         )
     )
+    enrollment._tell_partner(PlacementStage.ENROLLED)
     return enrollment

@@ -18,6 +18,7 @@ from uuid import UUID, uuid4
 from app.domain.access import Scope
 from app.domain.clock import utcnow
 from app.domain.errors import BadRequest, RuleViolation
+from app.domain.events import DomainEvent, EventRecorder
 from app.domain.generations import DIGITAL_NATIVE_FROM, Generation, generation_of, is_digital_native
 from app.domain.organization import validate_name
 from app.domain.person import ERASED_NAME, Person, clean_profile
@@ -153,10 +154,12 @@ def validate_external_id(value: str) -> str:
 
 
 @dataclass(eq=False)
-class PartnerMentor:
+class PartnerMentor(EventRecorder):
     """One mentor of a partner's pool, keyed by the partner's own ``external_id``.
 
     Mentors of the pool must be digital natives: a partner supplies the young side of a tandem.
+    Its events are the partner's alone (``org_id`` None): they name the mentor by ``external_id``
+    and the fields that changed, never the values, which the partner sent itself.
     """
 
     partner_id: UUID
@@ -177,6 +180,7 @@ class PartnerMentor:
     updated_at: datetime = field(default_factory=utcnow)
 
     def __post_init__(self) -> None:
+        EventRecorder.__init__(self)
         self.external_id = validate_external_id(self.external_id)
         clean_profile(self)
         if not is_digital_native(self.birth_year):
@@ -196,19 +200,38 @@ class PartnerMentor:
 
     def withdraw(self) -> bool:
         """Take the mentor out of the pool; False when they already were (withdrawing is idempotent)."""
+        if not self._leave_pool():
+            return False
+        self._tell_partner("partner_mentor.withdrawn", {"external_id": self.external_id})
+        return True
+
+    def synced(self, status: SyncStatus, stored: PartnerMentor | None) -> None:
+        """This row of a sync was stored with ``status`` over ``stored`` (the row as it was, None
+        when there was none): a created or changed mentor is ``partner_mentor.upserted``."""
+        if status not in (SyncStatus.CREATED, SyncStatus.UPDATED):
+            return
+        changed = [name for name in SYNCED_FIELDS if stored is None or getattr(stored, name) != getattr(self, name)]
+        data: dict[str, object] = {"external_id": self.external_id, "status": status.value, "changed": changed}
+        self._tell_partner("partner_mentor.upserted", data)
+
+    def _leave_pool(self) -> bool:
         if self.withdrawn:
             return False
         self.withdrawn_at = self.updated_at = utcnow()
         return True
+
+    def _tell_partner(self, kind: str, data: dict[str, object]) -> None:
+        self.record(DomainEvent(kind, None, self.id, data, partner_id=self.partner_id))
 
     def erase(self) -> None:
         """GDPR erasure of the mentor's Person: the pool row loses the profile and leaves the pool.
 
         The partner's ``external_id`` may be anything the partner chose (an address even), so it is
         replaced too; a later sync of that id is a new mentor, as the partner then sends it again.
-        Birth year and languages stay, as for a Person.
+        Birth year and languages stay, as for a Person. No event is recorded: it would have to
+        name the mentor by the id that goes.
         """
-        self.withdraw()
+        self._leave_pool()
         self.external_id = f"erased-{self.id}"
         self.display_name, self.email, self.bio, self.interests, self.city = ERASED_NAME, None, "", (), None
         self.updated_at = utcnow()
@@ -239,6 +262,8 @@ PROFILE_FIELDS = (
     "timezone",
     "preferred_formats",
 )
+# what a sync writes over a stored mentor: the profile but its key, and a withdrawn mentor is back
+SYNCED_FIELDS = (*(name for name in PROFILE_FIELDS if name != "external_id"), "withdrawn_at")
 
 
 class MentorStage(StrEnum):

@@ -10,6 +10,7 @@ from uuid import UUID, uuid4
 from app.domain.clock import utcnow
 from app.domain.errors import InvalidTransition, RuleViolation
 from app.domain.events import DomainEvent, EventRecorder
+from app.domain.placement import PlacementStage, PoolMentorRef, placement_event
 from app.domain.states import ensure_transition
 from app.domain.values import MeetingFormat
 
@@ -36,6 +37,14 @@ _ALLOWED = {
     TandemStatus.PROPOSED: frozenset({TandemStatus.ACTIVE, TandemStatus.DECLINED, TandemStatus.EXPIRED}),
     TandemStatus.ACTIVE: frozenset({TandemStatus.PAUSED, TandemStatus.COMPLETED, TandemStatus.DISSOLVED}),
     TandemStatus.PAUSED: frozenset({TandemStatus.ACTIVE, TandemStatus.COMPLETED, TandemStatus.DISSOLVED}),
+}
+
+# What the mentor's partner hears of a move; pausing and resuming leave the placement as it is.
+_PLACEMENT_STAGES = {
+    TandemStatus.DECLINED: PlacementStage.DECLINED,
+    TandemStatus.EXPIRED: PlacementStage.EXPIRED,
+    TandemStatus.COMPLETED: PlacementStage.COMPLETED,
+    TandemStatus.DISSOLVED: PlacementStage.DISSOLVED,
 }
 
 
@@ -74,6 +83,9 @@ class Tandem(EventRecorder):
     rematch_flagged: bool = False
     end_reason: str | None = None
     never_pair_again: bool = False
+    # the partner's pool mentor the mentor is (while the organization grants the partner): the
+    # tandem's moves are then also that partner's events; not stored with the tandem
+    mentor_pool: PoolMentorRef | None = None
     history: list[Transition] = field(default_factory=list)
     id: UUID = field(default_factory=uuid4)
     version: int = 1
@@ -98,6 +110,7 @@ class Tandem(EventRecorder):
         actor_id: UUID | None,
         formats: tuple[MeetingFormat, ...] = (),
         reason: str | None = None,
+        mentor_pool: PoolMentorRef | None = None,
     ) -> Tandem:
         """A new proposal. Callers check the pairing rules first (``pairing.check_pair``)."""
         now = utcnow()
@@ -110,11 +123,13 @@ class Tandem(EventRecorder):
             mentee_person_id=mentee_person_id,
             expires_at=now + timedelta(days=expiry_days),
             formats=formats,
+            mentor_pool=mentor_pool,
             created_at=now,
             updated_at=now,
         )
         tandem.history.append(Transition(None, TandemStatus.PROPOSED, actor_id, now, reason))
         tandem.record(DomainEvent("tandem.proposed", org_id, tandem.id, {"program_id": str(program_id)}))
+        tandem._tell_partner(PlacementStage.PROPOSED)
         return tandem
 
     @property
@@ -217,9 +232,12 @@ class Tandem(EventRecorder):
             self.rematch_flagged = True
             self.record(DomainEvent("tandem.fit_flagged", self.org_id, self.id, {"side": side.value}))
 
-    def erase_free_text(self) -> None:
+    def erase_free_text(self, person_id: UUID | None = None) -> None:
         """GDPR erasure of a participant: the reasons people wrote (ending, history) go; who moved
-        the tandem when, and to which status, stays."""
+        the tandem when, and to which status, stays. When ``person_id`` is the mentor, what the
+        tandem does next is no longer told to their partner under the partner's id for them."""
+        if person_id is not None and person_id == self.mentor_person_id:
+            self.mentor_pool = None
         self.end_reason = None
         self.history = [replace(tr, reason=None) for tr in self.history]
         self.updated_at = utcnow()
@@ -241,6 +259,18 @@ class Tandem(EventRecorder):
         self.record(
             DomainEvent("tandem.status_changed", self.org_id, self.id, {"from": previous.value, "to": target.value})
         )
+        if target is TandemStatus.ACTIVE and previous is TandemStatus.PROPOSED:
+            self._tell_partner(PlacementStage.MATCHED)
+        elif target in _PLACEMENT_STAGES:
+            self._tell_partner(_PLACEMENT_STAGES[target])
+
+    def _tell_partner(self, stage: PlacementStage) -> None:
+        if self.mentor_pool is not None:
+            self.record(
+                placement_event(
+                    self.mentor_pool, stage, org_id=self.org_id, program_id=self.program_id, tandem_id=self.id
+                )
+            )
 
 
 def _reason(reason: str | None) -> str | None:

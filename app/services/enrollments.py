@@ -33,8 +33,16 @@ async def enroll_person(
         authz.require_self_or_manager(caller, person_id)
         if await uow.enrollments.find(org_id, program_id, person_id):
             raise Conflict("the person is already enrolled in this program", code="already_enrolled")
+        pool_mentor = await uow.partner_mentors.pool_mentor_of(person.id) if person.partner_id else None
         enrollment = enroll(
-            program, person, role, needs=needs, offers=offers, key_questions=key_questions, capacity=capacity
+            program,
+            person,
+            role,
+            needs=needs,
+            offers=offers,
+            key_questions=key_questions,
+            capacity=capacity,
+            pool_mentor=pool_mentor,
         )
         await uow.enrollments.add(enrollment)
         await uow.commit()

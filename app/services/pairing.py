@@ -78,6 +78,7 @@ async def propose_pair(
         actor_id=actor_id,
         formats=agreed_formats(mentor, mentee, formats),
         reason=reason,
+        mentor_pool=mentor.enrollment.pool_mentor,
     )
     await uow.tandems.add(tandem)
     return tandem

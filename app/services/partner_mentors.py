@@ -102,7 +102,10 @@ async def sync_partner_mentors(
     async with uow:
         # shared on the partner: syncs run side by side, a grant being made waits for them
         authz.found(await uow.partners.get(partner_id, lock="share"), "partner")
+        stored = await uow.partner_mentors.lock_stored(partner_id, list(valid)) if mentors else {}
         statuses = await uow.partner_mentors.upsert(mentors) if mentors else {}
+        for mentor in mentors:  # partner_mentor.upserted for the created and the changed
+            mentor.synced(statuses[mentor.external_id], stored.get(mentor.external_id))
         changed = [mentor for mentor in mentors if statuses[mentor.external_id] is not SyncStatus.UNCHANGED]
         await project(uow, await uow.partners.granting_orgs(partner_id), changed)
         await uow.commit()

@@ -206,7 +206,7 @@ async def _erase_tandems(uow: UnitOfWork, caller: Caller, org_id: UUID, person_i
     for tandem in tandems:
         if not tandem.is_open and tandem.end_reason is None and all(tr.reason is None for tr in tandem.history):
             continue
-        tandem.erase_free_text()  # first: the reason recorded by ending it below says only why
+        tandem.erase_free_text(person_id)  # first: the reason recorded by ending it below says only why
         if tandem.is_open:
             tandem.end(caller.user_id, "a participant's personal data was erased")
         await uow.tandems.save(tandem)
@@ -244,6 +244,8 @@ async def _erase_pool_mentor(uow: UnitOfWork, person: Person) -> None:
     if mentor is not None:
         mentor.erase()
         await uow.partner_mentors.save(mentor)
+        # the partner's events named the mentor by the id it chose (an address, maybe)
+        await uow.events.keep_only_of_partner(person.partner_id, [mentor.id], ANONYMOUS_EVENT_DATA)
 
 
 async def get_availability(uow: UnitOfWork, caller: Caller, person_id: UUID) -> Person:

@@ -24,6 +24,7 @@ from app.domain.matching.run import MatchingRun
 from app.domain.organization import Organization
 from app.domain.partner import Partner, PartnerGrant, PartnerMentor, Placement, SyncStatus
 from app.domain.person import Person
+from app.domain.placement import PoolMentorRef
 from app.domain.preference import Preference
 from app.domain.program import Program, ProgramRules
 from app.domain.session import Feedback, Session
@@ -217,6 +218,14 @@ class PartnerMentorRepository(Protocol):
         """
         ...
 
+    async def lock_stored(self, partner_id: UUID, external_ids: Sequence[str]) -> dict[str, PartnerMentor]:
+        """The stored mentors of ``external_ids`` (those that exist), locked until the commit."""
+        ...
+
+    async def pool_mentor_of(self, person_id: UUID) -> PoolMentorRef | None:
+        """The pool mentor a Person is, while the Person's organization grants the partner."""
+        ...
+
     async def get(self, partner_id: UUID, external_id: str, *, for_update: bool = False) -> PartnerMentor | None: ...
     async def save(self, mentor: PartnerMentor) -> None: ...
     async def page(
@@ -283,6 +292,10 @@ class EventLog(Protocol):
 
     async def keep_only(self, org_id: UUID, subject_ids: Sequence[UUID], keys: Collection[str]) -> int:
         """Reduce the data of the events about ``subject_ids`` to ``keys``; returns the events changed."""
+        ...
+
+    async def keep_only_of_partner(self, partner_id: UUID, subject_ids: Sequence[UUID], keys: Collection[str]) -> int:
+        """``keep_only`` for the events addressed to a partner network."""
         ...
 
     async def feed(

@@ -17,6 +17,7 @@ from app.domain.matching_policy import Objective, Weights
 from app.domain.organization import Organization
 from app.domain.partner import Partner, PartnerGrant, PartnerMentor, parse_scopes
 from app.domain.person import Person
+from app.domain.placement import PoolMentorRef
 from app.domain.preference import Choice, Preference
 from app.domain.program import Program, ProgramRules, ProgramStatus
 from app.domain.session import Feedback, Session, SessionStatus
@@ -175,6 +176,7 @@ def enrollment_to_domain(row: dict[str, Any]) -> Enrollment:
         key_questions=tuple(row["key_questions"]),
         capacity=row["capacity"],
         status=EnrollmentStatus(row["status"]),
+        pool_mentor=pool_mentor_ref(row.get("pool_mentor")),
         **_base(row),
     )
 
@@ -218,6 +220,7 @@ def tandem_to_domain(row: dict[str, Any], history: list[Transition] | None = Non
         status=TandemStatus(row["status"]),
         formats=tuple(MeetingFormat(f) for f in row["formats"]),
         history=history or [],
+        mentor_pool=pool_mentor_ref(row.get("mentor_pool")),
         **_base(row),
     )
 
@@ -464,6 +467,13 @@ def partner_grant_to_row(grant: PartnerGrant) -> dict[str, Any]:
 
 
 _MENTOR_PLAIN = ("partner_id", "external_id", "display_name", "birth_year", "email", "bio", "city", "timezone")
+
+
+def pool_mentor_ref(found: dict[str, Any] | None) -> PoolMentorRef | None:
+    """Read by ``pool_mentor_column``; absent where a query did not ask (nobody's events then)."""
+    if found is None:
+        return None
+    return PoolMentorRef(UUID(found["partner_id"]), UUID(found["mentor_id"]), found["external_id"])
 
 
 def partner_mentor_to_domain(row: dict[str, Any]) -> PartnerMentor:

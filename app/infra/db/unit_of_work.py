@@ -23,12 +23,14 @@ from sqlalchemy import insert
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from app.domain.placement import PLACEMENT_EVENTS
 from app.infra.auth.secret_box import SecretBox
 from app.infra.db import repositories as r
 from app.infra.db.engine import WROTE
 from app.infra.db.errors import DatabaseUnavailable, translate
 from app.infra.db.repositories.calendar_links import CalendarLinkRepository
 from app.infra.db.repositories.insights import ProgramInsightsRepository
+from app.infra.db.repositories.partners import touch_pool_mentors
 from app.infra.db.tables import outbox
 from app.services import ports
 
@@ -181,6 +183,7 @@ class SqlUnitOfWork:
 
     async def _store_events(self) -> None:
         assert self._session is not None
+        events = [e for obj in self._touched if hasattr(obj, "pull_events") for e in obj.pull_events()]
         rows = [
             {
                 "id": uuid4(),
@@ -191,9 +194,12 @@ class SqlUnitOfWork:
                 "data": e.data,
                 "occurred_at": e.occurred_at,
             }
-            for obj in self._touched
-            if hasattr(obj, "pull_events")
-            for e in obj.pull_events()
+            for e in events
         ]
         if rows:
             await self._session.execute(insert(outbox).values(rows))
+        # a partner told of its mentor's placement finds the mentor in its updated_since listing too
+        placed = [e for e in events if e.type in PLACEMENT_EVENTS]
+        if placed:
+            latest = max(e.occurred_at for e in placed)
+            await touch_pool_mentors(self._session, sorted({e.subject_id for e in placed}), latest)

@@ -11,12 +11,23 @@ from datetime import datetime
 from typing import Any, Literal
 from uuid import UUID
 
-from sqlalchemy import ColumnElement, and_, delete, func, literal_column, or_, select, text, tuple_
+from sqlalchemy import ColumnElement, Label, and_, delete, func, literal_column, or_, select, text, tuple_, update
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.domain.enrollment import EnrollmentStatus
-from app.domain.partner import PROFILE_FIELDS, Partner, PartnerGrant, PartnerMentor, Placement, SyncStatus
+from app.domain.partner import (
+    PROFILE_FIELDS,
+    SYNCED_FIELDS,
+    Partner,
+    PartnerGrant,
+    PartnerMentor,
+    Placement,
+    SyncStatus,
+)
 from app.domain.person import Person
+from app.domain.placement import PoolMentorRef
 from app.domain.tandem import MATCHED_STATUSES, TandemStatus
 from app.infra.db import mapping as m
 from app.infra.db import tables as tb
@@ -34,6 +45,47 @@ PERSON_SYNCED = (*(f for f in PROFILE_FIELDS if f != "external_id"), "source")
 
 def _chunks(items: Sequence[Any]) -> list[Sequence[Any]]:
     return [items[i : i + CHUNK] for i in range(0, len(items), CHUNK)]
+
+
+def pool_mentor_column(person_id: Any, label: str) -> Label[Any]:
+    """The pool mentor the Person ``person_id`` is, as ``{partner_id, mentor_id, external_id}``,
+    while the Person's organization grants the partner (else NULL; an erased Person is nobody's).
+
+    Enrollments and tandems are read with it, so that a pool mentor's placements address the
+    partner's events; a revoked grant hides what happens there, as it does in ``placements``.
+    """
+    p, g, pm = table_of(tb.PersonRow), tb.partner_grants, tb.partner_mentors
+    ref = func.jsonb_build_object(
+        "partner_id", pm.c.partner_id, "mentor_id", pm.c.id, "external_id", pm.c.external_id, type_=JSONB
+    )
+    found = (
+        select(ref)
+        .select_from(p)
+        .join(g, and_(g.c.org_id == p.c.org_id, g.c.partner_id == p.c.partner_id))
+        .join(pm, and_(pm.c.partner_id == p.c.partner_id, pm.c.external_id == p.c.external_id))
+        .where(p.c.id == person_id, p.c.erased_at.is_(None))
+    )
+    return found.scalar_subquery().label(label)
+
+
+async def touch_pool_mentors(session: AsyncSession, mentor_ids: Sequence[UUID], at: datetime) -> None:
+    """Move pool mentors whose placement changed to ``at`` in the partner's ``updated_since``
+    listing. Their version (the ETag of the partner's own writes) stays.
+
+    Rows are locked in the order syncs lock them (partner, external_id): no deadlock with a sync.
+    """
+    if not mentor_ids:
+        return
+    pm = tb.partner_mentors
+    locked = (
+        select(pm.c.id)
+        .where(pm.c.id.in_(list(mentor_ids)))
+        .order_by(pm.c.partner_id, pm.c.external_id)
+        .with_for_update()
+    )
+    ids = list((await session.execute(locked)).scalars())
+    later = func.greatest(pm.c.updated_at, at)
+    await session.execute(update(pm).where(pm.c.id.in_(ids)).values(updated_at=later))
 
 
 def _changed(table: Any, columns: Sequence[str]) -> ColumnElement[bool]:
@@ -93,7 +145,20 @@ class PartnerMentorRepository(Repository[PartnerMentor]):
     to_row = staticmethod(m.partner_mentor_to_row)
 
     # the profile (the key aside), and a withdrawn mentor synced again is back in the pool
-    SYNCED = (*(f for f in PROFILE_FIELDS if f != "external_id"), "withdrawn_at")
+    SYNCED = SYNCED_FIELDS
+
+    async def lock_stored(self, partner_id: UUID, external_ids: Sequence[str]) -> dict[str, PartnerMentor]:
+        """The stored mentors of these ids, locked in the order ``upsert`` writes them."""
+        t, found = self.t, dict[str, PartnerMentor]()
+        for chunk in _chunks(sorted(set(external_ids))):
+            stmt = (
+                select(t)
+                .where(t.c.partner_id == partner_id, t.c.external_id.in_(list(chunk)))
+                .order_by(t.c.external_id)
+                .with_for_update()
+            )
+            found.update({mentor.external_id: mentor for mentor in await self._all(stmt)})
+        return found
 
     async def upsert(self, mentors: Sequence[PartnerMentor]) -> dict[str, SyncStatus]:
         # one order for every writer: two syncs of overlapping batches cannot deadlock
@@ -120,6 +185,7 @@ class PartnerMentorRepository(Repository[PartnerMentor]):
                 mentor = by_external_id[row["external_id"]]
                 mentor.id, mentor.version, mentor.created_at = row["id"], row["version"], row["created_at"]
                 statuses[mentor.external_id] = SyncStatus.CREATED if row["inserted"] else SyncStatus.UPDATED
+                self._touched.append(mentor)  # its events (``PartnerMentor.synced``) go out on commit
         return statuses
 
     async def get(self, partner_id: UUID, external_id: str, *, for_update: bool = False) -> PartnerMentor | None:
@@ -180,6 +246,10 @@ class PartnerMentorRepository(Repository[PartnerMentor]):
         for external_id, org_id, org_name, person_id, *counts in (await self.session.execute(stmt)).all():
             out.setdefault(external_id, []).append(Placement(org_id, org_name, person_id, *counts))
         return out
+
+    async def pool_mentor_of(self, person_id: UUID) -> PoolMentorRef | None:
+        found = await self.session.execute(select(pool_mentor_column(person_id, "pool_mentor")))
+        return m.pool_mentor_ref(found.scalar_one())
 
     async def email_owners(
         self, org_ids: Sequence[UUID], emails: Sequence[str]

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
 from uuid import UUID
 
-from sqlalchemy import delete, func, or_, select
+from sqlalchemy import Select, delete, func, or_, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -13,6 +14,7 @@ from app.domain.preference import Preference
 from app.domain.program import Program
 from app.infra.db import mapping as m
 from app.infra.db import tables as tb
+from app.infra.db.repositories.partners import pool_mentor_column
 from app.infra.db.repository import Repository
 from app.services.pagination import Page, PageRequest
 
@@ -33,6 +35,11 @@ class EnrollmentRepository(Repository[Enrollment]):
     table = tb.EnrollmentRow
     to_domain = staticmethod(m.enrollment_to_domain)
     to_row = staticmethod(m.enrollment_to_row)
+
+    async def _all(self, stmt: Select[Any], *, with_children: bool = True) -> list[Enrollment]:
+        # with the pool mentor the person is: a mentor's enrolling and leaving are its partner's news
+        stmt = stmt.add_columns(pool_mentor_column(self.t.c.person_id, "pool_mentor"))
+        return await super()._all(stmt, with_children=with_children)
 
     async def get(self, org_id: UUID, enrollment_id: UUID, *, for_update: bool = False) -> Enrollment | None:
         return await self._get_in(org_id, enrollment_id, for_update=for_update)

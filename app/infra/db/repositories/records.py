@@ -30,6 +30,18 @@ _KEEP_ONLY = text(
     bindparam("subject_ids", type_=ARRAY(PG_UUID(as_uuid=True))),
 )
 
+# the same for a partner's events about its pool mentors, wherever they happened
+_KEEP_ONLY_OF_PARTNER = text(
+    """
+    UPDATE outbox SET data = data - ARRAY(SELECT k FROM jsonb_object_keys(data) AS k WHERE k <> ALL(:keys))
+    WHERE partner_id = :partner_id AND subject_id = ANY(:subject_ids)
+      AND EXISTS (SELECT 1 FROM jsonb_object_keys(data) AS k WHERE k <> ALL(:keys))
+    """
+).bindparams(
+    bindparam("keys", type_=ARRAY(TEXT)),
+    bindparam("subject_ids", type_=ARRAY(PG_UUID(as_uuid=True))),
+)
+
 
 # Only positions below the oldest transaction still running are served: a transaction with a
 # smaller id may yet commit, and a reader past its position would never see its events.
@@ -93,6 +105,13 @@ class EventLogRepository:
             return 0
         params = {"org_id": org_id, "subject_ids": list(subject_ids), "keys": sorted(keys)}
         return int((await self.session.execute(_KEEP_ONLY, params)).rowcount)  # type: ignore[attr-defined]
+
+    async def keep_only_of_partner(self, partner_id: UUID, subject_ids: Sequence[UUID], keys: Collection[str]) -> int:
+        """``keep_only`` for the events addressed to ``partner_id`` (its pool and its mentors' placements)."""
+        if not subject_ids:
+            return 0
+        params = {"partner_id": partner_id, "subject_ids": list(subject_ids), "keys": sorted(keys)}
+        return int((await self.session.execute(_KEEP_ONLY_OF_PARTNER, params)).rowcount)  # type: ignore[attr-defined]
 
 
 class IdempotencyRecordRepository:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 from uuid import UUID
 
-from sqlalchemy import and_, bindparam, func, or_, select, text, update
+from sqlalchemy import Select, and_, bindparam, func, or_, select, text, update
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.postgresql import UUID as PG_UUID
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -18,6 +19,7 @@ from app.domain.session import Feedback, Session
 from app.domain.tandem import OPEN_STATUSES, Tandem
 from app.infra.db import mapping as m
 from app.infra.db import tables as tb
+from app.infra.db.repositories.partners import pool_mentor_column
 from app.infra.db.repository import Children, Repository
 from app.services.pagination import Page, PageRequest
 
@@ -61,6 +63,11 @@ class TandemRepository(Repository[Tandem]):
     to_row = staticmethod(m.tandem_to_row)
 
     children = Children(tb.transitions, "tandem_id", ("at", "id"), m.transition_to_domain, "history")
+
+    async def _all(self, stmt: Select[Any], *, with_children: bool = True) -> list[Tandem]:
+        # with the pool mentor the mentor is: the tandem's moves are also its partner's news
+        stmt = stmt.add_columns(pool_mentor_column(self.t.c.mentor_person_id, "mentor_pool"))
+        return await super()._all(stmt, with_children=with_children)
 
     async def get(self, org_id: UUID, tandem_id: UUID, *, for_update: bool = False) -> Tandem | None:
         return await self._get_in(org_id, tandem_id, for_update=for_update)
