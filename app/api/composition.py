@@ -27,7 +27,7 @@ from app.infra.oidc.metadata import ProviderDirectory
 from app.infra.oidc.relying_party import OidcRelyingParty
 from app.infra.oidc.url_guard import provider_client
 from app.infra.settings import Settings
-from app.infra.webhooks import WebhookUrlPolicy, webhook_backlog
+from app.infra.webhooks import RelayConfig, WebhookUrlPolicy, webhook_backlog
 
 __all__ = [
     "DatabaseUnavailable",
@@ -77,7 +77,8 @@ async def connected(
     on_transaction: Callable[[], None],
 ) -> AsyncIterator[None]:
     """The app's life: the database engine (``engine`` when a test shares one), the job queue
-    (and a worker inside this process when ``with_worker``), and the identity providers' client.
+    (and a worker inside this process when ``with_worker``, relaying webhooks too), and the
+    identity providers' client.
 
     Sets ``state.engine``, ``state.session_factory``, ``state.jobs`` and
     ``state.identity_providers``; a borrowed engine is left open at the end, our own disposed.
@@ -91,7 +92,7 @@ async def connected(
     )
     state.session_factory = make_session_factory(state.engine)
     stop_counting = count_statements(state.engine, on_statement, on_transaction)
-    jobs_app = make_jobs_app(database_url)
+    jobs_app = make_jobs_app(database_url, webhooks=RelayConfig.from_settings(settings))
     provider_http = provider_client(allow_private=settings.private_provider_urls_allowed)
     state.identity_providers = OidcRelyingParty(
         ProviderDirectory(
@@ -103,7 +104,7 @@ async def connected(
     try:
         async with provider_http, jobs_app.open_async():
             state.jobs = ProcrastinateJobQueue(jobs_app)
-            async with in_process_worker(jobs_app, enabled=with_worker):
+            async with in_process_worker(jobs_app, enabled=with_worker, relay_every=settings.webhook_relay_seconds):
                 yield
     finally:
         stop_counting()

@@ -18,6 +18,7 @@ from app.api.log_config import configure_logging
 from app.domain.access import Role
 from app.domain.clock import utcnow
 from app.infra.auth.keys import Keyring
+from app.infra.auth.secret_box import SecretBox
 from app.infra.auth.tokens import TokenIssuer
 from app.infra.db.connect import database_url
 from app.infra.db.engine import make_engine, make_session_factory
@@ -25,7 +26,7 @@ from app.infra.db.migrate import upgrade
 from app.infra.db.unit_of_work import SqlUnitOfWork
 from app.infra.jobs import WorkerTiming, make_jobs_app, run_worker
 from app.infra.settings import Settings, local_issuer
-from app.infra.webhooks import RelayConfig
+from app.infra.webhooks import RelayConfig, WebhookUrlPolicy
 from app.services import identity
 from app.services.ports import UnitOfWork
 from app.services.tandems import expire_proposals
@@ -41,7 +42,7 @@ def serve(host: str | None, port: int | None, *, migrate: bool, demo_if_empty: b
     if migrate:
         upgrade(url)
     if demo_if_empty:
-        log.info(asyncio.run(_with_uow(url, _demo_if_empty)))
+        log.info(asyncio.run(_load_demo(settings, url, if_empty=True)))
     app = create_app(settings, database_url=url, with_worker=with_worker)
     # uvicorn re-raises the signal that stopped it once it has shut down; with the default SIGTERM
     # action the process would die without running atexit, leaving the embedded server running
@@ -95,8 +96,8 @@ def migrate() -> None:
 
 
 async def demo(*, if_empty: bool) -> str:
-    url = database_url(Settings())
-    return await _with_uow(url, _demo_if_empty if if_empty else _demo)
+    settings = Settings()
+    return await _load_demo(settings, database_url(settings), if_empty=if_empty)
 
 
 async def token(
@@ -173,25 +174,26 @@ async def purge_logins() -> int:
     return await _with_uow(database_url(Settings()), run)
 
 
-async def _demo(uow: Callable[[], UnitOfWork]) -> str:
-    from app.cli.demo import load_demo
+async def _load_demo(settings: Settings, url: str, *, if_empty: bool) -> str:
+    from app.cli.demo import demo_exists, load_demo
 
-    return f"demo loaded: {await load_demo(uow)}"
+    async def load(uow: Callable[[], UnitOfWork]) -> str:
+        if if_empty and await demo_exists(uow):
+            return "demo already loaded"
+        urls = WebhookUrlPolicy(allow_private=settings.private_provider_urls_allowed)
+        return f"demo loaded: {await load_demo(uow, webhook_urls=urls)}"
+
+    # the demo's webhook endpoint keeps its signing secret sealed with the deployment's key
+    return await _with_uow(url, load, secrets=SecretBox.from_file(settings.secret_box_path))
 
 
-async def _demo_if_empty(uow: Callable[[], UnitOfWork]) -> str:
-    from app.cli.demo import demo_exists
-
-    if await demo_exists(uow):
-        return "demo already loaded"
-    return await _demo(uow)
-
-
-async def _with_uow(url: str, work: Callable[[Callable[[], UnitOfWork]], Awaitable[T]]) -> T:
+async def _with_uow(
+    url: str, work: Callable[[Callable[[], UnitOfWork]], Awaitable[T]], *, secrets: SecretBox | None = None
+) -> T:
     """Run ``work`` with a unit-of-work factory on a short-lived engine."""
     engine = make_engine(url, pool_size=2)
     try:
         factory = make_session_factory(engine)
-        return await work(lambda: SqlUnitOfWork(factory))
+        return await work(lambda: SqlUnitOfWork(factory, secrets))
     finally:
         await engine.dispose()

@@ -1,8 +1,9 @@
 """Load the demo organization through the use cases only, so every rule of the domain applies.
 
 The story: Demo Mobility AG runs a pilot that started three months ago (running, with active
-tandems, goals, past sessions and feedback) and is enrolling its next cohort. Dates are
-relative to today; nothing is random, so every fresh database shows the same demo.
+tandems, goals, past sessions and feedback) and is enrolling its next cohort. Its webhook
+endpoint points at nothing reachable, so the delivery log shows failed tries and retries. Dates
+are relative to today; nothing is random, so every fresh database shows the same demo.
 """
 
 from __future__ import annotations
@@ -19,13 +20,14 @@ from app.cli.demo_data import PersonSeed, SessionPlan, TandemPlan
 from app.domain.access import Caller, Role
 from app.domain.clock import today
 from app.domain.enrollment import ParticipantRole
+from app.domain.errors import RuleViolation
 from app.domain.goal import GoalStatus
 from app.domain.person import Person
 from app.domain.program import Program, add_months
 from app.domain.session import SessionStatus
 from app.domain.values import MeetingFormat
-from app.services import enrollments, goals, organizations, people, programs, sessions, tandems
-from app.services.ports import UnitOfWork
+from app.services import enrollments, goals, organizations, people, programs, sessions, tandems, webhooks
+from app.services.ports import UnitOfWork, WebhookUrlCheck
 
 UowFactory = Callable[[], UnitOfWork]
 PROGRAM_MONTHS = 9
@@ -40,6 +42,7 @@ class DemoSummary:
     tandems: int
     sessions: int
     feedback: int
+    webhook_endpoints: int
 
     def __str__(self) -> str:
         return ", ".join(f"{getattr(self, f.name)} {f.name}" for f in fields(self))
@@ -51,8 +54,12 @@ async def demo_exists(uow_factory: UowFactory, slug: str = "demo") -> bool:
         return await uow.organizations.get_by_slug(slug) is not None
 
 
-async def load_demo(uow_factory: UowFactory, *, slug: str = "demo") -> DemoSummary:
-    """Create the demo organization ``slug``; a taken slug is a Conflict (check ``demo_exists``)."""
+async def load_demo(uow_factory: UowFactory, *, webhook_urls: WebhookUrlCheck, slug: str = "demo") -> DemoSummary:
+    """Create the demo organization ``slug``; a taken slug is a Conflict (check ``demo_exists``).
+
+    The units of work must seal secrets (the webhook endpoint's). ``webhook_urls`` is the
+    deployment's URL guard: where it refuses the unreachable demo URL (production), the demo has
+    no endpoint."""
     admin = Caller(user_id=uuid4(), role=Role.PLATFORM_ADMIN)
     org = await organizations.create_organization(uow_factory(), admin, name=data.ORG_NAME, slug=slug)
     loader = _Loader(uow_factory, Caller(user_id=uuid4(), role=Role.PROGRAM_MANAGER, org_id=org.id))
@@ -60,6 +67,7 @@ async def load_demo(uow_factory: UowFactory, *, slug: str = "demo") -> DemoSumma
         await loader.add_person(seed)
     await loader.pilot()
     await loader.upcoming()
+    await loader.webhook_endpoint(webhook_urls)
     counts = loader.counts
     return DemoSummary(
         people=len(loader.people),
@@ -68,6 +76,7 @@ async def load_demo(uow_factory: UowFactory, *, slug: str = "demo") -> DemoSumma
         tandems=counts["tandems"],
         sessions=counts["sessions"],
         feedback=counts["feedback"],
+        webhook_endpoints=counts["webhook_endpoints"],
     )
 
 
@@ -108,6 +117,25 @@ class _Loader:
         mentees = [s.name for s in data.EXECUTIVES if s.name not in paired]
         mentors = [s.name for s in data.NATIVES if s.name not in paired][: data.UPCOMING_MENTORS]
         await self._enroll(program, mentees, mentors)
+
+    async def webhook_endpoint(self, urls: WebhookUrlCheck) -> None:
+        """Created last, by an org admin; the relay still hands it the story's earlier events of
+        its types, as it does for any new endpoint of an organization whose events it has not passed."""
+        org_admin = Caller(uuid4(), Role.ORG_ADMIN, org_id=self.manager.org_id)
+        try:
+            await webhooks.create_endpoint(
+                self.uow(),
+                urls,
+                org_admin,
+                url=data.WEBHOOK_URL,
+                description=data.WEBHOOK_DESCRIPTION,
+                event_types=data.WEBHOOK_EVENT_TYPES,
+            )
+        except RuleViolation as refused:
+            if refused.code != "webhook_url_refused":
+                raise
+            return
+        self.counts["webhook_endpoints"] += 1
 
     async def _program(self, title: str, starts_on: date, description: str) -> Program:
         ends_on = add_months(starts_on, PROGRAM_MONTHS)

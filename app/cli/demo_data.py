@@ -22,6 +22,13 @@ PARTNER_NAME = "NextGen Talents"
 PARTNER_DOMAIN = "nextgen-talents.example"
 UPCOMING_TITLE = "Reverse Mentoring 2027"
 PILOT_TITLE = "Reverse Mentoring Pilot"
+# The demo's webhook endpoint: a name that never resolves (RFC 6761), so every delivery fails
+# and the delivery log shows tries, errors and the next retry, as a receiver that is down would
+WEBHOOK_URL = "https://webhooks.invalid/tandem"
+WEBHOOK_DESCRIPTION = "Demo: a receiver that is never reachable, to show retries in the delivery log"
+WEBHOOK_EVENT_TYPES = frozenset(
+    {"program.status_changed", "tandem.proposed", "tandem.status_changed", "matching_run.completed"}
+)
 
 ON_SITE, SHADOWING, VIDEO, PHONE = (
     MeetingFormat.ON_SITE,

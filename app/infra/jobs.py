@@ -269,28 +269,39 @@ async def recover_stalled_jobs(app: procrastinate.App, engine: AsyncEngine, stal
 
 
 @asynccontextmanager
-async def in_process_worker(app: procrastinate.App, *, enabled: bool) -> AsyncIterator[None]:
-    """Run a worker as a task of this (already opened) app's event loop while the block runs.
+async def in_process_worker(
+    app: procrastinate.App, *, enabled: bool, relay_every: float | None = None
+) -> AsyncIterator[None]:
+    """Run a worker as a task of this (already opened) app's event loop while the block runs:
+    matching runs and, with ``relay_every`` (seconds), webhook relays asked for that often, as
+    ``tandem worker`` does. One worker per queue, each one job at a time: a relay waiting on slow
+    receivers does not hold back a matching run, and matching runs do not share the CPU.
 
     Stopping it hands running jobs back to the queue after the grace period (``WorkerTiming``)."""
     if not enabled:
         yield
         return
-    task = asyncio.create_task(
-        app.run_worker_async(
-            queues=[MATCHING_QUEUE],
-            concurrency=1,
-            wait=True,
-            install_signal_handlers=False,
-            **WorkerTiming().options(),  # type: ignore[arg-type]
+    tasks = [
+        asyncio.create_task(
+            app.run_worker_async(
+                queues=[queue],
+                concurrency=1,
+                wait=True,
+                install_signal_handlers=False,
+                **WorkerTiming().options(),  # type: ignore[arg-type]
+            )
         )
-    )
+        for queue in ([MATCHING_QUEUE, WEBHOOK_QUEUE] if relay_every is not None else [MATCHING_QUEUE])
+    ]
+    if relay_every is not None:
+        tasks.append(asyncio.create_task(_relay_forever(app, relay_every)))
     try:
         yield
     finally:
-        task.cancel()
-        with suppress(asyncio.CancelledError):
-            await task
+        for task in tasks:
+            task.cancel()
+            with suppress(asyncio.CancelledError):
+                await task
 
 
 # open work only (both small: finished jobs and runs are not counted)

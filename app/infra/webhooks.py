@@ -55,9 +55,13 @@ class WebhookUrlPolicy:
         return None
 
     async def check_url(self, url: str) -> None:
-        """The ``WebhookUrlCheck`` port: a 422 (webhook_url_refused) for a URL deliveries cannot reach."""
+        """The ``WebhookUrlCheck`` port: a 422 (webhook_url_refused) for a URL deliveries cannot reach.
+
+        With private addresses allowed (development, tests) the name is not resolved: there is
+        no address to refuse, and one that does not resolve (the demo's) may be stored; every
+        delivery resolves it again and logs the failure."""
         refusal = self.refusal(url)
-        if refusal is None:
+        if refusal is None and not self._allow_private:
             parts = urlsplit(url)
             try:
                 await self.resolver(parts.hostname or "", parts.port or (443 if parts.scheme == "https" else 80))

@@ -108,3 +108,12 @@ async def test_outside_development_a_webhook_url_must_be_https_to_a_public_addre
     with pytest.raises(RuleViolation) as refused:
         await WebhookUrlPolicy(allow_private=False).check_url(url)
     assert refused.value.code == "webhook_url_refused" and refused.value.field == "url"
+
+
+async def test_a_name_that_does_not_resolve_is_stored_in_development_only() -> None:
+    """The demo's endpoint (https://webhooks.invalid/…): development has no address to refuse,
+    and its deliveries fail visibly; production refuses what it cannot resolve."""
+    await WebhookUrlPolicy(allow_private=True).check_url("https://webhooks.invalid/tandem")
+    with pytest.raises(RuleViolation) as refused:
+        await WebhookUrlPolicy(allow_private=False).check_url("https://webhooks.invalid/tandem")
+    assert refused.value.code == "webhook_url_refused"

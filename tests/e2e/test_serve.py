@@ -26,9 +26,28 @@ def test_a_fresh_data_folder_serves_migrated_demo_data_on_the_embedded_database(
         assert me.json()["person"]["display_name"] == mentee.name
         assert me.json()["person"]["digital_native"] is False
         _match_the_enrolling_demo_program(base, operator_token(env, "--org", "demo", "--role", "program_manager"))
+        _the_demo_endpoint_shows_failed_tries(base, operator_token(env, "--org", "demo", "--role", "org_admin"))
     assert (home_outside_pytest / "postgres" / "PG_VERSION").exists()
     # SIGTERM stopped serve, and serve stopped its embedded server on the way out
     assert not (home_outside_pytest / "postgres" / "postmaster.pid").exists()
+
+
+def _the_demo_endpoint_shows_failed_tries(base: str, admin_token: str) -> None:
+    """The in-process worker relays webhooks: the demo's unreachable endpoint logs tries to retry."""
+    api = httpx.Client(base_url=base, headers={"Authorization": f"Bearer {admin_token}"}, timeout=30)
+    [endpoint] = api.get("/v1/webhook-endpoints").json()["items"]
+    assert endpoint["url"] == demo_data.WEBHOOK_URL and endpoint["enabled"]
+    deadline = time.monotonic() + 30
+    while not (
+        tried := [
+            d for d in api.get(f"/v1/webhook-endpoints/{endpoint['id']}/deliveries").json()["items"] if d["attempts"]
+        ]
+    ):
+        assert time.monotonic() < deadline, "no delivery was tried"
+        time.sleep(0.3)
+    first = tried[0]
+    assert first["status"] == "pending" and first["last_status_code"] is None and first["last_error"], first
+    assert first["next_attempt_at"] > first["last_attempt_at"], first
 
 
 def _match_the_enrolling_demo_program(base: str, manager_token: str) -> None:
