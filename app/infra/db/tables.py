@@ -8,6 +8,7 @@ from typing import Any, ClassVar
 from uuid import UUID
 
 from sqlalchemy import BigInteger, CheckConstraint, Column, ForeignKey, Identity, Index, UniqueConstraint, text
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlmodel import Field
 
 from app.domain.generations import DIGITAL_NATIVE_FROM
@@ -116,6 +117,8 @@ class TandemRow(Versioned, table=True):
         Index("uq_tandems_open_mentee", "mentee_enrollment_id", unique=True, postgresql_where=OPEN_TANDEM),
         Index("ix_tandems_open_mentor", "mentor_enrollment_id", postgresql_where=OPEN_TANDEM),
         Index("ix_tandems_program_created", "program_id", "created_at", "id"),
+        # "which tandems of the program need me?": the list filtered by stored health
+        Index("ix_tandems_program_health", "program_id", "health"),
     )
     org_id: UUID = tenant()
     program_id: UUID = ref("programs.id", index=False)
@@ -133,6 +136,10 @@ class TandemRow(Versioned, table=True):
     rematch_flagged: bool = False
     end_reason: str | None = None
     never_pair_again: bool = False
+    # stored health (app/domain/health.py): null while the tandem is closed (and until first assessed)
+    health: str | None = Field(default=None, max_length=16)
+    health_reasons: list[dict[str, str]] | None = Field(default=None, sa_type=JSONB, nullable=True)  # type: ignore[call-overload]
+    health_changed_at: datetime | None = timestamp(default=None, nullable=True)
 
 
 class TandemTransitionRow(Table, table=True):
@@ -476,3 +483,28 @@ webhook_endpoints = table_of(WebhookEndpointRow)
 webhook_deliveries = table_of(WebhookDeliveryRow)
 webhook_relay = table_of(WebhookRelayRow)
 calendar_links = table_of(CalendarLinkRow)
+
+
+class AuditEventRow(Table, table=True):
+    """The audit trail (``app.domain.audit``): appended in the change's own transaction, never
+    updated; a trigger (migration 0012) refuses UPDATE and DELETE except the retention prune."""
+
+    __tablename__: ClassVar[str] = "audit_events"  # type: ignore[misc]
+    __table_args__ = (
+        Index("ix_audit_events_org_time", "org_id", "occurred_at", "id"),
+        Index("ix_audit_events_org_target", "org_id", "target_id"),
+    )
+    id: UUID = Field(primary_key=True)
+    # no foreign keys: an entry outlives what it names (an erased person, a pruned event)
+    org_id: UUID | None = None
+    occurred_at: datetime = timestamp(index=True)
+    actor_type: str = Field(max_length=16)
+    actor_id: UUID | None = None
+    actor_role: str | None = Field(default=None, max_length=32)
+    action: str = Field(max_length=64)
+    target_type: str = Field(max_length=32)
+    target_id: UUID
+    request_id: str | None = Field(default=None, max_length=128)
+
+
+audit_events = table_of(AuditEventRow)
