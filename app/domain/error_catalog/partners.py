@@ -45,8 +45,7 @@ PARTNERS = Feature(
             "invalid_external_id",
             RuleViolation,
             "Invalid external id",
-            "An `external_id` is 1 to the maximum printable characters.",
-            Reach.IN_RESULTS,
+            "An `external_id` is 1 to 200 characters without NUL: a sync row's error, or a lookup's answer.",
         ),
         ErrorCode(
             "external_id_taken",
