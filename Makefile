@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test test-db fuzz audit lint openapi lock bench bench-latency bench-api clean image image-test
+.PHONY: run test test-db fuzz audit lint openapi lock bench bench-latency bench-api bench-events clean image image-test
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PY) -m venv $(VENV)
@@ -67,6 +67,12 @@ bench-latency: $(STAMP)
 ##            ARGS="--quick" for a smoke run, see docs/benchmarks-api.md
 bench-api: $(STAMP)
 	$(BIN)/python -m bench.api $(ARGS)
+
+## bench-events: webhook events delivered per second by one tandem worker against a bare signed-POST loop,
+##               commit-to-delivery lag p50/p99 under steady writes, a 50,000-mentor NDJSON pool sync
+##               (seconds, peak RSS, zero events the second time); see docs/benchmarks.md
+bench-events: $(STAMP)
+	$(BIN)/python -m bench.events $(ARGS)
 
 ## image: build the Docker image tandem:latest with no registry and no network in the build
 ##        (Debian base made with debootstrap once, app from wheels of constraints.txt); see ops/image/
