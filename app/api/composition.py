@@ -112,9 +112,11 @@ async def connected(
             await state.engine.dispose()
 
 
-def request_unit_of_work(state: State) -> SqlUnitOfWork:
-    """A unit of work over the app's database, for one request (the caller keeps it open)."""
-    return SqlUnitOfWork(state.session_factory, state.secret_box)
+def request_unit_of_work(state: State, request_id: str | None = None) -> SqlUnitOfWork:
+    """A unit of work over the app's database, for one request (the caller keeps it open).
+
+    Until the request's caller is known (``act_for``) the audit trail names the system."""
+    return SqlUnitOfWork(state.session_factory, state.secret_box, request_id=request_id)
 
 
 def webhook_url_check(settings: Settings) -> WebhookUrlPolicy:

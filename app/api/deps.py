@@ -7,6 +7,7 @@ a thread hop per request for what is an attribute read.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from typing import Annotated
 
 from fastapi import Depends
@@ -24,7 +25,8 @@ _bearer = HTTPBearer(auto_error=False, description="A Tandem access token (`tand
 async def get_uow(request: HTTPConnection) -> AsyncIterator[UnitOfWork]:
     """One unit of work for the whole request: the caller's checks, every use case and every
     GraphQL loader read in one transaction; commands commit it."""
-    async with request_unit_of_work(request.app.state).kept_open() as uow:
+    request_id = getattr(request.state, "request_id", None)
+    async with request_unit_of_work(request.app.state, request_id).kept_open() as uow:
         yield uow
 
 
@@ -47,6 +49,9 @@ async def get_caller(
         uow, caller.partner_id, caller.credential
     ):
         raise InvalidToken("the partner's client secret was rotated after this token was issued")
+    # the request's changes are the caller's in the audit trail, traced to this request
+    caller = replace(caller, request_id=getattr(request.state, "request_id", None))
+    uow.act_for(caller)
     return caller
 
 

@@ -16,6 +16,7 @@ import uvicorn
 from app.api.app import create_app
 from app.api.log_config import configure_logging
 from app.domain.access import Role
+from app.domain.audit import OPERATOR
 from app.domain.clock import utcnow
 from app.infra.auth.keys import Keyring
 from app.infra.auth.secret_box import SecretBox
@@ -194,6 +195,7 @@ async def _with_uow(
     engine = make_engine(url, pool_size=2)
     try:
         factory = make_session_factory(engine)
-        return await work(lambda: SqlUnitOfWork(factory, secrets))
+        # what an operator's command changes is the operator's in the audit trail
+        return await work(lambda: SqlUnitOfWork(factory, secrets, actor=OPERATOR))
     finally:
         await engine.dispose()

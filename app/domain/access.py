@@ -31,7 +31,8 @@ class Caller:
     ``scopes`` narrow what a partner token may do; ``session_id`` ties a token from a login
     to its sign-in session, so logging out (or a detected refresh-token theft) ends it;
     ``credential`` ties a partner's token to the client secret it was issued for, so rotating
-    a leaked secret ends the tokens obtained with it.
+    a leaked secret ends the tokens obtained with it; ``request_id`` names the API request the
+    caller acts in, so audit entries can be traced to a request's log lines.
     """
 
     user_id: UUID
@@ -42,6 +43,7 @@ class Caller:
     scopes: frozenset[str] = frozenset()
     session_id: UUID | None = None  # the sign-in session (refresh family) the token belongs to
     credential: str | None = None  # a partner's ``Partner.credential_tag`` when the token was issued
+    request_id: str | None = None  # the API request acting (X-Request-ID), for the audit trail
 
     @property
     def is_platform_admin(self) -> bool:

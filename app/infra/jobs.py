@@ -11,6 +11,7 @@ import asyncio
 import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager, suppress
+from datetime import timedelta
 from uuid import UUID
 
 import procrastinate
@@ -31,7 +32,7 @@ from app.infra.db.engine import make_engine, make_session_factory
 from app.infra.db.unit_of_work import SqlUnitOfWork
 from app.infra.settings import Settings
 from app.infra.webhooks import HttpWebhookSender, RelayConfig
-from app.services import matching_runs, webhook_relay
+from app.services import audit, matching_runs, webhook_relay
 
 log = logging.getLogger(__name__)
 
@@ -131,7 +132,11 @@ def make_jobs_app(database_url: str, *, pool_size: int = 4, webhooks: RelayConfi
         config = webhooks or RelayConfig.from_settings(Settings())
         async with _relay_resources(database_url, config) as (uow, _):
             events, deliveries = await webhook_relay.prune(uow(), retention=config.retention)
-        log.info("pruned %d events and %d webhook deliveries past retention", events, deliveries)
+            # the audit trail's own retention, usually far longer than the events'
+            entries = await audit.prune(uow(), retention=timedelta(days=Settings().audit_retention_days))
+        log.info(
+            "pruned %d events, %d webhook deliveries and %d audit entries past retention", events, deliveries, entries
+        )
 
     return app
 

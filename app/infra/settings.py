@@ -97,6 +97,11 @@ class Settings(BaseSettings):
     event_retention_days: int = Field(
         default=30, ge=1, description="events and finished webhook deliveries are deleted after this many days"
     )
+    audit_retention_days: int = Field(
+        default=400,
+        ge=1,
+        description="audit entries are deleted after this many days (the default covers a 12-month program and more)",
+    )
 
     @field_validator("database_url")
     @classmethod

@@ -6,11 +6,12 @@ from dataclasses import dataclass
 from uuid import UUID
 
 from app.domain.access import Caller
+from app.domain.audit import CALENDAR_LINK_CREATED, CALENDAR_LINK_REVOKED
 from app.domain.calendar_link import CalendarLink, digest_of
 from app.domain.errors import NotFound
 from app.domain.person import Person
 from app.domain.session import Session
-from app.services import authz
+from app.services import audit, authz
 from app.services.ports import UnitOfWork
 
 
@@ -78,6 +79,8 @@ async def create_calendar_link(uow: UnitOfWork, caller: Caller, person_id: UUID)
         authz.require_self_or_manager(caller, person.id)
         link, token = CalendarLink.issue(org_id, person.id, caller.user_id)
         await uow.calendar_links.add(link)
+        # the link opens the person's sessions to whoever holds it: the trail names its maker
+        await audit.record(uow, caller, CALENDAR_LINK_CREATED, "person", person.id)
         await uow.commit()
     return IssuedCalendarLink(link, token)
 
@@ -98,4 +101,5 @@ async def revoke_calendar_link(uow: UnitOfWork, caller: Caller, person_id: UUID,
         authz.require_self_or_manager(caller, person.id)
         if not await uow.calendar_links.remove(org_id, person.id, link_id):
             raise NotFound("no such calendar link", code="calendar_link_not_found")
+        await audit.record(uow, caller, CALENDAR_LINK_REVOKED, "person", person.id)
         await uow.commit()

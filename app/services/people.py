@@ -6,6 +6,7 @@ from dataclasses import dataclass, replace
 from uuid import UUID
 
 from app.domain.access import Caller, Role
+from app.domain.audit import PERSON_EXPORTED
 from app.domain.availability import WeeklyWindow
 from app.domain.clock import utcnow
 from app.domain.enrollment import Enrollment
@@ -18,7 +19,7 @@ from app.domain.session import Session
 from app.domain.tandem import Tandem
 from app.domain.user import User
 from app.domain.values import MeetingFormat
-from app.services import authz
+from app.services import audit, authz
 from app.services.commands import UNSET, Changes, Maybe
 from app.services.pagination import Page, PageRequest
 from app.services.ports import UnitOfWork
@@ -299,7 +300,7 @@ async def export_person(uow: UnitOfWork, caller: Caller, person_id: UUID) -> Per
         tandems = await uow.tandems.for_person(org_id, person_id)
         sessions = await uow.sessions.for_person(org_id, person_id)
         tandem_ids = [t.id for t in tandems]
-        return PersonExport(
+        export = PersonExport(
             person=person,
             accounts=await uow.users.bound_to(org_id, person_id, lock=False),
             enrollments=enrollments,
@@ -308,6 +309,9 @@ async def export_person(uow: UnitOfWork, caller: Caller, person_id: UUID) -> Per
             goals=await uow.goals.children_of(org_id, "tandem_id", tandem_ids) if tandem_ids else [],
             preferences=await uow.preferences.authored_by(org_id, [e.id for e in enrollments]),
         )
+        await audit.record(uow, caller, PERSON_EXPORTED, "person", person_id)
+        await uow.commit()
+    return export
 
 
 def _with_own_feedback(session: Session, person_id: UUID) -> Session:

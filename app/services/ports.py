@@ -12,6 +12,8 @@ from types import TracebackType
 from typing import Literal, Protocol, Self, TypeVar
 from uuid import UUID
 
+from app.domain.access import Caller
+from app.domain.audit import AuditEntry, AuditFilter
 from app.domain.calendar_link import CalendarLink
 from app.domain.delivery import Delivery, Outcome
 from app.domain.enrollment import Enrollment
@@ -19,7 +21,6 @@ from app.domain.events import Audience, FeedPosition, StoredEvent
 from app.domain.goal import Goal
 from app.domain.health import SessionTally
 from app.domain.insights import ProgramFigures
-from app.domain.report import TandemReportRow
 from app.domain.matching.run import MatchingRun
 from app.domain.organization import Organization
 from app.domain.partner import Partner, PartnerGrant, PartnerMentor, Placement, SyncStatus
@@ -27,6 +28,7 @@ from app.domain.person import Person
 from app.domain.placement import PoolMentorRef
 from app.domain.preference import Preference
 from app.domain.program import Program, ProgramRules
+from app.domain.report import TandemReportRow
 from app.domain.session import Feedback, Session
 from app.domain.signin import LoginAttempt, LoginCode, RefreshToken, SignInSession
 from app.domain.sso import NO_HINTS, LoginHints, ProviderIdentity, ProviderLogout, SsoConfig
@@ -425,8 +427,21 @@ class CalendarLinks(Protocol):
         ...
 
 
+class AuditTrail(Protocol):
+    """Append-only: entries are added and read; only the retention prune removes them."""
+
+    async def add(self, entries: Sequence[AuditEntry]) -> None: ...
+    async def page(self, org_id: UUID, where: AuditFilter, request: PageRequest) -> Page[AuditEntry]: ...
+    async def prune(self, before: datetime) -> int: ...
+
+
 class UnitOfWork(Protocol):
-    """One transaction. Leaving the block without ``commit()`` rolls everything back."""
+    """One transaction. Leaving the block without ``commit()`` rolls everything back.
+
+    ``commit()`` also appends an audit entry per domain event it stores, with the actor the unit
+    of work acts for: ``act_for(caller)`` (the API does it once it knows the request's caller);
+    otherwise the system's or an operator's, as the unit of work was built.
+    """
 
     organizations: OrganizationRepository
     people: PersonRepository
@@ -448,6 +463,9 @@ class UnitOfWork(Protocol):
     webhook_deliveries: WebhookDeliveries
     program_reads: ProgramReads
     calendar_links: CalendarLinks
+    audit: AuditTrail
+
+    def act_for(self, caller: Caller) -> None: ...
 
     async def __aenter__(self) -> Self: ...
 

@@ -159,6 +159,8 @@ ROUTE_MATRIX: dict[RouteKey, str] = {
     ("DELETE", "/v1/organizations/{org_id}/partners/{partner_id}"): "401 allow allow deny deny hidden",
     # events: an organization's admins and program managers read its feed, a partner its own projection
     ("GET", "/v1/events"): "401 deny allow allow deny allow",
+    # the audit trail: the organization's admins alone
+    ("GET", "/v1/audit-events"): "401 deny allow deny deny deny",
     # webhook endpoints: an organization's admins manage its own, a partner (webhooks:manage) its own
     ("POST", "/v1/webhook-endpoints"): "401 deny allow deny deny allow",
     ("GET", "/v1/webhook-endpoints"): "401 deny allow deny deny allow",

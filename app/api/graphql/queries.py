@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from strawberry.tools import merge_types
 
+from app.api.graphql.queries_audit import AuditQueries
 from app.api.graphql.queries_events import EventQueries
 from app.api.graphql.queries_insights import InsightQueries
 from app.api.graphql.queries_organizations import OrganizationQueries
@@ -27,6 +28,7 @@ QUERY_GROUPS: tuple[type, ...] = (
     EventQueries,
     WebhookQueries,
     InsightQueries,
+    AuditQueries,
 )
 
 Query = merge_types("Query", QUERY_GROUPS)

@@ -3,6 +3,7 @@
 from fastapi import APIRouter
 
 from app.api.rest import (
+    audit,
     calendars,
     enrollments,
     events,
@@ -37,6 +38,7 @@ ROUTERS: list[APIRouter] = [
     reports.router,
     calendars.router,
     webhooks.router,
+    audit.router,
 ]
 
 # routes that authenticate in their own way (a calendar link's secret in the URL)

@@ -299,6 +299,8 @@ OPERATION_CODES: dict[str, tuple[str, ...]] = {
     "test_webhook_endpoint": WEBHOOK_ENDPOINT,
     "list_webhook_deliveries": WEBHOOK_ENDPOINT,
     "redeliver_webhook": (*WEBHOOK_ENDPOINT, "webhook_delivery_not_found", "delivery_pending"),
+    # the audit trail: an organization's admins
+    "list_audit_events": ("org_admin_required", *TENANT, "invalid_action", "invalid_target_type", "invalid_time_range"),
 }
 
 BEARER_PATHS = ("/v1/",)  # every operation here needs an access token (/v1/me included)

@@ -9,6 +9,7 @@ OpenAPI document and ``docs/errors.md``, and GraphQL's ``ProblemCode`` enum is g
 
 from __future__ import annotations
 
+from app.domain.error_catalog.audit import AUDIT
 from app.domain.error_catalog.calendars import CALENDARS
 from app.domain.error_catalog.common import COMMON
 from app.domain.error_catalog.enrollments import ENROLLMENTS
@@ -38,6 +39,7 @@ FEATURES: tuple[Feature, ...] = (
     PARTNERS,
     IDENTITY,
     EVENTS,
+    AUDIT,
 )
 
 

@@ -23,15 +23,18 @@ from sqlalchemy import insert
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from app.domain.access import Caller
+from app.domain.audit import SYSTEM, Actor, AuditEntry, audited, entry_of_write
 from app.domain.placement import PLACEMENT_EVENTS
 from app.infra.auth.secret_box import SecretBox
 from app.infra.db import repositories as r
 from app.infra.db.engine import WROTE
 from app.infra.db.errors import DatabaseUnavailable, translate
+from app.infra.db.repositories.audit import AuditTrailRepository, row_of
 from app.infra.db.repositories.calendar_links import CalendarLinkRepository
 from app.infra.db.repositories.insights import ProgramInsightsRepository
 from app.infra.db.repositories.partners import touch_pool_mentors
-from app.infra.db.tables import outbox
+from app.infra.db.tables import audit_events, outbox
 from app.services import ports
 
 log = logging.getLogger(__name__)
@@ -64,11 +67,24 @@ class _TaskLock:
 
 
 class SqlUnitOfWork:
-    """Rolls back unless ``commit()`` was called; integrity errors leave it as domain errors."""
+    """Rolls back unless ``commit()`` was called; integrity errors leave it as domain errors.
 
-    def __init__(self, session_factory: async_sessionmaker[AsyncSession], secrets: SecretBox | None = None) -> None:
+    ``actor`` is who the audit trail names for the events it stores: the system (workers) unless
+    built for an operator, or the caller once ``act_for`` is told (the API, per request).
+    """
+
+    def __init__(
+        self,
+        session_factory: async_sessionmaker[AsyncSession],
+        secrets: SecretBox | None = None,
+        *,
+        actor: Actor = SYSTEM,
+        request_id: str | None = None,
+    ) -> None:
         self._factory = session_factory
         self._secrets = secrets
+        self._actor = actor
+        self._request_id = request_id
         self._session: AsyncSession | None = None
         self._lock = _TaskLock()
         self._depth = 0
@@ -96,6 +112,7 @@ class SqlUnitOfWork:
         self.program_reads: ports.ProgramReads = ProgramInsightsRepository(session)
         self.calendar_links: ports.CalendarLinks = CalendarLinkRepository(session)
         self.webhook_deliveries: ports.WebhookDeliveries = r.WebhookDeliveryRepository(session)
+        self.audit: ports.AuditTrail = AuditTrailRepository(session)
         if self._secrets is not None:
             self.sso_configs: ports.SsoConfigRepository = r.SsoConfigRepository(session, self._secrets)
             self.webhook_endpoints: ports.WebhookEndpointRepository = r.WebhookEndpointRepository(
@@ -115,6 +132,11 @@ class SqlUnitOfWork:
             finally:
                 with contextlib.suppress(DatabaseUnavailable):
                     await session.close()
+
+    def act_for(self, caller: Caller) -> None:
+        """The audit trail names ``caller`` (and its request) for the events stored from now on."""
+        self._actor = Actor.of(caller)
+        self._request_id = caller.request_id or self._request_id
 
     def hold(self) -> None:
         """Keep one session open across blocks until ``release()``: a request's lifetime."""
@@ -183,7 +205,11 @@ class SqlUnitOfWork:
 
     async def _store_events(self) -> None:
         assert self._session is not None
-        events = [e for obj in self._touched if hasattr(obj, "pull_events") for e in obj.pull_events()]
+        events: list[Any] = []
+        written: dict[Any, Any] = {}  # each aggregate once, however often it was saved
+        for obj in self._touched:
+            events += obj.pull_events() if hasattr(obj, "pull_events") else []
+            written.setdefault(getattr(obj, "id", id(obj)), obj)
         rows = [
             {
                 "id": uuid4(),
@@ -198,6 +224,16 @@ class SqlUnitOfWork:
         ]
         if rows:
             await self._session.execute(insert(outbox).values(rows))
+        # every state change in the audit trail, in its own transaction: one place for all use cases
+        trail = [row_of(AuditEntry.of_event(e, self._actor, self._request_id)) for e in events if audited(e)]
+        # an aggregate written without an event of its own is audited as created or updated
+        evented = {e.subject_id for e in events}
+        for key, obj in written.items():
+            entry = None if key in evented else entry_of_write(obj, self._actor, self._request_id)
+            if entry is not None:
+                trail.append(row_of(entry))
+        if trail:
+            await self._session.execute(insert(audit_events).values(trail))
         # a partner told of its mentor's placement finds the mentor in its updated_since listing too
         placed = [e for e in events if e.type in PLACEMENT_EVENTS]
         if placed:

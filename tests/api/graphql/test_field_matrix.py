@@ -73,6 +73,7 @@ FIELD_MATRIX: dict[str, str] = {
     "Query.partnerMentor": "401 allow hidden hidden hidden allow",
     "Query.partnerGrant": "401 allow allow allow hidden hidden",
     "Query.events": "401 deny allow allow deny allow",
+    "Query.auditEvents": "401 deny allow deny deny deny",
     # webhooks as REST's /v1/webhook-endpoints rows: an organization's admins manage its endpoints, a
     # partner (webhooks:manage) its own, so the world's endpoint (organization A's) is hidden from it
     "Query.webhookEndpoints": "401 deny allow deny deny allow",
@@ -209,6 +210,7 @@ CALLS: dict[str, str] = {
     "Query.partnerMentor": 'partnerMentor(partnerId: "$partner_id", externalId: "$external_id")',
     "Query.partnerGrant": 'partnerGrant(orgId: "$org_id", partnerId: "$partner_id")',
     "Query.events": "events",
+    "Query.auditEvents": "auditEvents",
     "Query.programInsights": 'programInsights(programId: "$program_id")',
     "Query.programReport": 'programReport(programId: "$program_id")',
     "Mutation.createPartner": 'createPartner(name: "Matrix partner $unique_slug")',

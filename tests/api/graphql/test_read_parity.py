@@ -73,6 +73,7 @@ READS: dict[str, Twin] = {
     "list_partner_mentors": Twin.of("partner_mentors.list_partner_mentors", "partnerMentors"),
     "get_partner_mentor": Twin.of("partner_mentors.get_partner_mentor", "partnerMentor"),
     "list_events": Twin.of("events.list_events", "events"),
+    "list_audit_events": Twin.of("audit.list_audit_events", "auditEvents"),
     "list_webhook_endpoints": Twin.of("webhooks.list_endpoints", "webhookEndpoints"),
     "get_webhook_endpoint": Twin.of("webhooks.get_endpoint", "webhookEndpoint"),
     "list_webhook_deliveries": Twin.of("webhooks.list_deliveries", "webhookDeliveries", "WebhookEndpoint.deliveries"),
