@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import TYPE_CHECKING
 from uuid import UUID, uuid4
 
 from app.domain.clock import utcnow
@@ -13,6 +14,9 @@ from app.domain.events import DomainEvent, EventRecorder
 from app.domain.placement import PlacementStage, PoolMentorRef, placement_event
 from app.domain.states import ensure_transition
 from app.domain.values import MeetingFormat
+
+if TYPE_CHECKING:  # health reads tandems; a tandem only carries its stored health
+    from app.domain.health import HealthAssessment
 
 MAX_REASON = 2000
 
@@ -87,6 +91,10 @@ class Tandem(EventRecorder):
     # tandem's moves are then also that partner's events; not stored with the tandem
     mentor_pool: PoolMentorRef | None = None
     history: list[Transition] = field(default_factory=list)
+    # the stored health (None while closed) and when it last changed: written by the health
+    # refresh alone (app/services/health.py), never by saving the tandem
+    health: HealthAssessment | None = None
+    health_changed_at: datetime | None = None
     id: UUID = field(default_factory=uuid4)
     version: int = 1
     created_at: datetime = field(default_factory=utcnow)

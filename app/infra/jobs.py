@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager, suppress
 from datetime import timedelta
 from uuid import UUID
@@ -32,7 +32,7 @@ from app.infra.db.engine import make_engine, make_session_factory
 from app.infra.db.unit_of_work import SqlUnitOfWork
 from app.infra.settings import Settings
 from app.infra.webhooks import HttpWebhookSender, RelayConfig
-from app.services import audit, matching_runs, webhook_relay
+from app.services import audit, matching_runs, upkeep, webhook_relay
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +46,12 @@ WEBHOOK_QUEUE = "webhooks"
 RELAY_WEBHOOKS = "tandem.relay_webhooks"
 PRUNE_EVENTS = "tandem.prune_events"
 PRUNE_EVERY = 3600.0  # seconds between prunings of old events and deliveries
+# scheduled upkeep (procrastinate's periodic tasks: every worker's deferrer offers them, the
+# database lets one job per tick through); the tasks themselves are safe to run twice at once
+UPKEEP_QUEUE = "upkeep"
+EXPIRE_PROPOSALS = "tandem.expire_proposals"
+SWEEP_HEALTH = "tandem.sweep_health"
+COMPLETE_PROGRAMS = "tandem.complete_programs"
 
 
 class WorkerTiming(BaseSettings):
@@ -138,7 +144,36 @@ def make_jobs_app(database_url: str, *, pool_size: int = 4, webhooks: RelayConfi
             "pruned %d events, %d webhook deliveries and %d audit entries past retention", events, deliveries, entries
         )
 
+    _register_upkeep(app, database_url)
     return app
+
+
+def _register_upkeep(app: procrastinate.App, database_url: str) -> None:
+    """Proposals expire and health moves with time: every quarter of an hour; programs end on
+    a date: hourly. ``timestamp`` is the tick procrastinate deferred the job for."""
+
+    async def run(job: Callable[[Callable[[], SqlUnitOfWork]], Awaitable[object]]) -> None:
+        engine = make_engine(database_url, pool_size=2)
+        try:
+            factory = make_session_factory(engine)
+            await job(lambda: SqlUnitOfWork(factory))
+        finally:
+            await engine.dispose()
+
+    @app.periodic(cron="*/15 * * * *")
+    @app.task(name=EXPIRE_PROPOSALS, queue=UPKEEP_QUEUE, queueing_lock=EXPIRE_PROPOSALS)
+    async def expire_proposals_task(timestamp: int) -> None:
+        await run(upkeep.expire_due_proposals)
+
+    @app.periodic(cron="*/15 * * * *")
+    @app.task(name=SWEEP_HEALTH, queue=UPKEEP_QUEUE, queueing_lock=SWEEP_HEALTH)
+    async def sweep_health_task(timestamp: int) -> None:
+        await run(upkeep.sweep_health)
+
+    @app.periodic(cron="5 * * * *")
+    @app.task(name=COMPLETE_PROGRAMS, queue=UPKEEP_QUEUE, queueing_lock=COMPLETE_PROGRAMS)
+    async def complete_programs_task(timestamp: int) -> None:
+        await run(upkeep.complete_ended_programs)
 
 
 @asynccontextmanager
@@ -196,7 +231,7 @@ async def run_worker(
     timing = timing or WorkerTiming()
     async with app.open_async():
         worker = app.run_worker_async(
-            queues=[MATCHING_QUEUE, WEBHOOK_QUEUE],
+            queues=[MATCHING_QUEUE, WEBHOOK_QUEUE, UPKEEP_QUEUE],
             concurrency=concurrency,
             wait=wait,
             install_signal_handlers=wait,
@@ -296,7 +331,9 @@ async def in_process_worker(
                 **WorkerTiming().options(),  # type: ignore[arg-type]
             )
         )
-        for queue in ([MATCHING_QUEUE, WEBHOOK_QUEUE] if relay_every is not None else [MATCHING_QUEUE])
+        for queue in (
+            [MATCHING_QUEUE, WEBHOOK_QUEUE, UPKEEP_QUEUE] if relay_every is not None else [MATCHING_QUEUE, UPKEEP_QUEUE]
+        )
     ]
     if relay_every is not None:
         tasks.append(asyncio.create_task(_relay_forever(app, relay_every)))

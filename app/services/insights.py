@@ -9,17 +9,15 @@ from app.domain.clock import utcnow
 from app.domain.insights import ProgramInsights, insights_of
 from app.services import authz
 from app.services.ports import UnitOfWork
-from app.services.tandems import health_of
 
 
 async def program_insights(uow: UnitOfWork, caller: Caller, program_id: UUID) -> ProgramInsights:
-    """Four reads whatever the program's size: the program, its figures, its open tandems and
-    their health inputs (health assessed for all open tandems at once)."""
+    """Three reads whatever the program's size: the program, its figures and its open tandems
+    with their stored health (the same health every tandem representation shows)."""
     org_id = authz.scope_of(caller, "program")
     async with uow:
         program = authz.found(await uow.programs.get(org_id, program_id), "program")
         authz.require_manager(caller)
         figures = await uow.program_reads.figures(org_id, program.id, utcnow())
         open_tandems = await uow.program_reads.open_tandems(org_id, program.id)
-        health = await health_of(uow, org_id, open_tandems) if open_tandems else []
-    return insights_of(figures, health)
+    return insights_of(figures, [t.health for t in open_tandems if t.health is not None])

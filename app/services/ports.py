@@ -7,7 +7,7 @@ simply not found.
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from types import TracebackType
 from typing import Literal, Protocol, Self, TypeVar
 from uuid import UUID
@@ -17,9 +17,9 @@ from app.domain.audit import AuditEntry, AuditFilter
 from app.domain.calendar_link import CalendarLink
 from app.domain.delivery import Delivery, Outcome
 from app.domain.enrollment import Enrollment
-from app.domain.events import Audience, FeedPosition, StoredEvent
+from app.domain.events import Audience, EventRecorder, FeedPosition, StoredEvent
 from app.domain.goal import Goal
-from app.domain.health import SessionTally
+from app.domain.health import Health, HealthAssessment, HealthInput
 from app.domain.insights import ProgramFigures
 from app.domain.matching.run import MatchingRun
 from app.domain.organization import Organization
@@ -27,7 +27,7 @@ from app.domain.partner import Partner, PartnerGrant, PartnerMentor, Placement, 
 from app.domain.person import Person
 from app.domain.placement import PoolMentorRef
 from app.domain.preference import Preference
-from app.domain.program import Program, ProgramRules
+from app.domain.program import Program
 from app.domain.report import TandemReportRow
 from app.domain.session import Feedback, Session
 from app.domain.signin import LoginAttempt, LoginCode, RefreshToken, SignInSession
@@ -71,6 +71,9 @@ class ProgramRepository(BatchReads[Program], Protocol):
     async def add(self, program: Program) -> None: ...
     async def save(self, program: Program) -> None: ...
     async def page(self, org_id: UUID, request: PageRequest) -> Page[Program]: ...
+    async def due_for_completion(self, today: date, *, limit: int) -> list[Program]:
+        """Running programs past their end, of every organization, locked (SKIP LOCKED)."""
+        ...
 
 
 class EnrollmentRepository(BatchReads[Enrollment], Protocol):
@@ -93,15 +96,37 @@ class TandemRepository(BatchReads[Tandem], Protocol):
         self, org_id: UUID, *, mentor_enrollment_id: UUID | None = None, mentee_enrollment_id: UUID | None = None
     ) -> int: ...
     async def open_in_program(self, org_id: UUID, program_id: UUID) -> list[Tandem]: ...
-    async def health_inputs(
-        self, org_id: UUID, tandem_ids: list[UUID]
-    ) -> dict[UUID, tuple[ProgramRules, SessionTally]]:
-        """Each tandem's program rules and session tally, in one read for all of them."""
+    async def health_inputs(self, org_id: UUID, tandem_ids: list[UUID], *, lock: bool = False) -> list[HealthInput]:
+        """Each tandem's health inputs and stored health, in one read; ``lock`` takes their rows."""
+        ...
+
+    async def health_sweep_batch(self, *, after: UUID | None, limit: int) -> list[HealthInput]:
+        """Open tandems of every organization past ``after`` (by id), locked; rows another
+        transaction holds are skipped."""
+        ...
+
+    async def store_health(
+        self,
+        found: HealthInput,
+        assessment: HealthAssessment | None,
+        changed_at: datetime | None,
+        *,
+        note: EventRecorder | None = None,
+    ) -> bool:
+        """Compare and set: write unless the stored health is no longer what ``found`` read.
+        The ``note``'s events are stored with the transaction only when the write happened."""
         ...
 
     async def due_for_expiry(self, now: datetime, *, limit: int) -> list[Tandem]: ...
     async def page(
-        self, org_id: UUID, program_id: UUID, request: PageRequest, *, person_id: UUID | None = None
+        self,
+        org_id: UUID,
+        program_id: UUID,
+        request: PageRequest,
+        *,
+        person_id: UUID | None = None,
+        health: Health | None = None,
+        rematch_flagged: bool | None = None,
     ) -> Page[Tandem]: ...
     async def for_person(self, org_id: UUID, person_id: UUID) -> list[Tandem]: ...
     async def save_history_text(self, tandem: Tandem) -> None:

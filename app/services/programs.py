@@ -70,6 +70,7 @@ class RulesRevision(Changes):
     at_risk_after_days: Maybe[int] = UNSET
     low_rating: Maybe[int] = UNSET
     missed_sessions_at_risk: Maybe[int] = UNSET
+    goals_stalled_after_sessions: Maybe[int] = UNSET
     self_matching: Maybe[bool] = UNSET
 
     def applied_to(self, rules: ProgramRules) -> ProgramRules:

@@ -15,13 +15,11 @@ from uuid import UUID
 from app.domain.access import Caller
 from app.domain.enrollment import Enrollment
 from app.domain.goal import Goal
-from app.domain.health import HealthAssessment
 from app.domain.person import Person
 from app.domain.program import Program
 from app.domain.session import Feedback, Session
 from app.domain.tandem import Tandem
 from app.services.ports import UnitOfWork
-from app.services.tandems import health_of
 
 T = TypeVar("T")
 
@@ -100,12 +98,3 @@ async def goals_of_tandems(uow: UnitOfWork, caller: Caller, tandem_ids: Sequence
     if caller.org_id is None:
         return [[] for _ in tandem_ids]
     return _group(await uow.goals.children_of(caller.org_id, "tandem_id", tandem_ids), "tandem_id", tandem_ids)
-
-
-async def health_of_tandems(uow: UnitOfWork, caller: Caller, found: Sequence[Tandem]) -> list[HealthAssessment | None]:
-    """The health of tandems a caller already reached through a visible parent, in one read."""
-    if caller.org_id is None:
-        return [None] * len(found)
-    mine = [t for t in found if t.org_id == caller.org_id]
-    assessed = dict(zip((t.id for t in mine), await health_of(uow, caller.org_id, mine), strict=True))
-    return [assessed.get(t.id) for t in found]

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from uuid import UUID
 
 from app.domain.access import Caller
 from app.domain.clock import utcnow
 from app.domain.errors import PermissionDenied
-from app.domain.health import HealthAssessment, assess
+from app.domain.health import Health, HealthAssessment
 from app.domain.session import SessionStatus
 from app.domain.tandem import Side, Tandem, Transition
 from app.domain.values import MeetingFormat
@@ -62,45 +62,56 @@ async def get_tandem(uow: UnitOfWork, caller: Caller, tandem_id: UUID) -> Tandem
 
 @dataclass(frozen=True, slots=True)
 class TandemView:
-    """A tandem as its readers see it: the aggregate and its health, explained."""
+    """A tandem as its readers see it: the aggregate and its stored health, explained (None
+    for a closed tandem)."""
 
     tandem: Tandem
-    health: HealthAssessment
+    health: HealthAssessment | None
 
 
 async def view_tandem(uow: UnitOfWork, caller: Caller, tandem_id: UUID) -> TandemView:
-    """The tandem with its health, in two reads: the tandem (with its history), then the
-    health's inputs counted by the database."""
+    """The tandem with its health, in one read: the health is stored with the tandem."""
     org_id = authz.scope_of(caller, "tandem")
     async with uow:
         tandem = await load_visible_tandem(uow, caller, org_id, tandem_id)
-        [health] = await health_of(uow, org_id, [tandem])
-    return TandemView(tandem, health)
+    return TandemView(tandem, tandem.health)
 
 
-async def health_of(uow: UnitOfWork, org_id: UUID, found: Sequence[Tandem]) -> list[HealthAssessment]:
-    """Health of tandems the caller may already see, in one read for all of them."""
-    inputs = await uow.tandems.health_inputs(org_id, [t.id for t in found])
-    now = utcnow()
-    return [assess(t, inputs[t.id][1], inputs[t.id][0], now) for t in found]
+@dataclass(frozen=True, slots=True)
+class TandemFilter:
+    """Narrow a program's tandem list; a criterion left None does not narrow it."""
+
+    health: Health | None = None
+    rematch_flagged: bool | None = None
 
 
-async def list_tandems(uow: UnitOfWork, caller: Caller, program_id: UUID, request: PageRequest) -> Page[Tandem]:
-    """Managers see the program's tandems; members only their own."""
+async def list_tandems(
+    uow: UnitOfWork, caller: Caller, program_id: UUID, request: PageRequest, where: TandemFilter | None = None
+) -> Page[Tandem]:
+    """Managers see the program's tandems; members only their own. Filtered by the stored
+    health (``at_risk``: closed tandems, which have none, never match) and the rematch flag."""
     org_id = authz.scope_of(caller, "program")
     async with uow:
         authz.found(await uow.programs.get(org_id, program_id), "program")
         only = None if caller.manages_org else caller.person_id
         if only is None and not caller.manages_org:
             return Page(items=[], next_cursor=None)
-        return await uow.tandems.page(org_id, program_id, request, person_id=only)
+        where = where or TandemFilter()
+        return await uow.tandems.page(
+            org_id,
+            program_id,
+            request,
+            person_id=only,
+            health=where.health,
+            rematch_flagged=where.rematch_flagged,
+        )
 
 
 async def tandem_history(uow: UnitOfWork, caller: Caller, tandem_id: UUID) -> list[Transition]:
     return list((await get_tandem(uow, caller, tandem_id)).history)
 
 
-async def tandem_health(uow: UnitOfWork, caller: Caller, tandem_id: UUID) -> HealthAssessment:
+async def tandem_health(uow: UnitOfWork, caller: Caller, tandem_id: UUID) -> HealthAssessment | None:
     return (await view_tandem(uow, caller, tandem_id)).health
 
 

@@ -105,7 +105,8 @@ async def test_managers_list_every_tandem_and_members_only_their_own(client, bea
 
     page = (await client.get(url, params={"limit": 1}, headers=bearer(world["manager"]))).json()
     assert [t["id"] for t in page["items"]] == [str(tandem.id)] and page["next_cursor"] is None
-    assert page["items"][0]["health"] is None  # derived per tandem; see get_tandem
+    assert page["items"][0]["health"] == "too_early"  # stored: lists show it as the tandem does
+    assert [r["code"] for r in page["items"][0]["health_reasons"]] == ["proposal_pending"]
     mine = (await client.get(url, headers=bearer(member(world["mentee"])))).json()
     assert [t["id"] for t in mine["items"]] == [str(tandem.id)]
     assert (await client.get(url, headers=bearer(others["outsider"]))).json()["items"] == []
@@ -122,7 +123,7 @@ async def test_a_tandem_shows_both_answers_its_health_and_expiry(client, bearer,
     assert response.status_code == 200 and response.headers["etag"] == '"2"'
     body = response.json()
     assert body["mentor_accepted_at"] is not None and body["mentee_accepted_at"] is None
-    assert body["health"] == "too_early" and body["health_reason"] == "no session held yet"
+    assert body["health"] == "too_early" and body["health_reason"] == "the proposal awaits both sides' acceptance"
     assert body["mentor_fits"] is None and body["mentee_fits"] is None and body["rematch_flagged"] is False
     assert body["expires_at"] == tandem.expires_at.isoformat().replace("+00:00", "Z")
 

@@ -67,6 +67,8 @@ NOT_A_RAISE = {
     ("api/schemas/enrollments.py", "outcome.refused_code"): "a refused proposal: a domain error's code",
     ("api/graphql/mutations_enrollments.py", "outcome.refused_code"): "a refused proposal: a domain error's code",
     ("infra/db/errors.py", "code"): "the constraint table, checked by test_database_constraints_map_to_catalog_codes",
+    ("api/graphql/types.py", "r.code.value"): "a health reason's code (app/domain/health.py ReasonCode), not an error",
+    ("api/schemas/tandems.py", "r.code"): "a health reason's code (app/domain/health.py ReasonCode), not an error",
 }
 
 

@@ -17,7 +17,6 @@ from strawberry.dataloader import DataLoader
 from app.domain.access import Caller
 from app.domain.enrollment import Enrollment
 from app.domain.goal import Goal
-from app.domain.health import HealthAssessment
 from app.domain.person import Person
 from app.domain.program import Program
 from app.domain.session import Feedback, Session
@@ -47,6 +46,3 @@ class Loaders:
         self.tandem_sessions: DataLoader[UUID, list[Session]] = loader(reads.sessions_of_tandems)
         self.session_feedback: DataLoader[UUID, list[Feedback]] = loader(reads.feedback_of_sessions)
         self.tandem_goals: DataLoader[UUID, list[Goal]] = loader(reads.goals_of_tandems)
-        self.tandem_health: DataLoader[Tandem, HealthAssessment | None] = loader(
-            reads.health_of_tandems, key=lambda t: t.id
-        )

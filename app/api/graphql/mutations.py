@@ -38,6 +38,9 @@ class RulesInput:
     at_risk_after_days: int = strawberry.field(default=45, description="1 to 365")
     low_rating: int = strawberry.field(default=2, description="1 to 5")
     missed_sessions_at_risk: int = strawberry.field(default=2, description="1 to 50")
+    goals_stalled_after_sessions: int = strawberry.field(
+        default=3, description="1 to 50 held sessions after which goals none of which moved call for a check-in"
+    )
     self_matching: bool = strawberry.field(default=False, description="a mutual like proposes the tandem at once")
 
 
@@ -53,6 +56,7 @@ class RulesPatchInput:
     at_risk_after_days: int | None = strawberry.UNSET
     low_rating: int | None = strawberry.UNSET
     missed_sessions_at_risk: int | None = strawberry.UNSET
+    goals_stalled_after_sessions: int | None = strawberry.UNSET
     self_matching: bool | None = strawberry.UNSET
 
 

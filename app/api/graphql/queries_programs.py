@@ -3,15 +3,17 @@ as REST's /v1/programs and what lies below it."""
 
 from __future__ import annotations
 
+from typing import Annotated
 from uuid import UUID
 
 import strawberry
 
 from app.api.graphql.pagination import Connection, page_request
 from app.api.graphql.queries_support import described, or_none
-from app.api.graphql.types import Ctx, Enrollment, Program, Tandem
+from app.api.graphql.types import Ctx, Enrollment, HealthStatus, Program, Tandem
 from app.api.graphql.types_matching import MatchingPolicy, MatchingRun, Suggestion
 from app.domain.errors import RuleViolation
+from app.domain.health import Health
 from app.services import enrollments, matching, matching_runs, programs, tandems
 
 
@@ -43,12 +45,27 @@ class ProgramQueries:
         found = await or_none(enrollments.get_enrollment(info.context.uow, info.context.caller, program_id, id))
         return Enrollment.of(found) if found else None
 
-    @described("the program's tandems: managers see every one, members their own; also Program.tandems")
+    @described(
+        "the program's tandems: managers see every one, members their own; filter by stored health "
+        "and the rematch flag (which tandems need a manager?); also Program.tandems"
+    )
     async def tandems(
-        self, info: Ctx, program_id: UUID, first: int = 50, after: str | None = None
+        self,
+        info: Ctx,
+        program_id: UUID,
+        first: int = 50,
+        after: str | None = None,
+        health: Annotated[
+            HealthStatus | None,  # type: ignore[valid-type]
+            strawberry.argument(description="only tandems with this health (closed tandems have none)"),
+        ] = None,
+        rematch_flagged: Annotated[
+            bool | None, strawberry.argument(description="only tandems flagged (true) or not (false) for a rematch")
+        ] = None,
     ) -> Connection[Tandem]:
         ctx = info.context
-        page = await tandems.list_tandems(ctx.uow, ctx.caller, program_id, page_request(first, after))
+        where = tandems.TandemFilter(health=Health(health) if health else None, rematch_flagged=rematch_flagged)
+        page = await tandems.list_tandems(ctx.uow, ctx.caller, program_id, page_request(first, after), where)
         return Connection.of(page, Tandem.of)
 
     @described("the program's weights, objective, self-matching and proposal expiry")

@@ -24,7 +24,6 @@ class TandemQueries:
         view = await or_none(tandems.view_tandem(info.context.uow, info.context.caller, id))
         if view is None:
             return None
-        info.context.loaders.tandem_health.prime(view.tandem, view.health)  # read with it, as REST reads it
         return Tandem.of(view.tandem)
 
     @described("every state change of the tandem: from, to, who, when and why; also Tandem.history")

@@ -17,6 +17,7 @@ from app.api.graphql.types_availability import Availability
 from app.api.graphql.types_insights import ProgramInsights, insights_or_none
 from app.domain import enrollment as en
 from app.domain import goal as gl
+from app.domain import health as he
 from app.domain import person as pe
 from app.domain import preference as pf
 from app.domain import program as pr
@@ -30,6 +31,7 @@ if TYPE_CHECKING:
 
 ProgramStatus = strawberry.enum(pr.ProgramStatus)
 TandemStatus = strawberry.enum(ta.TandemStatus)
+HealthStatus = strawberry.enum(he.Health, name="HealthStatus", description="a tandem's health")
 SessionStatus = strawberry.enum(se.SessionStatus)
 GoalStatus = strawberry.enum(gl.GoalStatus)
 ParticipantRole = strawberry.enum(en.ParticipantRole)
@@ -226,10 +228,18 @@ class Transition:
         return cls(from_status=t.from_status, to_status=t.to_status, actor_id=t.actor_id, at=t.at, reason=t.reason)
 
 
-@strawberry.type
+@strawberry.type(description="one reason for a tandem's health")
+class HealthReason:
+    code: str = strawberry.field(description="stable, for programs: failed_fit_check, missed_sessions, …")
+    message: str = strawberry.field(description="for people")
+
+
+@strawberry.type(description="a tandem's stored health, kept current by every change and a periodic sweep")
 class Health:
-    status: str
-    reason: str
+    status: str = strawberry.field(description="too_early, on_track, needs_check_in or at_risk")
+    reason: str = strawberry.field(description="the main reason (the first of reasons)")
+    reasons: list[HealthReason] = strawberry.field(description="every reason, worst first")
+    changed_at: datetime | None = strawberry.field(description="when the health last changed")
 
 
 @strawberry.type
@@ -273,12 +283,18 @@ class Tandem:
         return [Session.listed(s) for s in await info.context.loaders.tandem_sessions.load(self.id)]
 
     @strawberry.field
-    async def health(self, info: Ctx) -> Health:
-        """Derived from sessions, feedback and the fit check, with the reason."""
-        assessed = await info.context.loaders.tandem_health.load(self.domain)
-        if assessed is None:  # unreachable: a tandem field is only reached through a visible tandem
-            raise LookupError("the tandem's health is not visible to the caller")
-        return Health(status=assessed.health.value, reason=assessed.reason)
+    def health(self) -> Health | None:
+        """From sessions, feedback, goals and the fit check, with the reasons; stored with the
+        tandem, so a list of tandems costs no more reads. Null for a closed tandem."""
+        assessed = self.domain.health
+        if assessed is None:
+            return None
+        return Health(
+            status=assessed.health.value,
+            reason=assessed.reason,
+            reasons=[HealthReason(code=r.code.value, message=r.message) for r in assessed.reasons],
+            changed_at=self.domain.health_changed_at,
+        )
 
     @classmethod
     def of(cls, t: ta.Tandem) -> Tandem:
@@ -317,6 +333,7 @@ class ProgramRules:
     at_risk_after_days: int
     low_rating: int
     missed_sessions_at_risk: int
+    goals_stalled_after_sessions: int
     self_matching: bool = strawberry.field(description="a mutual like proposes the tandem at once")
 
     @classmethod

@@ -25,6 +25,7 @@ from app.api.schemas.tandems import (
 )
 from app.domain.access import Caller
 from app.domain.clock import utcnow
+from app.domain.health import Health
 from app.domain.tandem import Tandem
 from app.services import scheduling, tandems
 from app.services.ports import UnitOfWork
@@ -59,18 +60,31 @@ async def propose_tandem(
 
 
 @router.get("/programs/{program_id}/tandems", operation_id="list_tandems")
-async def list_tandems(program_id: UUID, caller: CurrentCaller, uow: RequestUow, paging: Paging) -> TandemPage:
-    """Managers see every tandem of the program; members only their own."""
-    page = await tandems.list_tandems(uow, caller, program_id, paging)
+async def list_tandems(
+    program_id: UUID,
+    caller: CurrentCaller,
+    uow: RequestUow,
+    paging: Paging,
+    health: Annotated[
+        Health | None, Query(description="only tandems with this stored health (closed tandems have none)")
+    ] = None,
+    rematch_flagged: Annotated[
+        bool | None, Query(description="only tandems flagged (true) or not flagged (false) for a rematch")
+    ] = None,
+) -> TandemPage:
+    """Managers see every tandem of the program; members only their own. Filter by health
+    (``?health=at_risk``) and the rematch flag (``?rematch_flagged=true``): "which tandems need me?"."""
+    where = tandems.TandemFilter(health=health, rematch_flagged=rematch_flagged)
+    page = await tandems.list_tandems(uow, caller, program_id, paging, where)
     return TandemPage.model_validate(page_out(page, TandemOut))
 
 
 @router.get("/tandems/{tandem_id}", operation_id="get_tandem")
 async def get_tandem(tandem_id: UUID, caller: CurrentCaller, uow: RequestUow, response: Response) -> TandemOut:
-    """The tandem with its derived health and the reason for it."""
+    """The tandem with its stored health and the reasons for it."""
     view = await tandems.view_tandem(uow, caller, tandem_id)
     set_etag(response, view.tandem)
-    return TandemOut.of(view.tandem, view.health)
+    return TandemOut.of(view.tandem)
 
 
 @router.get("/tandems/{tandem_id}/history", operation_id="get_tandem_history")

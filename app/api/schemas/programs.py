@@ -30,6 +30,9 @@ class RulesModel(BaseModel):
     at_risk_after_days: int = Field(default=45, ge=1, le=365)
     low_rating: int = Field(default=2, ge=1, le=5)
     missed_sessions_at_risk: int = Field(default=2, ge=1, le=50)
+    goals_stalled_after_sessions: int = Field(
+        default=3, ge=1, le=50, description="held sessions after which goals none of which moved call for a check-in"
+    )
     self_matching: bool = Field(default=False, description="a mutual like proposes the tandem at once")
 
 
@@ -47,6 +50,7 @@ class RulesPatch(BaseModel):
     at_risk_after_days: int | None = Field(default=None, ge=1, le=365)
     low_rating: int | None = Field(default=None, ge=1, le=5)
     missed_sessions_at_risk: int | None = Field(default=None, ge=1, le=50)
+    goals_stalled_after_sessions: int | None = Field(default=None, ge=1, le=50)
     self_matching: bool | None = None
 
 

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from pydantic import BaseModel, Field, StringConstraints
 
 from app.api.schemas.base import Body, PageOut, Resource
-from app.domain.health import Health, HealthAssessment
+from app.domain.health import Health, ReasonCode
 from app.domain.tandem import MAX_REASON, Tandem, TandemStatus, Transition
 from app.domain.values import MeetingFormat
 from app.services.scheduling import SlotSuggestions
@@ -40,6 +40,11 @@ class FitCheckIn(Body):
     fits: bool = Field(description="does the pairing fit? A no flags the tandem for a rematch")
 
 
+class HealthReasonOut(BaseModel):
+    code: ReasonCode = Field(description="stable, for programs")
+    message: str = Field(description="for people")
+
+
 class TandemOut(Resource):
     program_id: UUID
     mentor_enrollment_id: UUID
@@ -49,9 +54,11 @@ class TandemOut(Resource):
     status: TandemStatus
     formats: list[MeetingFormat]
     health: Health | None = Field(
-        description="derived; given by GET /v1/tandems/{tandem_id}, null in lists and command answers"
+        description="stored, kept current by every change and a periodic sweep; null for a closed tandem"
     )
-    health_reason: str | None = Field(description="why the tandem has this health")
+    health_reason: str | None = Field(description="the main reason for the health (the first of health_reasons)")
+    health_reasons: list[HealthReasonOut] = Field(description="every reason for the health, worst first")
+    health_changed_at: datetime | None = Field(description="when the health last changed")
     expires_at: datetime = Field(description="an unanswered proposal expires then")
     mentor_accepted_at: datetime | None
     mentee_accepted_at: datetime | None
@@ -62,7 +69,8 @@ class TandemOut(Resource):
     never_pair_again: bool
 
     @classmethod
-    def of(cls, t: Tandem, health: HealthAssessment | None = None) -> Self:
+    def of(cls, t: Tandem) -> Self:
+        health = t.health
         return cls(
             id=t.id,
             program_id=t.program_id,
@@ -74,6 +82,8 @@ class TandemOut(Resource):
             formats=list(t.formats),
             health=health.health if health else None,
             health_reason=health.reason if health else None,
+            health_reasons=[HealthReasonOut(code=r.code, message=r.message) for r in health.reasons] if health else [],
+            health_changed_at=t.health_changed_at,
             expires_at=t.expires_at,
             mentor_accepted_at=t.mentor_accepted_at,
             mentee_accepted_at=t.mentee_accepted_at,

@@ -12,6 +12,7 @@ from app.domain.access import Role
 from app.domain.availability import WeeklyWindow
 from app.domain.enrollment import Enrollment, EnrollmentStatus, ParticipantRole
 from app.domain.goal import Goal, GoalStatus
+from app.domain.health import Health, HealthAssessment, HealthReason, ReasonCode
 from app.domain.matching.run import MatchingRun, PinnedPair, RunProposal, RunStatus, RunUnmatched
 from app.domain.matching_policy import Objective, Weights
 from app.domain.organization import Organization
@@ -221,8 +222,23 @@ def tandem_to_domain(row: dict[str, Any], history: list[Transition] | None = Non
         formats=tuple(MeetingFormat(f) for f in row["formats"]),
         history=history or [],
         mentor_pool=pool_mentor_ref(row.get("mentor_pool")),
+        health=health_to_domain(row.get("health"), row.get("health_reasons")),
+        health_changed_at=row.get("health_changed_at"),
         **_base(row),
     )
+
+
+def health_to_domain(health: str | None, reasons: list[dict[str, str]] | str | None) -> HealthAssessment | None:
+    if health is None or not reasons:
+        return None
+    listed = json.loads(reasons) if isinstance(reasons, str) else reasons
+    return HealthAssessment(Health(health), tuple(HealthReason(ReasonCode(r["code"]), r["message"]) for r in listed))
+
+
+def health_reasons_to_row(assessment: HealthAssessment | None) -> list[dict[str, str]] | None:
+    if assessment is None:
+        return None
+    return [{"code": r.code.value, "message": r.message} for r in assessment.reasons]
 
 
 def tandem_to_row(t: Tandem) -> dict[str, Any]:

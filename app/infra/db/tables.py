@@ -8,6 +8,7 @@ from typing import Any, ClassVar
 from uuid import UUID
 
 from sqlalchemy import BigInteger, CheckConstraint, Column, ForeignKey, Identity, Index, UniqueConstraint, text
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlmodel import Field
 
 from app.domain.generations import DIGITAL_NATIVE_FROM
@@ -116,6 +117,8 @@ class TandemRow(Versioned, table=True):
         Index("uq_tandems_open_mentee", "mentee_enrollment_id", unique=True, postgresql_where=OPEN_TANDEM),
         Index("ix_tandems_open_mentor", "mentor_enrollment_id", postgresql_where=OPEN_TANDEM),
         Index("ix_tandems_program_created", "program_id", "created_at", "id"),
+        # "which tandems of the program need me?": the list filtered by stored health
+        Index("ix_tandems_program_health", "program_id", "health"),
     )
     org_id: UUID = tenant()
     program_id: UUID = ref("programs.id", index=False)
@@ -133,6 +136,10 @@ class TandemRow(Versioned, table=True):
     rematch_flagged: bool = False
     end_reason: str | None = None
     never_pair_again: bool = False
+    # stored health (app/domain/health.py): null while the tandem is closed (and until first assessed)
+    health: str | None = Field(default=None, max_length=16)
+    health_reasons: list[dict[str, str]] | None = Field(default=None, sa_type=JSONB, nullable=True)  # type: ignore[call-overload]
+    health_changed_at: datetime | None = timestamp(default=None, nullable=True)
 
 
 class TandemTransitionRow(Table, table=True):

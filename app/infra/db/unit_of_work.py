@@ -35,7 +35,7 @@ from app.infra.db.repositories.calendar_links import CalendarLinkRepository
 from app.infra.db.repositories.insights import ProgramInsightsRepository
 from app.infra.db.repositories.partners import touch_pool_mentors
 from app.infra.db.tables import audit_events, outbox
-from app.services import ports
+from app.services import health, ports
 
 log = logging.getLogger(__name__)
 
@@ -191,6 +191,8 @@ class SqlUnitOfWork:
 
     async def commit(self) -> None:
         assert self._session is not None, "commit() outside of 'async with'"
+        # health follows every write to a tandem, its sessions or goals, in the same transaction
+        await health.refresh_touched(self, list(self._touched))
         await self._store_events()
         try:
             await self._session.commit()

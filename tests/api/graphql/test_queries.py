@@ -267,7 +267,6 @@ def _keys(world: dict[str, Any], tandem: Tandem, session_id: Any = None) -> dict
         "program_tandems": world["program"].id,
         "tandem_sessions": tandem.id,
         "tandem_goals": tandem.id,
-        "tandem_health": tandem,
         "session_feedback": session_id,
     }
 

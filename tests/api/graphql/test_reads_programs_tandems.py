@@ -15,7 +15,7 @@ from tests.factories import member, new_org, new_person, pair_world
 PROGRAM = """query($id: UUID!) { program(id: $id) {
     rules { mentorMustBeDigitalNative menteeMustBeDigitalImmigrant minGenerationGap forbidSameDepartment
             defaultMentorCapacity proposalExpiryDays needsCheckInAfterDays atRiskAfterDays lowRating
-            missedSessionsAtRisk selfMatching }
+            missedSessionsAtRisk goalsStalledAfterSessions selfMatching }
     matchingRuns { edges { node { id status } } }
 } }"""
 ENROLLMENTS = """query($id: UUID!, $after: String) { enrollments(programId: $id, first: 1, after: $after) {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 from uuid import UUID
 
@@ -11,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.domain.enrollment import Enrollment
 from app.domain.preference import Preference
-from app.domain.program import Program
+from app.domain.program import Program, ProgramStatus
 from app.infra.db import mapping as m
 from app.infra.db import tables as tb
 from app.infra.db.repositories.partners import pool_mentor_column
@@ -29,6 +30,19 @@ class ProgramRepository(Repository[Program]):
 
     async def page(self, org_id: UUID, request: PageRequest) -> Page[Program]:
         return await self._page(request, self.t.c.org_id == org_id)
+
+    async def due_for_completion(self, today: date, *, limit: int) -> list[Program]:
+        """Running programs whose period ended before ``today``, across every organization (a
+        system job), locked; rows another transaction holds are skipped."""
+        t = self.t
+        stmt = (
+            select(t)
+            .where(t.c.status == ProgramStatus.RUNNING.value, t.c.ends_on < today)
+            .order_by(t.c.ends_on, t.c.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+        return await self._all(stmt)
 
 
 class EnrollmentRepository(Repository[Enrollment]):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
@@ -12,11 +13,11 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.postgresql import UUID as PG_UUID
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
+from app.domain.events import EventRecorder
 from app.domain.goal import Goal
-from app.domain.health import RECENT_RATINGS, SessionTally
-from app.domain.program import ProgramRules
+from app.domain.health import RECENT_RATINGS, Health, HealthAssessment, HealthInput, SessionTally, TandemFacts
 from app.domain.session import Feedback, Session
-from app.domain.tandem import OPEN_STATUSES, Tandem
+from app.domain.tandem import OPEN_STATUSES, Tandem, TandemStatus
 from app.infra.db import mapping as m
 from app.infra.db import tables as tb
 from app.infra.db.repositories.partners import pool_mentor_column
@@ -25,13 +26,14 @@ from app.services.pagination import Page, PageRequest
 
 OPEN = tuple(status.value for status in OPEN_STATUSES)
 
-# Health's inputs for many tandems in one statement: each program's rules and a tally of the
-# tandem's sessions (held, missed, the end of the last held one, the latest ratings), counted
-# where the sessions are rather than shipped here. Built once; the driver prepares it once.
-_HEALTH_INPUTS = (
-    text(
-        f"""
-        SELECT t.id, p.rules, tally.held, tally.missed, tally.last_held_end,
+# Health's inputs for many tandems in one statement: the facts of the tandem it reads, its
+# stored health, its program's rules, and a tally of its sessions (held, missed, the end of the
+# last held one, the latest ratings) and goals, counted where the rows are rather than shipped
+# here. The WHERE and locking clauses vary (the tandems of a change, or the sweep's batch).
+_HEALTH_SELECT = f"""
+        SELECT t.id, t.org_id, t.program_id, t.status, t.created_at, t.fit_mentor, t.fit_mentee,
+               t.health, t.health_reasons, p.rules, tally.held, tally.missed, tally.last_held_end,
+               goals.kept AS goals, goals.moving AS goals_moving,
                ARRAY(
                    SELECT f.rating FROM feedback f JOIN sessions s ON s.id = f.session_id
                    WHERE s.tandem_id = t.id AND s.org_id = t.org_id AND s.status = 'held'
@@ -47,12 +49,73 @@ _HEALTH_INPUTS = (
                        FILTER (WHERE s.status = 'held') AS last_held_end
             FROM sessions s WHERE s.tandem_id = t.id AND s.org_id = t.org_id
         ) tally
-        WHERE t.org_id = :org_id AND t.id = ANY(:tandem_ids)
-        """  # noqa: S608 - the only interpolation is a constant
-    )
+        CROSS JOIN LATERAL (
+            SELECT count(*) FILTER (WHERE g.status <> 'dropped') AS kept,
+                   count(*) FILTER (WHERE g.status IN ('in_progress', 'achieved')) AS moving
+            FROM goals g WHERE g.tandem_id = t.id AND g.org_id = t.org_id
+        ) goals
+"""  # noqa: S608 - the only interpolation is a constant
+
+_HEALTH_INPUTS = (
+    text(_HEALTH_SELECT + "WHERE t.org_id = :org_id AND t.id = ANY(:tandem_ids)")
     .bindparams(bindparam("tandem_ids", type_=ARRAY(PG_UUID(as_uuid=True))))
     .columns()
 )
+# the same, locked in id order, for a change about to rewrite the stored health: a concurrent
+# sweep skips these rows, and two changes of one tandem take turns
+_HEALTH_INPUTS_LOCKED = (
+    text(_HEALTH_SELECT + "WHERE t.org_id = :org_id AND t.id = ANY(:tandem_ids) ORDER BY t.id FOR UPDATE OF t")
+    .bindparams(bindparam("tandem_ids", type_=ARRAY(PG_UUID(as_uuid=True))))
+    .columns()
+)
+# the sweep's batch across every organization: open tandems past a keyset, claimed without
+# waiting so that two sweeps share the work instead of doing it twice
+_HEALTH_SWEEP = text(
+    _HEALTH_SELECT
+    + f"""WHERE t.status IN ({", ".join(f"'{s}'" for s in OPEN)})
+          AND t.id > :after
+        ORDER BY t.id LIMIT :batch FOR UPDATE OF t SKIP LOCKED"""
+).columns()
+
+_STORE_HEALTH = text(
+    """
+    UPDATE tandems SET health = :health, health_reasons = CAST(:reasons AS jsonb),
+                       health_changed_at = COALESCE(:changed_at, health_changed_at)
+    WHERE id = :id AND org_id = :org_id
+      AND health IS NOT DISTINCT FROM :old_health
+      AND health_reasons IS NOT DISTINCT FROM CAST(:old_reasons AS jsonb)
+    """
+)
+
+
+_NIL = UUID(int=0)
+
+
+def _json(value: object) -> str | None:
+    return None if value is None else json.dumps(value)
+
+
+def _health_input(row: Any) -> HealthInput:
+    return HealthInput(
+        tandem_id=row.id,
+        org_id=row.org_id,
+        program_id=row.program_id,
+        facts=TandemFacts(
+            status=TandemStatus(row.status),
+            created_at=row.created_at,
+            failed_fit_check=row.fit_mentor is False or row.fit_mentee is False,
+        ),
+        rules=m.rules_to_domain(row.rules),
+        tally=SessionTally(
+            held=row.held,
+            missed=row.missed,
+            last_held_end=row.last_held_end,
+            recent_ratings=tuple(reversed(row.latest_ratings)),
+            goals=row.goals,
+            goals_moving=row.goals_moving,
+        ),
+        stored=m.health_to_domain(row.health, row.health_reasons),
+    )
 
 
 class TandemRepository(Repository[Tandem]):
@@ -85,22 +148,43 @@ class TandemRepository(Repository[Tandem]):
             stmt = update(h).where(h.c.id == tr.id, h.c.tandem_id == tandem.id, h.c.reason.is_distinct_from(tr.reason))
             await self.session.execute(stmt.values(reason=tr.reason))
 
-    async def health_inputs(
-        self, org_id: UUID, tandem_ids: list[UUID]
-    ) -> dict[UUID, tuple[ProgramRules, SessionTally]]:
-        rows = await self.session.execute(_HEALTH_INPUTS, {"org_id": org_id, "tandem_ids": tandem_ids})
-        return {
-            row.id: (
-                m.rules_to_domain(row.rules),
-                SessionTally(
-                    held=row.held,
-                    missed=row.missed,
-                    last_held_end=row.last_held_end,
-                    recent_ratings=tuple(reversed(row.latest_ratings)),
-                ),
-            )
-            for row in rows
-        }
+    async def health_inputs(self, org_id: UUID, tandem_ids: list[UUID], *, lock: bool = False) -> list[HealthInput]:
+        """Each tandem's health inputs, in one read for all of them; ``lock`` takes their rows."""
+        stmt = _HEALTH_INPUTS_LOCKED if lock else _HEALTH_INPUTS
+        rows = await self.session.execute(stmt, {"org_id": org_id, "tandem_ids": tandem_ids})
+        return [_health_input(row) for row in rows]
+
+    async def health_sweep_batch(self, *, after: UUID | None, limit: int) -> list[HealthInput]:
+        """Open tandems past ``after`` (by id), locked; rows another sweep holds are skipped."""
+        rows = await self.session.execute(_HEALTH_SWEEP, {"after": after or _NIL, "batch": limit})
+        return [_health_input(row) for row in rows]
+
+    async def store_health(
+        self,
+        found: HealthInput,
+        assessment: HealthAssessment | None,
+        changed_at: datetime | None,
+        *,
+        note: EventRecorder | None = None,
+    ) -> bool:
+        """Write the health (``changed_at`` only when the health itself changed) if the row still
+        holds what ``found`` read: compare and set, so a stale writer changes nothing."""
+        result = await self.session.execute(
+            _STORE_HEALTH,
+            {
+                "id": found.tandem_id,
+                "org_id": found.org_id,
+                "health": assessment.health.value if assessment else None,
+                "reasons": _json(m.health_reasons_to_row(assessment)),
+                "changed_at": changed_at,
+                "old_health": found.stored.health.value if found.stored else None,
+                "old_reasons": _json(m.health_reasons_to_row(found.stored)),
+            },
+        )
+        stored = bool(result.rowcount)  # type: ignore[attr-defined]
+        if stored and note is not None:
+            self._touched.append(note)
+        return stored
 
     async def count_open(
         self, org_id: UUID, *, mentor_enrollment_id: UUID | None = None, mentee_enrollment_id: UUID | None = None
@@ -131,12 +215,23 @@ class TandemRepository(Repository[Tandem]):
         return await self._all(stmt)
 
     async def page(
-        self, org_id: UUID, program_id: UUID, request: PageRequest, *, person_id: UUID | None = None
+        self,
+        org_id: UUID,
+        program_id: UUID,
+        request: PageRequest,
+        *,
+        person_id: UUID | None = None,
+        health: Health | None = None,
+        rematch_flagged: bool | None = None,
     ) -> Page[Tandem]:
         t = self.t
         where = [t.c.org_id == org_id, t.c.program_id == program_id]
         if person_id is not None:
             where.append(or_(t.c.mentor_person_id == person_id, t.c.mentee_person_id == person_id))
+        if health is not None:
+            where.append(t.c.health == health.value)
+        if rematch_flagged is not None:
+            where.append(t.c.rematch_flagged.is_(rematch_flagged))
         return await self._page(request, *where)
 
     async def for_person(self, org_id: UUID, person_id: UUID) -> list[Tandem]:
