@@ -145,8 +145,8 @@ async def erase_person(uow: UnitOfWork, caller: Caller, person_id: UUID, expecte
     """GDPR erasure (Art. 17), in one transaction: every personal field, wherever it is stored.
 
     The profile is anonymized; the bound user account loses its address, provider identity and
-    name, and its sign-in sessions end; enrollments are withdrawn without their needs, offers and
-    key questions; likes and passes go; the person's tandems end, and lose their reasons, their
+    name, and its sign-in sessions end; the person's calendar feed links go; enrollments are
+    withdrawn without their needs, offers and key questions; likes and passes go; the person's tandems end, and lose their reasons, their
     goals' words and their sessions' agenda, notes and place; the person's feedback loses its
     words; matching explanations naming them go; event data is reduced to anonymous keys; and
     stored Idempotency-Key responses about them are dropped. Ids, statuses, ratings, counts,
@@ -169,6 +169,8 @@ async def erase_person(uow: UnitOfWork, caller: Caller, person_id: UUID, expecte
             run.erase_free_text(person_id)
             await uow.matching_runs.save(run)
         await _erase_pool_mentor(uow, person)
+        for link in await uow.calendar_links.of_person(org_id, person_id):  # their sessions' feed ends
+            await uow.calendar_links.remove(org_id, person_id, link.id)
         if not person.erased:
             person.erase()
             await uow.people.save(person)

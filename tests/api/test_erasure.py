@@ -95,7 +95,10 @@ async def _person_everywhere(uow: UowFactory, client: Any, bearer: Any) -> dict[
     await sessions.give_feedback(uow(), me, session.id, rating=4, learned=mark["learned"], comment=mark["comment"])
     await sessions.give_feedback(uow(), member(mentee), session.id, rating=5, learned="the other side's own words")
     await tandems.pause_tandem(uow(), me, tandem.id, reason=mark["reason"])
+    link = await client.post(f"/v1/people/{person.id}/calendar-links", headers=bearer(me))
+    assert link.status_code == 201, link.text
     return {
+        "calendar_token": link.json()["token"],
         "org": org,
         "manager": manager,
         "person": person,
@@ -192,6 +195,9 @@ async def test_erasure_leaves_no_trace_of_the_person_in_any_table(client, bearer
     assert erased.status_code == 200, erased.text
 
     assert await _hits(engine, needles) == set()
+    # a calendar app holding the person's feed link gets nothing more
+    feed = await client.get(f"/v1/people/{person.id}/calendar.ics", params={"token": world["calendar_token"]})
+    assert feed.status_code == 404, feed.text
     async with uow_factory() as tx:
         signin = await tx.signins.get_session(world["signin"].id)
         assert signin is not None and signin.revoked_at is not None
