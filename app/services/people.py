@@ -144,13 +144,13 @@ async def update_person(
 async def erase_person(uow: UnitOfWork, caller: Caller, person_id: UUID, expected_version: int | None = None) -> Person:
     """GDPR erasure (Art. 17), in one transaction: every personal field, wherever it is stored.
 
-    The profile is anonymized; the bound user account loses its address, provider identity and
-    name, and its sign-in sessions end; the person's calendar feed links go; enrollments are
-    withdrawn without their needs, offers and key questions; likes and passes go; the person's tandems end, and lose their reasons, their
-    goals' words and their sessions' agenda, notes and place; the person's feedback loses its
-    words; matching explanations naming them go; event data is reduced to anonymous keys; and
-    stored Idempotency-Key responses about them are dropped. Ids, statuses, ratings, counts,
-    dates and the birth year stay, so program statistics keep adding up.
+    The profile is anonymized; the bound user account loses its address, provider identity and name,
+    and its sign-in sessions end; the person's calendar feed links go; enrollments are withdrawn
+    without their needs, offers and key questions; likes and passes go; the person's tandems end,
+    and lose their reasons, their goals' words and their sessions' agenda, notes and place; the
+    person's feedback loses its words; matching explanations naming them go; event data is reduced
+    to anonymous keys; and stored Idempotency-Key responses about them are dropped. Ids, statuses,
+    ratings, counts, dates and the birth year stay, so program statistics keep adding up.
 
     Repeating it changes nothing that is already erased (and completes an earlier, partial one).
     """
