@@ -73,6 +73,8 @@ async def test_a_calendar_link_opens_the_feed_without_authorization_until_it_is_
     links = f"/v1/people/{world['mentee'].id}/calendar-links"
     created = await client.post(links, headers=mentee)
     assert created.status_code == 201, created.text
+    # the token opens the person's sessions: neither a cache nor the Idempotency-Key store may keep it
+    assert (created.headers["cache-control"], created.headers["pragma"]) == ("no-store", "no-cache")
     issued = created.json()
     token = issued["token"]
     assert issued["feed_url"].endswith(f"/v1/people/{world['mentee'].id}/calendar.ics?token={token}")

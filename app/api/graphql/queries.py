@@ -10,6 +10,7 @@ from __future__ import annotations
 from strawberry.tools import merge_types
 
 from app.api.graphql.queries_audit import AuditQueries
+from app.api.graphql.queries_calendars import CalendarQueries
 from app.api.graphql.queries_events import EventQueries
 from app.api.graphql.queries_insights import InsightQueries
 from app.api.graphql.queries_organizations import OrganizationQueries
@@ -29,6 +30,7 @@ QUERY_GROUPS: tuple[type, ...] = (
     WebhookQueries,
     InsightQueries,
     AuditQueries,
+    CalendarQueries,
 )
 
 Query = merge_types("Query", QUERY_GROUPS)

@@ -8,6 +8,7 @@ from strawberry.tools import merge_types
 from app.api.graphql.error_codes import ErrorCodes
 from app.api.graphql.limits import protections
 from app.api.graphql.mutations import ProgramMutations
+from app.api.graphql.mutations_calendars import CalendarMutations
 from app.api.graphql.mutations_enrollments import EnrollmentMutations
 from app.api.graphql.mutations_goals import GoalMutations
 from app.api.graphql.mutations_matching import MatchingMutations
@@ -30,6 +31,7 @@ MUTATION_GROUPS: tuple[type, ...] = (
     MatchingMutations,
     PartnerMutations,
     WebhookMutations,
+    CalendarMutations,
 )
 
 Mutation = merge_types("Mutation", MUTATION_GROUPS)

@@ -50,6 +50,10 @@ async def create_calendar_link(
 ) -> IssuedCalendarLinkOut:
     """A secret feed URL of the person's calendar (the person, or a manager); the token is shown only now."""
     issued = await calendars.create_calendar_link(uow, caller, person_id)
+    # the token opens the person's sessions to whoever holds it: no cache, nor the Idempotency-Key
+    # store (which keeps no answer marked no-store), may keep it
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Pragma"] = "no-cache"
     response.headers["Location"] = f"/v1/people/{person_id}/calendar-links/{issued.link.id}"
     return IssuedCalendarLinkOut.issued(issued.link, issued.token, str(request.base_url))
 

@@ -82,6 +82,9 @@ FIELD_MATRIX: dict[str, str] = {
     # a member asking for a program's insights gets null (REST: 403)
     "Query.programInsights": "401 hidden allow allow hidden hidden",
     "Query.programReport": "401 hidden allow allow hidden hidden",
+    # calendar links as REST's /v1/people/{id}/calendar-links rows: the person (here the member's
+    # mentor: not the member) and managers
+    "Query.calendarLinks": "401 hidden allow allow deny hidden",
     "Mutation.createOrganization": "401 allow deny deny deny deny",
     "Mutation.updateOrganization": "401 allow allow deny deny hidden",
     "Mutation.configureSso": "401 allow allow deny deny hidden",
@@ -131,6 +134,8 @@ FIELD_MATRIX: dict[str, str] = {
     "Mutation.rotateWebhookSecret": "401 hidden allow deny deny hidden",
     "Mutation.testWebhookEndpoint": "401 hidden allow deny deny hidden",
     "Mutation.redeliverWebhook": "401 hidden allow deny deny hidden",
+    "Mutation.createCalendarLink": "401 hidden allow allow deny hidden",
+    "Mutation.revokeCalendarLink": "401 hidden allow allow deny hidden",
 }
 
 # each field called with the world's objects ($name: an id of route_matrix_world), minimal valid arguments
@@ -213,6 +218,7 @@ CALLS: dict[str, str] = {
     "Query.auditEvents": "auditEvents",
     "Query.programInsights": 'programInsights(programId: "$program_id")',
     "Query.programReport": 'programReport(programId: "$program_id")',
+    "Query.calendarLinks": 'calendarLinks(personId: "$person_id")',
     "Mutation.createPartner": 'createPartner(name: "Matrix partner $unique_slug")',
     "Mutation.rotatePartnerSecret": 'rotatePartnerSecret(id: "$partner_id")',
     # the world's partner already granted: the allowed roles get the grant again, unchanged
@@ -231,6 +237,8 @@ CALLS: dict[str, str] = {
     "Mutation.testWebhookEndpoint": 'testWebhookEndpoint(id: "$endpoint_id")',
     # the world's ping is still pending: the allowed roles get a 409 Problem
     "Mutation.redeliverWebhook": 'redeliverWebhook(deliveryId: "$delivery_id")',
+    "Mutation.createCalendarLink": 'createCalendarLink(personId: "$person_id")',
+    "Mutation.revokeCalendarLink": 'revokeCalendarLink(personId: "$person_id", linkId: "$link_id")',
 }
 
 FRESH: dict[str, w.Fresh] = {
@@ -250,6 +258,7 @@ FRESH: dict[str, w.Fresh] = {
     "Mutation.revokePartnerAccess": w.fresh_granted_partner,
     "Mutation.rotatePartnerSecret": w.fresh_granted_partner,
     "Mutation.deleteWebhookEndpoint": w.fresh_webhook_endpoint,
+    "Mutation.revokeCalendarLink": w.fresh_calendar_link,
 }
 
 # fields naming a partner network but no organization's object: a partner belongs to no

@@ -79,6 +79,7 @@ READS: dict[str, Twin] = {
     "list_webhook_deliveries": Twin.of("webhooks.list_deliveries", "webhookDeliveries", "WebhookEndpoint.deliveries"),
     "get_program_insights": Twin.of("insights.program_insights", "programInsights", "Program.insights"),
     "get_program_report": Twin.of("reports.program_report", "programReport"),
+    "list_calendar_links": Twin.of("calendars.list_calendar_links", "calendarLinks"),
 }
 
 EXCLUDED: dict[str, str] = {
@@ -89,7 +90,6 @@ EXCLUDED: dict[str, str] = {
     "start_login": "identity: a browser redirect to the organization's OpenID provider",
     "get_program_report_csv": "reports: the same rows as report.json (GraphQL programReport), as a CSV download",
     "get_calendar_feed": "calendars: iCalendar text for calendar clients (subscribed through a secret link), not data",
-    "list_calendar_links": "calendars: no GraphQL twin yet (issue 13 item 7, GraphQL calendar links)",
     "finish_login": "identity: the OpenID provider's redirect back, which issues the tokens GraphQL needs",
 }
 
