@@ -1,4 +1,4 @@
-"""The ``tandem`` command: serve, worker, migrate, demo, token, keys, expire-proposals, purge-logins."""
+"""The ``tandem`` command: serve, worker, migrate, demo, token, keys, expire-proposals, upkeep, purge-logins."""
 
 from __future__ import annotations
 
@@ -45,6 +45,11 @@ def build_parser() -> argparse.ArgumentParser:
     keys.add_argument("action", choices=["list", "rotate", "prune"])
 
     sub.add_parser("expire-proposals", help="expire tandem proposals nobody answered in time")
+    sub.add_parser(
+        "upkeep",
+        help="run the worker's scheduled upkeep once: expire proposals, complete programs past their end, "
+        "reassess tandem health (for cron, where no worker runs)",
+    )
     sub.add_parser("purge-logins", help="delete expired login attempts, login codes and refresh tokens")
     return parser
 
@@ -78,6 +83,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(actions[args.action]())
         elif args.command == "expire-proposals":
             print(f"expired {asyncio.run(commands.expire())} proposal(s)")
+        elif args.command == "upkeep":
+            print(asyncio.run(commands.upkeep()).summary())
         elif args.command == "purge-logins":
             print(f"deleted {asyncio.run(commands.purge_logins())} expired sign-in record(s)")
     except DomainError as error:

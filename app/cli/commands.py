@@ -31,6 +31,7 @@ from app.infra.webhooks import RelayConfig, WebhookUrlPolicy
 from app.services import identity
 from app.services.ports import UnitOfWork
 from app.services.tandems import expire_proposals
+from app.services.upkeep import UpkeepReport, run_once
 
 log = logging.getLogger("tandem")
 T = TypeVar("T")
@@ -163,6 +164,11 @@ async def expire() -> int:
         return await expire_proposals(uow())
 
     return await _with_uow(database_url(Settings()), run)
+
+
+async def upkeep() -> UpkeepReport:
+    """The worker's scheduled upkeep, once: for deployments that run no worker."""
+    return await _with_uow(database_url(Settings()), run_once)
 
 
 async def purge_logins() -> int:

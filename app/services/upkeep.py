@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from app.domain.clock import utcnow
@@ -62,3 +63,28 @@ async def complete_ended_programs(
 
 async def sweep_health(uow_factory: Callable[[], UnitOfWork], *, now: datetime | None = None) -> health.SweepReport:
     return await health.sweep(uow_factory, now=now)
+
+
+@dataclass(frozen=True, slots=True)
+class UpkeepReport:
+    expired_proposals: int
+    completed_programs: int
+    health: health.SweepReport
+
+    def summary(self) -> str:
+        h = self.health
+        return (
+            f"expired {self.expired_proposals} proposal(s); "
+            f"completed {self.completed_programs} program(s) past their end; "
+            f"health: {h.assessed} open tandem(s) assessed, {h.changed} changed, {h.reworded} with new reasons"
+        )
+
+
+async def run_once(uow_factory: Callable[[], UnitOfWork]) -> UpkeepReport:
+    """The three jobs at once, for operators without a worker (``tandem upkeep`` from cron).
+
+    Programs complete before the sweep, so the tandems they close are not assessed only to be
+    closed; each job is the worker's own, so running this next to workers changes things once."""
+    expired = await expire_due_proposals(uow_factory)
+    completed = await complete_ended_programs(uow_factory)
+    return UpkeepReport(expired, completed, await sweep_health(uow_factory))
