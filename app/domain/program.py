@@ -33,6 +33,7 @@ _ALLOWED = {
 }
 ENROLLABLE = frozenset({ProgramStatus.ENROLLING, ProgramStatus.MATCHING})
 PAIRABLE = frozenset({ProgramStatus.ENROLLING, ProgramStatus.MATCHING, ProgramStatus.RUNNING})
+MATCHABLE = frozenset({ProgramStatus.MATCHING, ProgramStatus.RUNNING})
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +72,7 @@ class ProgramRules:
         _at_least("missed_sessions_at_risk", self.missed_sessions_at_risk, 1, 50)
 
         _at_least("goals_stalled_after_sessions", self.goals_stalled_after_sessions, 1, 50)
+
 
 def _at_least(name: str, value: int, low: int, high: int) -> None:
     if not low <= value <= high:
@@ -162,10 +164,11 @@ class Program(EventRecorder):
         )
 
     def ensure_matching(self) -> None:
-        """Matching runs need the program in matching: its enrollments are settled by then."""
-        if self.status is not ProgramStatus.MATCHING:
+        """Matching runs need the program in matching (its enrollments are settled by then) or
+        running: a rematch of the participants left free, or freed by a failed fit check."""
+        if self.status not in MATCHABLE:
             raise RuleViolation(
-                f"a matching run needs the program in matching, not {self.status.value}",
+                f"a matching run needs the program in matching or running, not {self.status.value}",
                 code="program_not_matching",
             )
 

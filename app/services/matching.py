@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass
 from uuid import UUID
 
 from app.domain.access import Caller
@@ -10,8 +11,10 @@ from app.domain.enrollment import Enrollment
 from app.domain.errors import NotFound, PermissionDenied
 from app.domain.matching import Candidate, MatchingPolicy, build_candidates, exclusions
 from app.domain.matching.suggestions import Suggestion, suggest
+from app.domain.person import Person
 from app.domain.preference import Preference
 from app.domain.program import Program
+from app.domain.tandem import Tandem
 from app.services import authz
 from app.services.ports import UnitOfWork
 
@@ -66,13 +69,19 @@ async def suggest_candidates(
 
 
 async def load_candidates(
-    uow: UnitOfWork, org_id: UUID, program_id: UUID, preferences: list[Preference] | None = None
+    uow: UnitOfWork,
+    org_id: UUID,
+    program_id: UUID,
+    preferences: list[Preference] | None = None,
+    *,
+    free_flagged: bool = False,
 ) -> tuple[list[Candidate], list[Candidate]]:
     """The program's active participants as (mentees, mentors), inside the caller's unit of work.
 
     ``preferences`` default to every like and pass authored in the program. Open tandems are
     counted without row locks: reading candidates must not hold up pairings (which lock and
-    check again).
+    check again). ``free_flagged`` (a matching run) leaves out tandems flagged by a failed fit
+    check: accepting a proposal for one of their participants dissolves them.
     """
     enrollments = await uow.enrollments.children_of(org_id, "program_id", [program_id])
     people = await uow.people.get_many(org_id, list({e.person_id for e in enrollments}))
@@ -80,7 +89,7 @@ async def load_candidates(
         preferences = await uow.preferences.authored_by(org_id, [e.id for e in enrollments])
     open_counts: Counter[UUID] = Counter()
     for tandem in await uow.tandems.children_of(org_id, "program_id", [program_id]):
-        if tandem.is_open:
+        if tandem.is_open and not (free_flagged and tandem.rematch_flagged):
             open_counts.update((tandem.mentor_enrollment_id, tandem.mentee_enrollment_id))
     by_id = {p.id: p for p in people}
     present = [e for e in enrollments if e.person_id in by_id]  # an erased person is nobody's candidate
@@ -91,3 +100,36 @@ def _in_program(enrollment: Enrollment | None, program_id: UUID) -> Enrollment:
     if enrollment is None or enrollment.program_id != program_id:
         raise NotFound("enrollment not found", code="enrollment_not_found")
     return enrollment
+
+
+async def flagged_tandems(uow: UnitOfWork, org_id: UUID, program_id: UUID) -> list[Tandem]:
+    """The program's open tandems a failed fit check flagged for a rematch, oldest first."""
+    found = await uow.tandems.children_of(org_id, "program_id", [program_id], with_children=False)
+    return [t for t in found if t.is_open and t.rematch_flagged]
+
+
+@dataclass(frozen=True, slots=True)
+class RematchCandidate:
+    """A participant of a flagged tandem: who needs a new partner, and the tandem to dissolve."""
+
+    enrollment: Enrollment
+    person: Person
+    tandem: Tandem
+
+
+async def rematch_candidates(uow: UnitOfWork, caller: Caller, program_id: UUID) -> list[RematchCandidate]:
+    """Both participants of each flagged open tandem (managers), the mentee first: the people a
+    matching run in the running program will place anew, dissolving the flagged tandem."""
+    org_id = authz.scope_of(caller, "program")
+    async with uow:
+        authz.found(await uow.programs.get(org_id, program_id), "program")
+        authz.require_manager(caller)
+        flagged = await flagged_tandems(uow, org_id, program_id)
+        sides = [(t, e) for t in flagged for e in (t.mentee_enrollment_id, t.mentor_enrollment_id)]
+        enrollments = {e.id: e for e in await uow.enrollments.get_many(org_id, [e for _, e in sides])}
+        people = {p.id: p for p in await uow.people.get_many(org_id, [e.person_id for e in enrollments.values()])}
+    return [
+        RematchCandidate(enrollments[e], people[enrollments[e].person_id], t)
+        for t, e in sides
+        if e in enrollments and enrollments[e].person_id in people
+    ]

@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from uuid import UUID
 
 from app.domain.access import Caller
@@ -20,7 +20,7 @@ from app.domain.matching import match
 from app.domain.matching.run import MatchingRun, PinnedPair, RunStatus
 from app.domain.tandem import Tandem
 from app.services import authz
-from app.services.matching import load_candidates
+from app.services.matching import flagged_tandems, load_candidates
 from app.services.pagination import Page, PageRequest
 from app.services.pairing import propose_pair
 from app.services.ports import JobQueue, UnitOfWork
@@ -33,14 +33,19 @@ PROGRESS_SCORED = 50
 
 @dataclass(frozen=True, slots=True)
 class Accepted:
+    """``dissolved``: the flagged tandems the accepted proposals replaced (a rematch)."""
+
     run: MatchingRun
     tandems: list[Tandem]
+    dissolved: list[Tandem] = field(default_factory=list)
 
 
 async def start_run(
     uow: UnitOfWork, jobs: JobQueue, caller: Caller, program_id: UUID, pinned: Sequence[PinnedPair] = ()
 ) -> MatchingRun:
-    """Queue a run of the program (managers; the program must be in matching, else 422)."""
+    """Queue a run of the program (managers; the program must be in matching or running, else
+    422). In a running program it is a rematch: of participants with room for a tandem, and of
+    those whose tandem a failed fit check flagged (never with that same partner again)."""
     org_id = authz.scope_of(caller, "program")
     async with uow:
         program = authz.found(await uow.programs.get(org_id, program_id), "program")
@@ -105,6 +110,11 @@ async def accept_run(
         # lock every enrollment involved at once, in id order: accepts of different runs cannot deadlock
         involved = {p.mentor_enrollment_id for _, p in chosen} | {p.mentee_enrollment_id for _, p in chosen}
         await uow.enrollments.lock(org_id, sorted(involved))
+        # a rematch: the flagged tandems of the people placed anew end first, so they are free
+        dissolved = [t for t in await flagged_tandems(uow, org_id, program_id) if _involves(t, involved)]
+        for tandem in dissolved:
+            tandem.dissolve(caller.user_id, f"rematched by matching run {run.id} after a failed fit check")
+            await uow.tandems.save(tandem)
         tandems = [
             await propose_pair(
                 uow,
@@ -119,7 +129,11 @@ async def accept_run(
         run.mark_accepted(index for index, _ in chosen)
         await uow.matching_runs.save(run)
         await uow.commit()
-    return Accepted(run, tandems)
+    return Accepted(run, tandems, dissolved)
+
+
+def _involves(tandem: Tandem, enrollment_ids: set[UUID]) -> bool:
+    return tandem.mentor_enrollment_id in enrollment_ids or tandem.mentee_enrollment_id in enrollment_ids
 
 
 async def execute_run(uow: Callable[[], UnitOfWork], run_id: UUID, *, resume: bool = False) -> MatchingRun | None:
@@ -146,9 +160,12 @@ async def execute_run(uow: Callable[[], UnitOfWork], run_id: UUID, *, resume: bo
     try:
         async with uow() as tx:
             program = authz.found(await tx.programs.get(run.org_id, run.program_id), "program")
-            mentees, mentors = await load_candidates(tx, run.org_id, run.program_id)
+            mentees, mentors = await load_candidates(tx, run.org_id, run.program_id, free_flagged=True)
             people = list({c.person.id for c in (*mentees, *mentors)})
             excluded = await tx.tandems.exclusions_among(run.org_id, people)
+            # a pair whose fit check failed is not proposed again, whoever else is free
+            flagged = await flagged_tandems(tx, run.org_id, run.program_id)
+            excluded += [(t.mentor_person_id, t.mentee_person_id) for t in flagged]
             run.report(PROGRESS_LOADED)
             await tx.matching_runs.save(run)
             await tx.commit()

@@ -106,6 +106,7 @@ ROUTE_MATRIX: dict[RouteKey, str] = {
     ("PUT", "/v1/programs/{program_id}/matching-policy"): "401 hidden allow allow deny hidden",
     ("POST", "/v1/programs/{program_id}/matching-runs"): "401 hidden allow allow deny hidden",
     ("GET", "/v1/programs/{program_id}/matching-runs"): "401 hidden allow allow deny hidden",
+    ("GET", "/v1/programs/{program_id}/rematch-candidates"): "401 hidden allow allow deny hidden",
     ("GET", "/v1/programs/{program_id}/matching-runs/{run_id}"): "401 hidden allow allow deny hidden",
     ("POST", "/v1/programs/{program_id}/matching-runs/{run_id}/accept"): "401 hidden allow allow deny hidden",
     # tandems: managers see all of them, members their own; only a participant answers for a side

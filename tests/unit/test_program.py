@@ -219,9 +219,10 @@ def test_a_revision_cannot_blank_the_title() -> None:
     assert (program.title, program.description) == ("Reverse mentoring 2030", "")
 
 
-def test_only_a_program_in_matching_runs_matching() -> None:
+def test_matching_runs_in_matching_and_as_a_rematch_while_running() -> None:
     a_program(S.MATCHING).ensure_matching()
-    for status in set(ProgramStatus) - {S.MATCHING}:
+    a_program(S.RUNNING).ensure_matching()
+    for status in set(ProgramStatus) - {S.MATCHING, S.RUNNING}:
         with pytest.raises(RuleViolation) as caught:
             a_program(status).ensure_matching()
         assert caught.value.code == "program_not_matching"

@@ -49,7 +49,11 @@ class MatchingPolicyInput:
 
 
 def _accepted(accepted: Accepted) -> AcceptedRun:
-    return AcceptedRun(run=MatchingRun.of(accepted.run), tandem_ids=[t.id for t in accepted.tandems])
+    return AcceptedRun(
+        run=MatchingRun.of(accepted.run),
+        tandem_ids=[t.id for t in accepted.tandems],
+        dissolved_tandem_ids=[t.id for t in accepted.dissolved],
+    )
 
 
 @strawberry.type

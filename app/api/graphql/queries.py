@@ -17,6 +17,7 @@ from app.api.graphql.queries_organizations import OrganizationQueries
 from app.api.graphql.queries_partners import PartnerQueries
 from app.api.graphql.queries_people import PeopleQueries
 from app.api.graphql.queries_programs import ProgramQueries
+from app.api.graphql.queries_rematch import RematchQueries
 from app.api.graphql.queries_tandems import TandemQueries
 from app.api.graphql.queries_webhooks import WebhookQueries
 
@@ -31,6 +32,7 @@ QUERY_GROUPS: tuple[type, ...] = (
     InsightQueries,
     AuditQueries,
     CalendarQueries,
+    RematchQueries,
 )
 
 Query = merge_types("Query", QUERY_GROUPS)

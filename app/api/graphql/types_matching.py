@@ -17,6 +17,7 @@ from app.domain.matching import Objective as DomainObjective
 from app.domain.matching import run as mr
 from app.domain.matching.score import DISPLAY_DIGITS, rounded
 from app.domain.matching.suggestions import Suggestion as DomainSuggestion
+from app.services.matching import RematchCandidate as RematchCandidateData
 
 Objective = strawberry.enum(DomainObjective)
 RunStatus = strawberry.enum(mr.RunStatus)
@@ -161,6 +162,28 @@ class MatchingRun:
 class AcceptedRun:
     run: MatchingRun
     tandem_ids: list[UUID]
+    dissolved_tandem_ids: list[UUID] = strawberry.field(
+        description="flagged tandems whose participants the accepted proposals place anew, dissolved (a rematch)"
+    )
+
+
+@strawberry.type(description="a participant of a tandem a failed fit check flagged: who needs a rematch")
+class RematchCandidate:
+    enrollment_id: UUID
+    person_id: UUID
+    display_name: str
+    role: ParticipantRole  # type: ignore[valid-type]
+    tandem_id: UUID = strawberry.field(description="the flagged tandem, dissolved when a run's proposal places them")
+
+    @classmethod
+    def of(cls, c: RematchCandidateData) -> RematchCandidate:
+        return cls(
+            enrollment_id=c.enrollment.id,
+            person_id=c.person.id,
+            display_name=c.person.display_name,
+            role=c.enrollment.role,
+            tandem_id=c.tandem.id,
+        )
 
 
 @strawberry.type(description="a candidate of the other side, ranked for one participant, with the explanation")

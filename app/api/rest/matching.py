@@ -18,6 +18,8 @@ from app.api.schemas.matching import (
     MatchingRunIn,
     MatchingRunOut,
     MatchingRunPage,
+    RematchCandidateList,
+    RematchCandidateOut,
     SuggestionList,
     SuggestionOut,
 )
@@ -116,4 +118,17 @@ async def accept_matching_run(
     with the rule's code, and nothing is kept."""
     indices = body.proposals if body is not None else None
     accepted = await matching_runs.accept_run(uow, caller, program_id, run_id, indices)
-    return AcceptedRunOut(run=MatchingRunOut.of(accepted.run), tandem_ids=[t.id for t in accepted.tandems])
+    return AcceptedRunOut(
+        run=MatchingRunOut.of(accepted.run),
+        tandem_ids=[t.id for t in accepted.tandems],
+        dissolved_tandem_ids=[t.id for t in accepted.dissolved],
+    )
+
+
+@router.get("/rematch-candidates", operation_id="list_rematch_candidates")
+async def list_rematch_candidates(program_id: UUID, caller: CurrentCaller, uow: RequestUow) -> RematchCandidateList:
+    """Who needs a rematch (managers): both participants of every open tandem a failed fit check
+    flagged, mentee first. A matching run started while the program is running proposes new
+    partners for them (never the same pair again); accepting a proposal dissolves their tandem."""
+    found = await matching.rematch_candidates(uow, caller, program_id)
+    return RematchCandidateList(items=[RematchCandidateOut.of(c) for c in found])

@@ -182,6 +182,7 @@ OPERATION_CODES: dict[str, tuple[str, ...]] = {
         "job_queue_unavailable",
     ),
     "list_matching_runs": (*PROGRAM, *MANAGER),
+    "list_rematch_candidates": (*PROGRAM, *MANAGER),
     "get_matching_run": ("matching_run_not_found", *MANAGER),
     "accept_matching_run": (
         *PROGRAM,

@@ -16,6 +16,7 @@ from app.domain.matching.run import MatchingRun, PinnedPair, RunStatus
 from app.domain.matching.score import DISPLAY_DIGITS, rounded
 from app.domain.matching.suggestions import Suggestion
 from app.domain.program import Program
+from app.services.matching import RematchCandidate
 
 
 def _weight(default: float, what: str) -> float:
@@ -232,3 +233,32 @@ class MatchingRunPage(PageOut[MatchingRunOut]):
 class AcceptedRunOut(BaseModel):
     run: MatchingRunOut
     tandem_ids: list[UUID] = Field(description="the proposed tandems, in the order of the accepted proposals")
+    dissolved_tandem_ids: list[UUID] = Field(
+        default_factory=list,
+        description="in a running program: the tandems a failed fit check flagged whose participants the "
+        "accepted proposals place anew, dissolved with the run as the reason",
+    )
+
+
+class RematchCandidateOut(BaseModel):
+    enrollment_id: UUID
+    person_id: UUID
+    display_name: str
+    role: ParticipantRole
+    tandem_id: UUID = Field(description="the flagged tandem, dissolved when a matching run's proposal places them")
+
+    @classmethod
+    def of(cls, c: RematchCandidate) -> Self:
+        return cls(
+            enrollment_id=c.enrollment.id,
+            person_id=c.person.id,
+            display_name=c.person.display_name,
+            role=c.enrollment.role,
+            tandem_id=c.tandem.id,
+        )
+
+
+class RematchCandidateList(BaseModel):
+    """Both participants of every open tandem a failed fit check flagged, mentee first."""
+
+    items: list[RematchCandidateOut]

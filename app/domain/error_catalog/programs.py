@@ -48,7 +48,7 @@ PROGRAMS = Feature(
             "program_not_matching",
             RuleViolation,
             "Program not in matching",
-            "A matching run needs the program in its matching phase.",
+            "A matching run needs the program in its matching phase, or running (a rematch).",
         ),
         ErrorCode(
             "rules_break_open_tandems",

@@ -59,6 +59,7 @@ READS: dict[str, Twin] = {
     "get_matching_policy": Twin.of("matching.get_matching_policy", "matchingPolicy"),
     "list_matching_runs": Twin.of("matching_runs.list_runs", "matchingRuns", "Program.matchingRuns"),
     "get_matching_run": Twin.of("matching_runs.get_run", "matchingRun"),
+    "list_rematch_candidates": Twin.of("matching.rematch_candidates", "rematchCandidates"),
     "list_tandems": Twin.of("tandems.list_tandems", "tandems", "Program.tandems"),
     "get_tandem": Twin.of("tandems.view_tandem", "tandem", "Tandem.health"),
     "get_tandem_history": Twin.of("tandems.tandem_history", "tandemHistory", "Tandem.history"),
