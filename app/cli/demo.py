@@ -1,7 +1,8 @@
 """Load the demo organization through the use cases only, so every rule of the domain applies.
 
 The story: Demo Mobility AG runs a pilot that started three months ago (running, with active
-tandems, goals, past sessions and feedback) and is enrolling its next cohort. Its webhook
+tandems, goals, past sessions and feedback, at least one tandem in each health state, so the
+insights show them all) and is enrolling its next cohort. Its webhook
 endpoint points at nothing reachable, so the delivery log shows failed tries and retries. Dates
 are relative to today; nothing is random, so every fresh database shows the same demo.
 """
@@ -98,7 +99,7 @@ class _Loader:
     async def pilot(self) -> None:
         """Enroll, match, launch; then the tandems' first three months."""
         starts_on = add_months(today(), -3)
-        program = await self._program(data.PILOT_TITLE, starts_on, "The first cohort: six tandems, nine months.")
+        program = await self._program(data.PILOT_TITLE, starts_on, "The first cohort: seven tandems, nine months.")
         mentees = [plan.mentee for plan in data.PILOT_TANDEMS] + list(data.PILOT_EXTRA_MENTEES)
         mentors = [plan.mentor for plan in data.PILOT_TANDEMS] + list(data.PILOT_EXTRA_MENTORS)
         ids = await self._enroll(program, mentees, mentors)

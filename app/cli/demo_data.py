@@ -349,6 +349,11 @@ PILOT_TANDEMS: tuple[TandemPlan, ...] = (
          S(-30, VIDEO, MISSED, "Carbon dashboard walkthrough"),
          S(4, ON_SITE, PLANNED, "Carbon dashboard walkthrough, rebooked")),
     ),
+    TandemPlan(  # the late pair: its first meeting is still ahead, too early to tell
+        "Petra Schulz", "Paul Nguyen",
+        (("KI-Werkzeuge im Controlling ausprobieren", OPEN),),
+        (S(5, ON_SITE, PLANNED, "Kennenlernen: welche Berichte kosten die meiste Zeit?"),),
+    ),
 )
 # fmt: on
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections import Counter
 from collections.abc import Callable
 from datetime import timedelta
 from uuid import uuid4
@@ -23,7 +24,7 @@ from app.infra.auth.secret_box import SecretBox
 from app.infra.db.engine import make_session_factory
 from app.infra.db.unit_of_work import SqlUnitOfWork
 from app.infra.webhooks import HttpWebhookSender, WebhookUrlPolicy
-from app.services import enrollments, people, programs, sessions, tandems, webhook_relay, webhooks
+from app.services import enrollments, insights, people, programs, sessions, tandems, webhook_relay, webhooks
 from app.services.pagination import PageRequest
 from app.services.ports import UnitOfWork
 from app.services.webhook_relay import RelayPolicy
@@ -79,14 +80,18 @@ async def test_the_demo_tells_a_complete_story(sealing_uow: UowFactory) -> None:
     assert sum(t.status is TandemStatus.ACTIVE for t in pilot_tandems) >= 5
 
     session_count = feedback_count = 0
-    health = set()
+    health = []
     for tandem in pilot_tandems:
         found = (await sessions.list_sessions(uow_factory(), manager, tandem.id, ALL)).items
         session_count += len(found)
         feedback_count += sum(len(s.feedback) for s in found)
-        health.add((await tandems.tandem_health(uow_factory(), manager, tandem.id)).health)
+        health.append((await tandems.tandem_health(uow_factory(), manager, tandem.id)).health)
     assert (session_count, feedback_count) == (summary.sessions, summary.feedback)
-    assert Health.ON_TRACK in health and Health.NEEDS_CHECK_IN in health
+
+    # a manager opening the pilot's insights sees every health state, each on the tandems that have it
+    by_health = (await insights.program_insights(uow_factory(), manager, pilot.id)).tandems_by_health
+    assert all(by_health[state] >= 1 for state in Health), by_health
+    assert {state: n for state, n in by_health.items() if n} == Counter(health)
 
     assert await demo_exists(uow_factory, slug)
     assert summary.webhook_endpoints == 1
