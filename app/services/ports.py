@@ -29,6 +29,7 @@ from app.domain.placement import PoolMentorRef
 from app.domain.preference import Preference
 from app.domain.program import Program
 from app.domain.report import TandemReportRow
+from app.domain.scim_token import ScimToken
 from app.domain.session import Feedback, Session
 from app.domain.signin import LoginAttempt, LoginCode, RefreshToken, SignInSession
 from app.domain.sso import NO_HINTS, LoginHints, ProviderIdentity, ProviderLogout, SsoConfig
@@ -441,6 +442,17 @@ class ProgramReads(Protocol):
         ...
 
 
+class ScimTokens(Protocol):
+    """An organization's SCIM bearer tokens; a SCIM request finds its token by the digest alone."""
+
+    async def add(self, token: ScimToken) -> None: ...
+    async def of_org(self, org_id: UUID) -> list[ScimToken]: ...
+    async def by_digest(self, token_digest: str) -> ScimToken | None: ...
+    async def remove(self, org_id: UUID, token_id: UUID) -> bool:
+        """True when the token existed (and is gone now)."""
+        ...
+
+
 class CalendarLinks(Protocol):
     """A person's secret feed links; a feed request finds its link by the token's digest alone."""
 
@@ -488,6 +500,7 @@ class UnitOfWork(Protocol):
     webhook_deliveries: WebhookDeliveries
     program_reads: ProgramReads
     calendar_links: CalendarLinks
+    scim_tokens: ScimTokens
     audit: AuditTrail
 
     def act_for(self, caller: Caller) -> None: ...

@@ -40,6 +40,7 @@ from app.services import (
     partner_mentors,
     partners,
     programs,
+    scim_tokens,
     sessions,
     sso,
     tandems,
@@ -167,6 +168,14 @@ async def fresh_calendar_link(world: World) -> Ids:
     """A calendar link of the world's person (the member's mentor), for one revocation."""
     issued = await calendars.create_calendar_link(world.uow(), world.manager, world.ids["person_id"])
     return {"link_id": issued.link.id}
+
+
+async def fresh_scim_token(world: World) -> Ids:
+    """A SCIM token of the world's organization, for one revocation."""
+    org_admin = world.callers[ORG_ADMIN]
+    assert org_admin is not None and org_admin.org_id is not None
+    issued = await scim_tokens.create_scim_token(world.uow(), org_admin, org_admin.org_id, name="matrix")
+    return {"token_id": issued.token.id}
 
 
 def _partner_caller(partner: Partner) -> Caller:

@@ -70,6 +70,10 @@ ROUTE_MATRIX: dict[RouteKey, str] = {
     ("PATCH", "/v1/organizations/{org_id}"): "401 allow allow deny deny hidden",
     ("PUT", "/v1/organizations/{org_id}/sso"): "401 allow allow deny deny hidden",
     ("GET", "/v1/organizations/{org_id}/sso"): "401 allow allow deny deny hidden",
+    # SCIM provisioning's bearer tokens: the organization's admins (tests/api/test_scim_tokens.py)
+    ("POST", "/v1/organizations/{org_id}/scim-tokens"): "401 allow allow deny deny hidden",
+    ("GET", "/v1/organizations/{org_id}/scim-tokens"): "401 allow allow deny deny hidden",
+    ("DELETE", "/v1/organizations/{org_id}/scim-tokens/{token_id}"): "401 allow allow deny deny hidden",
     # people: person_id is the member's mentor, another person of the organization
     ("POST", "/v1/people"): "401 deny allow allow deny deny",
     ("GET", "/v1/people"): "401 deny allow allow allow deny",
@@ -199,6 +203,7 @@ BODIES: dict[RouteKey, Body] = {
         "client_id": "tandem",
         "client_secret": "matrix-secret",
     },
+    ("POST", "/v1/organizations/{org_id}/scim-tokens"): lambda _: {"name": "Matrix IdP"},
     ("POST", "/v1/people"): lambda _: {"display_name": "Matrix Person", "birth_year": 1990},
     ("PATCH", "/v1/people/{person_id}"): lambda _: {"bio": "edited by the route matrix"},
     ("PUT", "/v1/people/{person_id}/availability"): lambda _: {
@@ -254,6 +259,7 @@ QUERIES: dict[RouteKey, dict[str, str]] = {
 # objects of a cell's own, instead of the world's; mostly fresh ones for calls that change state for good
 FRESH: dict[RouteKey, w.Fresh] = {
     ("DELETE", "/v1/people/{person_id}/calendar-links/{link_id}"): w.fresh_calendar_link,
+    ("DELETE", "/v1/organizations/{org_id}/scim-tokens/{token_id}"): w.fresh_scim_token,
     ("GET", "/auth/{org_slug}/login"): w.org_without_sso,
     ("GET", "/auth/{org_slug}/callback"): w.org_without_sso,
     ("POST", "/auth/{org_slug}/backchannel-logout"): w.org_without_sso,

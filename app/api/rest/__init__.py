@@ -16,6 +16,7 @@ from app.api.rest import (
     people,
     programs,
     reports,
+    scim_tokens,
     sessions,
     tandems,
     webhooks,
@@ -39,6 +40,7 @@ ROUTERS: list[APIRouter] = [
     calendars.router,
     webhooks.router,
     audit.router,
+    scim_tokens.router,
 ]
 
 # routes that authenticate in their own way (a calendar link's secret in the URL)

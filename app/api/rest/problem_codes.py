@@ -260,6 +260,10 @@ OPERATION_CODES: dict[str, tuple[str, ...]] = {
     "get_program_insights": (*PROGRAM, *MANAGER),
     "get_program_report": (*PROGRAM, *MANAGER),
     "get_program_report_csv": (*PROGRAM, *MANAGER),
+    # SCIM provisioning's bearer tokens: an organization's admins
+    "create_scim_token": ("organization_not_found", "org_admin_required", "blank_value", "too_long"),
+    "list_scim_tokens": ("organization_not_found", "org_admin_required"),
+    "revoke_scim_token": ("organization_not_found", "org_admin_required", "scim_token_not_found"),
     # calendars
     "get_calendar_feed": (*PERSON, *TENANT, "not_your_profile", "calendar_feed_not_found"),
     "create_calendar_link": (*PERSON, *TENANT, "not_your_profile"),

@@ -22,6 +22,7 @@ from app.domain.error_catalog.organizations import ORGANIZATIONS
 from app.domain.error_catalog.partners import PARTNERS
 from app.domain.error_catalog.people import PEOPLE
 from app.domain.error_catalog.programs import PROGRAMS
+from app.domain.error_catalog.scim import SCIM
 from app.domain.error_catalog.sessions import SESSIONS
 from app.domain.error_catalog.tandems import TANDEMS
 
@@ -38,6 +39,7 @@ FEATURES: tuple[Feature, ...] = (
     CALENDARS,
     PARTNERS,
     IDENTITY,
+    SCIM,
     EVENTS,
     AUDIT,
 )

@@ -508,3 +508,19 @@ class AuditEventRow(Table, table=True):
 
 
 audit_events = table_of(AuditEventRow)
+
+
+class ScimTokenRow(Table, table=True):
+    """An organization's SCIM bearer token; only the secret's SHA-256 digest is stored."""
+
+    __tablename__: ClassVar[str] = "scim_tokens"  # type: ignore[misc]
+    id: UUID = Field(primary_key=True)
+    org_id: UUID = tenant()
+    name: str = Field(max_length=100)
+    description: str = Field(default="", max_length=500)
+    token_digest: str = Field(max_length=64, unique=True)
+    created_by: UUID | None = None
+    created_at: datetime = timestamp()
+
+
+scim_tokens = table_of(ScimTokenRow)

@@ -91,6 +91,8 @@ EXCLUDED: dict[str, str] = {
     "start_login": "identity: a browser redirect to the organization's OpenID provider",
     "get_program_report_csv": "reports: the same rows as report.json (GraphQL programReport), as a CSV download",
     "get_calendar_feed": "calendars: iCalendar text for calendar clients (subscribed through a secret link), not data",
+    "list_scim_tokens": "scim: an org admin's provisioning connections, set up once beside the SSO settings"
+    " (GraphQL has no organization settings either)",
     "finish_login": "identity: the OpenID provider's redirect back, which issues the tokens GraphQL needs",
 }
 
