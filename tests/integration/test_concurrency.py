@@ -180,6 +180,29 @@ async def test_mentor_and_mentee_giving_feedback_at_the_same_moment_both_succeed
     assert sorted(f.rating for f in stored.feedback) == [4, 5]
 
 
+async def test_sessions_of_one_tandem_scheduled_held_and_rated_at_once_all_succeed(uow_factory) -> None:
+    """Each change of a tandem's sessions reassesses its stored health at commit, under the
+    tandem's row lock: the sessions' rows already hold a key-share lock on it, so that lock must
+    not be an exclusive one (it deadlocked: two schedulings, each waiting for the other)."""
+    world = await pair_world(uow_factory, status="running")
+    tandem = await active_tandem(uow_factory, world)
+    mentor, mentee = member(world["mentor"]), member(world["mentee"])
+
+    def schedule(days: int) -> Any:
+        return sessions.schedule_session(
+            uow_factory(), mentor, tandem.id, starts_at=past(days), duration_minutes=60, format=MeetingFormat.PHONE
+        )
+
+    scheduled, errors = await _gather([schedule(days) for days in range(2, 12)])
+    assert errors == []
+    held, errors = await _gather([sessions.hold_session(uow_factory(), mentor, s.id) for s in scheduled])
+    assert errors == []
+    rated, errors = await _gather(
+        [sessions.give_feedback(uow_factory(), side, s.id, rating=4) for s in held for side in (mentor, mentee)]
+    )
+    assert errors == [] and len(rated) == 20
+
+
 async def test_twenty_simultaneous_transitions_of_one_program_apply_once_and_refuse_the_rest_as_conflicts(
     uow_factory,
 ) -> None:

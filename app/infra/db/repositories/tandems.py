@@ -64,7 +64,7 @@ _HEALTH_INPUTS = (
 # the same, locked in id order, for a change about to rewrite the stored health: a concurrent
 # sweep skips these rows, and two changes of one tandem take turns
 _HEALTH_INPUTS_LOCKED = (
-    text(_HEALTH_SELECT + "WHERE t.org_id = :org_id AND t.id = ANY(:tandem_ids) ORDER BY t.id FOR UPDATE OF t")
+    text(_HEALTH_SELECT + "WHERE t.org_id = :org_id AND t.id = ANY(:tandem_ids) ORDER BY t.id FOR NO KEY UPDATE OF t")
     .bindparams(bindparam("tandem_ids", type_=ARRAY(PG_UUID(as_uuid=True))))
     .columns()
 )
@@ -74,7 +74,7 @@ _HEALTH_SWEEP = text(
     _HEALTH_SELECT
     + f"""WHERE t.status IN ({", ".join(f"'{s}'" for s in OPEN)})
           AND t.id > :after
-        ORDER BY t.id LIMIT :batch FOR UPDATE OF t SKIP LOCKED"""
+        ORDER BY t.id LIMIT :batch FOR NO KEY UPDATE OF t SKIP LOCKED"""
 ).columns()
 
 _STORE_HEALTH = text(
