@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test test-db fuzz audit lint openapi lock bench bench-latency bench-api bench-events clean image image-test
+.PHONY: run test test-db fuzz audit lint openapi lock bench bench-latency bench-api bench-events bench-insights clean image image-test
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PY) -m venv $(VENV)
@@ -62,6 +62,10 @@ bench: $(STAMP)
 ## bench-latency: API read latency p50/p95/p99 idle vs during a 5,000 x 5,000 matching run (real serve + worker)
 bench-latency: $(STAMP)
 	$(BIN)/python -m bench.latency
+
+## bench-insights: a 500-tandem program's insights and report, in-process, against a one-row read
+bench-insights: $(STAMP)
+	$(BIN)/python -m bench.insights $(ARGS)
 
 ## bench-api: tandem serve vs a bare FastAPI + asyncpg app with wrk (req/s, p50/p99, SQL statements per request);
 ##            ARGS="--quick" for a smoke run, see docs/benchmarks-api.md

@@ -113,9 +113,7 @@ def member(person: Person) -> Caller:
 
 async def _person(run: Runner, manager: Caller, rng: random.Random, n: int, *, mentor: bool) -> Person:
     first, last = rng.choice(FIRST), rng.choice(LAST)
-    return await run(
-        people.create_person,
-        manager,
+    profile = people.NewProfile(
         display_name=f"{first} {last}",
         email=f"{first.lower()}.{last.lower()}.{n}@bench.example",
         birth_year=rng.randint(1985, 2004) if mentor else rng.randint(1955, 1979),
@@ -128,6 +126,7 @@ async def _person(run: Runner, manager: Caller, rng: random.Random, n: int, *, m
         timezone="Europe/Berlin",
         preferred_formats=tuple(rng.sample(FORMATS, 2)),
     )
+    return await run(people.create_person, manager, profile)
 
 
 async def _program(run: Runner, manager: Caller, k: int, starts_on: date) -> Program:
