@@ -14,10 +14,11 @@ with a webhook endpoint at a receiver on loopback (``http.server``, answers 200 
    event every ``1/--rate`` seconds for ``--seconds``; the lag of each event is its arrival at the
    receiver minus the moment its commit returned. p50 and p99.
 3. **Pool sync**: a real ``tandem serve`` (production settings) receives ``--mentors`` mentors
-   as NDJSON from a partner's token, in requests of 1,000 (the API's batch limit) one after
-   another on one connection, with the organization granting the partner (so each mentor is a
-   Person there too). Seconds, the server's peak RSS (VmHWM) and its RSS after each fifth of the
-   sync; then the same sync again, which must emit zero events.
+   as ONE NDJSON stream from a partner's token (httpx sends it from a generator, chunked, as it
+   is made), with the organization granting the partner (so each mentor is a Person there too).
+   Seconds and rows per second, the server's RSS sampled every 100 ms (before, at each fifth of
+   the stream sent, and the highest sample) and its VmHWM; then the same stream again, which
+   must emit zero events. ``--pool-only`` runs this part alone.
 
 Prints the figures and the machine; everything it starts is stopped at the end.
 """
@@ -68,7 +69,6 @@ from bench.api_stack import (
 )
 
 OPERATOR = Caller(uuid.UUID(int=1), Role.PLATFORM_ADMIN)
-BATCH = 1000  # mentors per request: the API's limit
 
 
 # --- the receiver -----------------------------------------------------------------------------
@@ -231,29 +231,25 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
-def mentor_lines(count: int) -> list[bytes]:
-    """NDJSON batches of ``BATCH`` mentors (deterministic: the second sync sends the same bytes)."""
-    batches = []
-    for start in range(0, count, BATCH):
-        lines = [
-            json.dumps(
-                {
-                    "external_id": f"m-{n:06d}",
-                    "display_name": f"Mentor {n:06d}",
-                    "birth_year": 1985 + n % 20,
-                    "email": f"mentor{n:06d}@pool.example",
-                    "bio": "Reverse mentor: short video, AI tools, remote teams.",
-                    "interests": ["TikTok verstehen", "AI tools in daily work"][: 1 + n % 2],
-                    "languages": ["en", "de"],
-                    "city": "Berlin",
-                    "timezone": "Europe/Berlin",
-                    "preferred_formats": ["video_call"],
-                }
-            )
-            for n in range(start, min(start + BATCH, count))
-        ]
-        batches.append(("\n".join(lines) + "\n").encode())
-    return batches
+def mentor_line(n: int) -> bytes:
+    """One mentor of the stream (deterministic: the second sync sends the same bytes)."""
+    return (
+        json.dumps(
+            {
+                "external_id": f"m-{n:06d}",
+                "display_name": f"Mentor {n:06d}",
+                "birth_year": 1985 + n % 20,
+                "email": f"mentor{n:06d}@pool.example",
+                "bio": "Reverse mentor: short video, AI tools, remote teams.",
+                "interests": ["TikTok verstehen", "AI tools in daily work"][: 1 + n % 2],
+                "languages": ["en", "de"],
+                "city": "Berlin",
+                "timezone": "Europe/Berlin",
+                "preferred_formats": ["video_call"],
+            }
+        ).encode()
+        + b"\n"
+    )
 
 
 def rss_kib(pid: int, field: str) -> int:
@@ -263,22 +259,65 @@ def rss_kib(pid: int, field: str) -> int:
     raise RuntimeError(f"no {field} for process {pid}")
 
 
+class RssSampler:
+    """The server's resident set every 100 ms while a sync runs; the highest sample in MiB."""
+
+    def __init__(self, pid: int) -> None:
+        self.pid, self.peak, self.stop = pid, 0, threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        while not self.stop.wait(0.1):
+            self.peak = max(self.peak, rss_kib(self.pid, "VmRSS") // 1024)
+
+    def __enter__(self) -> RssSampler:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop.set()
+        self.thread.join()
+
+
 def sync(
-    base: str, partner_id: uuid.UUID, headers: dict[str, str], batches: list[bytes], pid: int
-) -> tuple[float, list[int]]:
-    """Seconds for the whole sync, and the server's RSS (MiB) after each fifth of it."""
-    rss, fifth = [], max(1, len(batches) // 5)
-    with httpx.Client(base_url=base, headers=headers | {"content-type": "application/x-ndjson"}, timeout=300) as http:
-        started = time.monotonic()
-        for n, batch in enumerate(batches, start=1):
-            answer = http.put(f"/v1/partners/{partner_id}/mentors", content=batch)
-            if answer.status_code != 200:
-                raise RuntimeError(f"sync batch {n}: {answer.status_code} {answer.text[:500]}")
-            if any(item["status"] == "error" for item in answer.json()["items"]):
-                raise RuntimeError(f"sync batch {n}: rows refused: {answer.text[:500]}")
-            if n % fifth == 0:
+    base: str, partner_id: uuid.UUID, headers: dict[str, str], count: int, pid: int
+) -> tuple[float, list[int], int, dict[str, int]]:
+    """One NDJSON stream of ``count`` mentors: seconds, the server's RSS (MiB) when each fifth of
+    the stream was sent, its highest RSS sample, and the counts of the answer's last line."""
+    rss: list[int] = []
+    fifth = max(1, count // 5)
+
+    def body() -> Iterator[bytes]:
+        block: list[bytes] = []
+        for n in range(count):
+            block.append(mentor_line(n))
+            if len(block) == 500:  # a 64 kB write, as a client streaming from its own store would
+                yield b"".join(block)
+                block = []
+            if (n + 1) % fifth == 0:
                 rss.append(rss_kib(pid, "VmRSS") // 1024)
-        return time.monotonic() - started, rss
+        if block:
+            yield b"".join(block)
+
+    content_type = {"content-type": "application/x-ndjson"}
+    with httpx.Client(base_url=base, headers=headers | content_type, timeout=600) as http, RssSampler(pid) as sampled:
+        started = time.monotonic()
+        with http.stream("PUT", f"/v1/partners/{partner_id}/mentors", content=body()) as answer:
+            if answer.status_code != 200:
+                raise RuntimeError(f"sync: {answer.status_code} {answer.read()[:500]!r}")
+            rows, end = 0, {}
+            for line in answer.iter_lines():
+                item = json.loads(line)
+                if "counts" in item:
+                    end = item["counts"]
+                elif item["status"] == "error":
+                    raise RuntimeError(f"sync: row refused: {line[:500]}")
+                else:
+                    rows += 1
+        seconds = time.monotonic() - started
+    if rows != count or not end:
+        raise RuntimeError(f"sync: {rows} of {count} rows answered, end line {end}")
+    return seconds, rss, sampled.peak, end
 
 
 async def partner_with_grant(url: str, box: SecretBox, org_id: uuid.UUID) -> Caller:
@@ -304,6 +343,7 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=20.0, help="events a second of the steady writer")
     parser.add_argument("--seconds", type=float, default=30.0, help="how long the steady writer writes")
     parser.add_argument("--mentors", type=int, default=50_000, help="mentors of the pool sync")
+    parser.add_argument("--pool-only", action="store_true", help="only the pool sync (part 3)")
     args = parser.parse_args()
 
     with ExitStack() as stack:
@@ -320,66 +360,95 @@ def main() -> None:
         org_id, secret = asyncio.run(register(url, box, receiver_url))
         print(f"machine: {json.dumps(machine(url, 'n/a', None, None))}")
 
-        # 1. throughput of one worker, against the bare sender
-        rows = asyncio.run(burst(url, org_id, args.events))
-        ids = {str(r["id"]) for r in rows}
-        env = tandem_environment(data_dir, url, free_port()) | {"TANDEM_ENVIRONMENT": "development"}
-        worker_log = root / "worker.log"
-        stack.enter_context(process([TANDEM, "worker"], env, worker_log, None))
-        try:
-            wait_for(receiver, ids, timeout=600)
-        except RuntimeError:
-            print(tail(worker_log))
-            raise
-        tandem_rate = rate_of(receiver, ids)
-
-        bare_rows = [_event(org_id, n) for n in range(args.events)]
-        started = time.monotonic()
-        asyncio.run(bare_sender(bare_rows, receiver_url, secret))
-        bare_rate = args.events / (time.monotonic() - started)
-        print(
-            f"throughput: {tandem_rate:,.0f} events/s by one worker, bare sender {bare_rate:,.0f}/s, "
-            f"ratio {tandem_rate / bare_rate:.2f} ({args.events:,} events, one endpoint)"
-        )
-
-        # 2. commit -> delivery lag under a steady write load (the relay's default 2 s interval)
-        committed = asyncio.run(steady_writes(url, org_id, args.rate, args.seconds))
-        wait_for(receiver, set(committed), timeout=120)
-        lags = [(receiver.arrived[i] - t) * 1000 for i, t in committed.items()]
-        print(
-            f"lag commit -> delivery at {args.rate:g} events/s for {args.seconds:g} s: "
-            f"p50 {percentile(lags, 0.5):,.0f} ms, p99 {percentile(lags, 0.99):,.0f} ms, "
-            f"max {max(lags):,.0f} ms, mean {statistics.fmean(lags):,.0f} ms"
-        )
+        if not args.pool_only:
+            webhook_figures(args, url, data_dir, org_id, receiver, receiver_url, secret, root, stack)
 
         # 3. the pool sync against a running server
-        partner = asyncio.run(partner_with_grant(url, box, org_id))
-        port = free_port()
-        serve_env = tandem_environment(data_dir, url, port) | {"TANDEM_FLOW_RATE_LIMIT": "100000/minute"}
-        serve_log = root / "serve.log"
-        server = stack.enter_context(process([TANDEM, "serve", "--port", str(port)], serve_env, serve_log, None))
-        base = f"http://127.0.0.1:{port}"
-        wait_ready(f"{base}/readyz", server, serve_log)
-        settings = Settings(data_dir=data_dir, issuer=serve_env["TANDEM_ISSUER"])
-        keys = Keyring.open(settings.signing_keys_dir, publish_ahead_seconds=settings.key_publish_ahead_seconds)
-        token = TokenIssuer(keys, settings.issuer, settings.audience, ttl_seconds=3600).issue(partner)
-        headers = {"Authorization": f"Bearer {token}"}
-        batches = mentor_lines(args.mentors)
-        assert partner.partner_id is not None
-        before = rss_kib(server.pid, "VmRSS") // 1024
-        seconds, rss = sync(base, partner.partner_id, headers, batches, server.pid)
-        peak = rss_kib(server.pid, "VmHWM") // 1024
+        pool_figures(args, url, data_dir, org_id, box, root, stack)
+
+
+def webhook_figures(
+    args: argparse.Namespace,
+    url: str,
+    data_dir: Path,
+    org_id: uuid.UUID,
+    receiver: Receiver,
+    receiver_url: str,
+    secret: str,
+    root: Path,
+    stack: ExitStack,
+) -> None:
+    # 1. throughput of one worker, against the bare sender
+    rows = asyncio.run(burst(url, org_id, args.events))
+    ids = {str(r["id"]) for r in rows}
+    env = tandem_environment(data_dir, url, free_port()) | {"TANDEM_ENVIRONMENT": "development"}
+    worker_log = root / "worker.log"
+    stack.enter_context(process([TANDEM, "worker"], env, worker_log, None))
+    try:
+        wait_for(receiver, ids, timeout=600)
+    except RuntimeError:
+        print(tail(worker_log))
+        raise
+    tandem_rate = rate_of(receiver, ids)
+
+    bare_rows = [_event(org_id, n) for n in range(args.events)]
+    started = time.monotonic()
+    asyncio.run(bare_sender(bare_rows, receiver_url, secret))
+    bare_rate = args.events / (time.monotonic() - started)
+    print(
+        f"throughput: {tandem_rate:,.0f} events/s by one worker, bare sender {bare_rate:,.0f}/s, "
+        f"ratio {tandem_rate / bare_rate:.2f} ({args.events:,} events, one endpoint)"
+    )
+
+    # 2. commit -> delivery lag under a steady write load (the relay's default 2 s interval)
+    committed = asyncio.run(steady_writes(url, org_id, args.rate, args.seconds))
+    wait_for(receiver, set(committed), timeout=120)
+    lags = [(receiver.arrived[i] - t) * 1000 for i, t in committed.items()]
+    print(
+        f"lag commit -> delivery at {args.rate:g} events/s for {args.seconds:g} s: "
+        f"p50 {percentile(lags, 0.5):,.0f} ms, p99 {percentile(lags, 0.99):,.0f} ms, "
+        f"max {max(lags):,.0f} ms, mean {statistics.fmean(lags):,.0f} ms"
+    )
+
+
+def pool_figures(
+    args: argparse.Namespace, url: str, data_dir: Path, org_id: uuid.UUID, box: SecretBox, root: Path, stack: ExitStack
+) -> None:
+    # 3. one NDJSON stream against a running server, then the same stream again
+    partner = asyncio.run(partner_with_grant(url, box, org_id))
+    port = free_port()
+    serve_env = tandem_environment(data_dir, url, port) | {"TANDEM_FLOW_RATE_LIMIT": "100000/minute"}
+    serve_log = root / "serve.log"
+    server = stack.enter_context(process([TANDEM, "serve", "--port", str(port)], serve_env, serve_log, None))
+    base = f"http://127.0.0.1:{port}"
+    wait_ready(f"{base}/readyz", server, serve_log)
+    settings = Settings(data_dir=data_dir, issuer=serve_env["TANDEM_ISSUER"])
+    keys = Keyring.open(settings.signing_keys_dir, publish_ahead_seconds=settings.key_publish_ahead_seconds)
+    token = TokenIssuer(keys, settings.issuer, settings.audience, ttl_seconds=3600).issue(partner)
+    headers = {"Authorization": f"Bearer {token}"}
+    assert partner.partner_id is not None
+    before = rss_kib(server.pid, "VmRSS") // 1024
+    try:
+        seconds, rss, peak, counts = sync(base, partner.partner_id, headers, args.mentors, server.pid)
         events = asyncio.run(event_count(url, partner.partner_id))
-        again, _ = sync(base, partner.partner_id, headers, batches, server.pid)
-        emitted = asyncio.run(event_count(url, partner.partner_id)) - events
-        print(
-            f"pool sync: {args.mentors:,} mentors (NDJSON, {len(batches)} requests of {BATCH:,}, one granting "
-            f"organization) in {seconds:.1f} s ({args.mentors / seconds:,.0f}/s), {events:,} events; server RSS "
-            f"{before} MiB before, {' / '.join(map(str, rss))} MiB after each fifth, peak {peak} MiB; "
-            f"the same sync again: {again:.1f} s, {emitted} events"
-        )
-        if emitted:
-            raise SystemExit(f"the second, identical sync emitted {emitted} events")
+        again, _, peak_again, counts_again = sync(base, partner.partner_id, headers, args.mentors, server.pid)
+    except (RuntimeError, httpx.HTTPError):
+        print(tail(serve_log))
+        raise
+    hwm = rss_kib(server.pid, "VmHWM") // 1024
+    emitted = asyncio.run(event_count(url, partner.partner_id)) - events
+    print(
+        f"pool sync: {args.mentors:,} mentors as one NDJSON stream (one granting organization) in {seconds:.1f} s "
+        f"({args.mentors / seconds:,.0f} rows/s), {counts['created']:,} created, {events:,} events; server RSS "
+        f"{before} MiB before, {' / '.join(map(str, rss))} MiB at each fifth sent, highest sample {peak} MiB"
+    )
+    print(
+        f"the same stream again: {again:.1f} s ({args.mentors / again:,.0f} rows/s), "
+        f"{counts_again['unchanged']:,} unchanged, {emitted} events, highest RSS sample {peak_again} MiB; "
+        f"server VmHWM {hwm} MiB"
+    )
+    if emitted:
+        raise SystemExit(f"the second, identical sync emitted {emitted} events")
 
 
 if __name__ == "__main__":

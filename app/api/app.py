@@ -22,6 +22,7 @@ from app.api.rate_limit import LoginRateLimiter, WriteRateLimit, WriteRateLimite
 from app.api.rest import OWN_AUTH_ROUTERS, ROUTERS, oauth
 from app.api.rest.idempotency import IdempotencyMiddleware
 from app.api.rest.openapi_extras import document_idempotency_keys, document_problem_codes, document_rate_limits
+from app.api.rest.partners import is_mentor_stream
 from app.api.rest.responses import problems
 from app.api.security_headers import SecurityHeadersMiddleware
 
@@ -103,7 +104,7 @@ def create_app(
     )
     app.add_middleware(AllowHeaderMiddleware)
     app.add_middleware(IdempotencyMiddleware)
-    app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes, streamed=is_mentor_stream)
     app.add_middleware(SecurityHeadersMiddleware, hsts=settings.environment == "production")
     if settings.cors_origins:
         app.add_middleware(

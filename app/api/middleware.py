@@ -7,6 +7,7 @@ import contextvars
 import logging
 import re
 import uuid
+from collections.abc import Callable
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -53,14 +54,19 @@ class RequestIdMiddleware:
 
 
 class BodySizeLimitMiddleware:
-    """Refuses bodies over ``max_bytes`` with 413 before the app reads them whole."""
+    """Refuses bodies over ``max_bytes`` with 413 before the app reads them whole.
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    Requests that ``streamed`` picks pass with no total limit: their route reads the body as it
+    arrives, a line at a time, and bounds each line itself (a pool sync of any length).
+    """
+
+    def __init__(self, app: ASGIApp, max_bytes: int, streamed: Callable[[Scope], bool] | None = None) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.streamed = streamed
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] != "http" or (self.streamed is not None and self.streamed(scope)):
             await self.app(scope, receive, send)
             return
         declared = dict(scope["headers"]).get(b"content-length")

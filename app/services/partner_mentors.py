@@ -3,12 +3,16 @@ happened to each mentor in the granting organizations, and withdrawing mentors.
 
 Each organization that granted the partner gets a Person per pool mentor (``source`` partner);
 a sync that changes a mentor updates those Persons in the same transaction.
+
+A sync comes as one batch (one transaction) or as a stream of any length, written a chunk of
+``MAX_BATCH`` rows at a time, each chunk in its own transaction: a stream is not atomic as a
+whole, and sending it again is safe, as a sync of equal rows changes nothing.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import AsyncIterable, AsyncIterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -87,31 +91,62 @@ async def sync_partner_mentors(
     authz.require_partner(caller, partner_id, Scope.MENTORS_SYNC)
     if len(rows) > MAX_BATCH:
         raise RuleViolation(f"a batch holds at most {MAX_BATCH} rows", code="batch_too_large", field="items")
-    results: dict[int, RowResult] = {}
+    return SyncReport(await _sync_chunk(uow, partner_id, rows, 0))
+
+
+async def sync_partner_mentor_stream(
+    uow: UnitOfWork, caller: Caller, partner_id: UUID, rows: AsyncIterable[MentorRow], *, chunk: int = MAX_BATCH
+) -> AsyncIterator[list[RowResult]]:
+    """``sync_partner_mentors`` over a stream of any length: the results of each chunk of
+    ``chunk`` rows once it is committed, with indexes counted from the stream's start.
+
+    Only one chunk is held at a time, so memory does not grow with the stream. Of two rows with
+    one external_id in a chunk the first counts; in different chunks, the later is a later sync.
+    The caller and the partner are checked before the first row is read.
+    """
+    authz.require_partner(caller, partner_id, Scope.MENTORS_SYNC)
+    async with uow:
+        authz.found(await uow.partners.get(partner_id), "partner")
+    pending: list[MentorRow] = []
+    offset = 0
+    async for row in rows:
+        pending.append(row)
+        if len(pending) == chunk:
+            yield await _sync_chunk(uow, partner_id, pending, offset)
+            offset, pending = offset + len(pending), []
+    if pending:
+        yield await _sync_chunk(uow, partner_id, pending, offset)
+
+
+async def _sync_chunk(uow: UnitOfWork, partner_id: UUID, rows: Sequence[MentorRow], offset: int) -> list[RowResult]:
+    """One transaction: read the stored mentors of the rows at once (locked), write the rows in
+    one upsert that skips the equal ones, then project the changed ones into the granting
+    organizations. ``offset`` is the index of the first row."""
+    results: list[RowResult | None] = [None] * len(rows)
     valid: dict[str, tuple[int, PartnerMentor]] = {}
-    for index, row in enumerate(rows):
-        outcome = _read_row(partner_id, index, row)
-        if isinstance(outcome, RowResult):
-            results[index] = outcome
-        elif outcome.external_id in valid:
+    for position, row in enumerate(rows):
+        read = _read_row(partner_id, offset + position, row)
+        if isinstance(read, RowResult):
+            results[position] = read
+        elif read.external_id in valid:
             error = RowError("external_id", "the batch names this external_id twice", "duplicate_external_id")
-            results[index] = RowResult(index, outcome.external_id, SyncStatus.ERROR, (error,))
+            results[position] = RowResult(offset + position, read.external_id, SyncStatus.ERROR, (error,))
         else:
-            valid[outcome.external_id] = (index, outcome)
+            valid[read.external_id] = (position, read)
     mentors = [mentor for _, mentor in valid.values()]
     async with uow:
         # shared on the partner: syncs run side by side, a grant being made waits for them
         authz.found(await uow.partners.get(partner_id, lock="share"), "partner")
-        stored = await uow.partner_mentors.lock_stored(partner_id, list(valid)) if mentors else {}
-        statuses = await uow.partner_mentors.upsert(mentors) if mentors else {}
-        for mentor in mentors:  # partner_mentor.upserted for the created and the changed
-            mentor.synced(statuses[mentor.external_id], stored.get(mentor.external_id))
-        changed = [mentor for mentor in mentors if statuses[mentor.external_id] is not SyncStatus.UNCHANGED]
-        await project(uow, await uow.partners.granting_orgs(partner_id), changed)
+        outcome = await uow.partner_mentors.sync(partner_id, mentors)
+        changed = [mentor for mentor in mentors if outcome[mentor.external_id][0] is not SyncStatus.UNCHANGED]
+        for mentor in changed:  # partner_mentor.upserted for the created and the changed
+            mentor.synced(*outcome[mentor.external_id])
+        if changed:  # an identical re-sync leaves the organizations' Persons alone, unread
+            await project(uow, await uow.partners.granting_orgs(partner_id), changed)
         await uow.commit()
-    for external_id, (index, _) in valid.items():
-        results[index] = RowResult(index, external_id, statuses[external_id])
-    return SyncReport([results[index] for index in range(len(rows))])
+    for external_id, (position, _) in valid.items():
+        results[position] = RowResult(offset + position, external_id, outcome[external_id][0])
+    return [result for result in results if result is not None]
 
 
 async def list_partner_mentors(

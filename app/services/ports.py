@@ -238,16 +238,16 @@ class PartnerRepository(Protocol):
 class PartnerMentorRepository(Protocol):
     """A partner's mentor pool, and the Persons its mentors become in granting organizations."""
 
-    async def upsert(self, mentors: Sequence[PartnerMentor]) -> dict[str, SyncStatus]:
-        """Insert or update by (partner_id, external_id); a row equal to the stored one is left alone.
+    async def sync(
+        self, partner_id: UUID, mentors: Sequence[PartnerMentor]
+    ) -> dict[str, tuple[SyncStatus, PartnerMentor | None]]:
+        """Insert or update by (partner_id, external_id), the stored rows locked until the commit;
+        a mentor equal to the stored one is left alone (``unchanged``).
 
-        Rows that existed get their stored id, version and created_at. External ids are unique
-        in ``mentors``.
+        Per external id: the status, and for an updated mentor the mentor as it was stored.
+        Written mentors get their stored id, version and created_at. External ids are unique in
+        ``mentors``.
         """
-        ...
-
-    async def lock_stored(self, partner_id: UUID, external_ids: Sequence[str]) -> dict[str, PartnerMentor]:
-        """The stored mentors of ``external_ids`` (those that exist), locked until the commit."""
         ...
 
     async def pool_mentor_of(self, person_id: UUID) -> PoolMentorRef | None:

@@ -170,10 +170,9 @@ async def test_a_pool_change_left_uncommitted_tells_the_partner_nothing(client, 
     before = await _stored(engine, partner["id"])
     partner_id = uuid.UUID(partner["id"])
     async with uow_factory() as uow:
-        stored = await uow.partner_mentors.lock_stored(partner_id, ["ngt-1"])
         changed = PartnerMentor(partner_id=partner_id, **_mentor("ngt-1", city="Bonn"))
-        statuses = await uow.partner_mentors.upsert([changed])
-        changed.synced(statuses["ngt-1"], stored["ngt-1"])
+        status, previous = (await uow.partner_mentors.sync(partner_id, [changed]))["ngt-1"]
+        changed.synced(status, previous)
         withdrawn = await uow.partner_mentors.get(partner_id, "ngt-1", for_update=True)
         assert withdrawn is not None and withdrawn.withdraw()
         await uow.partner_mentors.save(withdrawn)  # and no commit(): all of it rolls back

@@ -441,17 +441,19 @@ async def test_a_sync_may_come_as_ndjson_one_mentor_a_line(client, bearer, uow_f
     response = await client.put(
         f"/v1/partners/{partner['id']}/mentors",
         content="\n".join(lines).encode(),
-        headers={**token, "content-type": "application/x-ndjson"},
+        headers={**token, "content-type": "application/x-ndjson; charset=utf-8"},
     )
     assert response.status_code == 200, response.text
-    items = response.json()["items"]
-    assert [(r["external_id"], r["status"]) for r in items] == [
-        ("ngt-1", "created"),
-        (None, "error"),
-        ("ngt-old", "error"),
+    assert response.headers["content-type"] == "application/x-ndjson"
+    *items, end = [json.loads(line) for line in response.text.splitlines()]
+    assert [(r["index"], r["external_id"], r["status"]) for r in items] == [
+        (0, "ngt-1", "created"),
+        (1, None, "error"),
+        (2, "ngt-old", "error"),
     ]
-    assert items[1]["errors"][0]["code"] == "json_invalid"
+    assert items[1]["errors"][0]["code"] == "json_invalid" and "line 3" in items[1]["errors"][0]["message"]
     assert items[2]["errors"][0]["code"] == "not_a_digital_native"
+    assert end == {"counts": {"created": 1, "updated": 0, "unchanged": 0, "error": 2}}
 
 
 async def test_a_partner_person_cannot_take_another_mentors_external_id(client, bearer, uow_factory, engine) -> None:

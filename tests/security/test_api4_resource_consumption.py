@@ -1,13 +1,15 @@
 """API4:2023 Unrestricted Resource Consumption: every request is bounded.
 
-Bodies (413 before the app reads them whole), page sizes (1 to 200), the partner bulk batch
-(``MAX_BATCH`` rows), GraphQL depth, aliases and cost, and a write rate limit per caller that
-answers 429 with ``Retry-After`` and the IETF draft's ``RateLimit`` / ``RateLimit-Policy``.
+Bodies (413 before the app reads them whole; a partner's NDJSON stream per line instead), page
+sizes (1 to 200), the partner bulk batch (``MAX_BATCH`` rows), GraphQL depth, aliases and cost,
+and a write rate limit per caller that answers 429 with ``Retry-After`` and the IETF draft's
+``RateLimit`` / ``RateLimit-Policy``.
 The sensitive flows' per-tenant limits are API6 (test_api6_business_flows.py).
 """
 
 from __future__ import annotations
 
+import json
 import re
 import uuid
 from typing import Any
@@ -16,6 +18,7 @@ import httpx
 import pytest
 
 from app.api.graphql.limits import MAX_ALIASES, MAX_COST, MAX_DEPTH
+from app.api.schemas.partners import MAX_LINE_BYTES
 from app.services.pagination import MAX_PAGE_SIZE
 from app.services.partner_mentors import MAX_BATCH
 from tests.api import route_matrix_world as w
@@ -84,13 +87,25 @@ async def test_a_bulk_batch_over_the_limit_is_refused_whole(
     url = f"/v1/partners/{world.ids['partner_id']}/mentors"
     response = await client.put(url, json={"items": rows}, headers=bearer(world.callers[PARTNER]))
     assert response.status_code == 422, response.text[:300]
-    ndjson = "\n".join(
-        f'{{"external_id": "n{i}", "display_name": "M", "birth_year": 1999}}' for i in range(MAX_BATCH + 1)
+
+
+async def test_an_ndjson_stream_is_bounded_per_line_not_held_whole(
+    client: httpx.AsyncClient, world: w.World, bearer: Any
+) -> None:
+    """A stream may be longer than any batch (it is written a chunk at a time), but no line of
+    it is held past MAX_LINE_BYTES: an endless line is that row's error, not a server's memory."""
+    url = f"/v1/partners/{world.ids['partner_id']}/mentors"
+    endless = b'{"external_id": "endless", "bio": "' + b"x" * (4 * MAX_LINE_BYTES)
+    ndjson = b"\n".join(
+        [*(f'{{"external_id": "n{i}", "display_name": "M", "birth_year": 1999}}'.encode() for i in range(2)), endless]
     )
     response = await client.put(
         url, content=ndjson, headers=bearer(world.callers[PARTNER]) | {"Content-Type": "application/x-ndjson"}
     )
-    assert response.status_code in (413, 422), response.text[:300]
+    assert response.status_code == 200, response.text[:300]
+    *rows, end = [json.loads(line) for line in response.text.splitlines()]
+    assert [row["status"] for row in rows] == ["created", "created", "error"], response.text[:300]
+    assert rows[2]["errors"][0]["code"] == "line_too_long" and end["counts"]["error"] == 1
 
 
 def _nested(depth: int) -> str:

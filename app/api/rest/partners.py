@@ -3,28 +3,40 @@ with which organizations let a partner supply mentors (/v1/organizations/{org_id
 
 from __future__ import annotations
 
-from typing import Annotated
+import re
+import tempfile
+from collections import Counter
+from collections.abc import AsyncIterator
+from typing import IO, Annotated, Any, ClassVar
 from uuid import UUID
 
-from fastapi import APIRouter, Path, Query, Response, status
+from fastapi import APIRouter, Path, Query, Request, Response, status
+from fastapi.responses import StreamingResponse
+from fastapi.routing import APIRoute
 from pydantic import AwareDatetime
+from starlette.routing import Match
+from starlette.types import Scope
 
 from app.api.deps import CurrentCaller, RequestUow
 from app.api.rest.conventions import IfMatch, Paging, page_out, set_etag
 from app.api.rest.responses import COMMON, problems
 from app.api.schemas.partners import (
     NDJSON,
-    MentorBatchBody,
+    MentorSyncEndOut,
     MentorSyncOut,
     PartnerCredentialsOut,
     PartnerGrantOut,
     PartnerIn,
+    PartnerMentorBatchIn,
     PartnerMentorOut,
     PartnerMentorPage,
     PartnerOut,
     PartnerPage,
+    end_line,
+    ndjson_rows,
+    result_lines,
 )
-from app.domain.partner import MAX_EXTERNAL_ID_LENGTH
+from app.domain.partner import MAX_EXTERNAL_ID_LENGTH, SyncStatus
 from app.services import partner_mentors, partners
 
 router = APIRouter(prefix="/v1/partners", tags=["partners"], responses=COMMON)
@@ -89,26 +101,127 @@ async def rotate_partner_secret(
     return PartnerCredentialsOut.issued(issued)
 
 
-@router.put(
-    "/{partner_id}/mentors",
-    operation_id="sync_partner_mentors",
-    # the same batch as NDJSON: one PartnerMentorIn per line (parsed by MentorBatchBody)
-    openapi_extra={"requestBody": {"content": {NDJSON: {"schema": {"$ref": "#/components/schemas/PartnerMentorIn"}}}}},
-)
+_MENTORS_PATH = re.compile(r"^/v1/partners/[^/]+/mentors/?$")
+# the answer is spooled to disk past this size: a stream's results never pile up in memory
+_SPOOL_IN_MEMORY = 1 << 20
+
+
+def is_ndjson(scope: Scope) -> bool:
+    content_type: bytes = dict(scope.get("headers") or ()).get(b"content-type", b"")
+    return content_type.split(b";")[0].strip().lower() == NDJSON.encode()
+
+
+def is_mentor_stream(scope: Scope) -> bool:
+    """A streamed pool sync: its body has no size limit but a limit per line (``MAX_LINE_BYTES``),
+    which the route applies as it reads (for BodySizeLimitMiddleware, which runs before routing)."""
+    return scope.get("method") == "PUT" and bool(_MENTORS_PATH.match(scope.get("path", ""))) and is_ndjson(scope)
+
+
+class _ByContentType(APIRoute):
+    """One of two routes of one method and path, chosen by the request's content type: the
+    NDJSON sync streams its body, which FastAPI would read whole for a route with a body model."""
+
+    ndjson: ClassVar[bool]
+
+    def matches(self, scope: Scope) -> tuple[Match, Scope]:
+        match, child_scope = super().matches(scope)
+        if match is Match.FULL and is_ndjson(scope) is not self.ndjson:
+            return Match.NONE, {}
+        return match, child_scope
+
+
+class _JsonRoute(_ByContentType):
+    ndjson = False
+
+
+class _NdjsonRoute(_ByContentType):
+    ndjson = True
+
+
+def _ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
 async def sync_partner_mentors(
-    partner_id: UUID, body: MentorBatchBody, caller: CurrentCaller, uow: RequestUow
+    partner_id: UUID, body: PartnerMentorBatchIn, caller: CurrentCaller, uow: RequestUow
 ) -> MentorSyncOut:
     """Insert or update the pool by external_id (partner token with scope mentors:sync).
 
-    The body is a JSON batch ``{"items": [...]}`` or NDJSON (``application/x-ndjson``, one mentor
-    a line), up to 1000 mentors either way.
-    Answers 200 with one result per row: created, updated, unchanged, or error with the reasons.
-    A bad row (not a digital native, a malformed field) fails alone. Each created or updated
-    mentor becomes, or updates, a Person in every organization that granted the partner. A
-    withdrawn mentor sent again is back in the pool.
+    The body is a JSON batch ``{"items": [...]}`` of up to 1000 mentors, answered with one
+    result per row: created, updated, unchanged, or error with the reasons. A bad row (not a
+    digital native, a malformed field) fails alone. Each created or updated mentor becomes, or
+    updates, a Person in every organization that granted the partner. A withdrawn mentor sent
+    again is back in the pool.
+
+    Or the body is NDJSON (``application/x-ndjson``): one mentor a line, any number of lines,
+    each at most 65,536 bytes. It is written 1000 rows at a time, each in its own transaction, so
+    a stream is not atomic as a whole: a failure leaves the chunks before it stored. Sending the
+    stream again is safe, as a sync of equal rows changes nothing. A line that is no JSON is
+    that row's error. The answer, once the whole body is read, is NDJSON too: one result a row
+    (``MentorSyncResultOut``, indexes counted over the non-blank lines), then a last line with
+    the counts (``MentorSyncEndOut``); an answer without that line was cut off.
     """
     report = await partner_mentors.sync_partner_mentors(uow, caller, partner_id, body.rows())
     return MentorSyncOut.of(report)
+
+
+async def stream_partner_mentors(
+    partner_id: UUID, caller: CurrentCaller, uow: RequestUow, request: Request
+) -> Response:
+    """The NDJSON form of ``sync_partner_mentors``, documented there (one operation)."""
+    spool = tempfile.SpooledTemporaryFile(max_size=_SPOOL_IN_MEMORY)  # noqa: SIM115 - closed by _drain
+    try:
+        counts: Counter[SyncStatus] = Counter()
+        rows = ndjson_rows(request.stream())
+        async for results in partner_mentors.sync_partner_mentor_stream(uow, caller, partner_id, rows):
+            spool.write(result_lines(results))
+            counts.update(r.status for r in results)
+        spool.write(end_line(counts) + b"\n")
+        spool.seek(0)
+    except BaseException:
+        spool.close()
+        raise
+    # the answer starts once the body is read: a client that sends its whole body before it
+    # reads (most do) would otherwise stall a long stream against a full socket buffer
+    return StreamingResponse(_drain(spool), media_type=NDJSON)
+
+
+async def _drain(spool: IO[bytes]) -> AsyncIterator[bytes]:
+    try:
+        while block := spool.read(1 << 16):
+            yield block
+    finally:
+        spool.close()
+
+
+def _end_line_schema() -> dict[str, Any]:
+    schema = MentorSyncEndOut.model_json_schema(ref_template="#/components/schemas/{model}")
+    schema.pop("$defs", None)  # SyncStatus is a component already
+    return schema
+
+
+_SYNC_DOC = {
+    "requestBody": {"content": {NDJSON: {"schema": _ref("PartnerMentorIn")}}},
+    "responses": {
+        "200": {"content": {NDJSON: {"schema": {"oneOf": [_ref("MentorSyncResultOut"), _end_line_schema()]}}}}
+    },
+}
+router.add_api_route(
+    "/{partner_id}/mentors",
+    sync_partner_mentors,
+    methods=["PUT"],
+    operation_id="sync_partner_mentors",
+    openapi_extra=_SYNC_DOC,
+    route_class_override=_JsonRoute,
+)
+router.add_api_route(
+    "/{partner_id}/mentors",
+    stream_partner_mentors,
+    methods=["PUT"],
+    operation_id="stream_partner_mentors",
+    include_in_schema=False,
+    route_class_override=_NdjsonRoute,
+)
 
 
 @router.get("/{partner_id}/mentors", operation_id="list_partner_mentors")

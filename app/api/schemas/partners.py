@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import json
+from collections.abc import AsyncIterable, AsyncIterator
 from datetime import datetime
 from typing import Annotated, Any, Self
 from uuid import UUID
 
 from pydantic import (
     BaseModel,
-    BeforeValidator,
     Field,
     StringConstraints,
+    TypeAdapter,
     ValidationError,
     ValidatorFunctionWrapHandler,
     WrapValidator,
@@ -33,7 +33,15 @@ from app.domain.access import Scope
 from app.domain.generations import Generation
 from app.domain.partner import MAX_EXTERNAL_ID_LENGTH, MentorStage, Partner, Placement, SyncStatus
 from app.domain.values import MeetingFormat
-from app.services.partner_mentors import MAX_BATCH, MentorView, RejectedRow, RowError, RowResult, SyncReport
+from app.services.partner_mentors import (
+    MAX_BATCH,
+    MentorRow,
+    MentorView,
+    RejectedRow,
+    RowError,
+    RowResult,
+    SyncReport,
+)
 from app.services.partners import GrantResult, IssuedCredentials
 
 PartnerName = Annotated[str, StringConstraints(min_length=1, max_length=200)]
@@ -118,12 +126,12 @@ class PartnerMentorIn(Body):
 
 
 NDJSON = "application/x-ndjson"
+# a streamed sync bounds each line instead of the body: far more than any mentor's profile
+MAX_LINE_BYTES = 65_536
 
 
 def _row_or_rejection(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
     """A row that does not validate becomes a RejectedRow instead of failing the whole batch."""
-    if isinstance(value, RejectedRow):  # an NDJSON line that was no JSON at all
-        return value
     try:
         return handler(value)
     except ValidationError as exc:
@@ -150,25 +158,58 @@ class PartnerMentorBatchIn(Body):
         return [row if isinstance(row, RejectedRow) else row.profile() for row in rows]
 
 
-def _ndjson_batch(value: Any) -> Any:
-    """A body that is not JSON reaches validation as bytes: read it as NDJSON, one mentor a line.
+_ROW = TypeAdapter(MentorRowIn)
 
-    It then validates as the batch it stands for; a line that is no JSON fails alone, as a row.
+
+def _line_row(number: int, line: bytes | None) -> MentorRow:
+    """One line of a streamed sync as a row: a profile, or a RejectedRow saying why not."""
+    if line is None:
+        error = RowError("row", f"line {number} is longer than {MAX_LINE_BYTES} bytes", "line_too_long")
+        return RejectedRow(None, (error,))
+    try:
+        row: PartnerMentorIn | RejectedRow = _ROW.validate_json(line)
+    except ValidationError:  # not JSON (or not UTF-8): the row has nothing to read
+        return RejectedRow(None, (RowError("row", f"line {number} is not JSON", "json_invalid"),))
+    return row if isinstance(row, RejectedRow) else row.profile()
+
+
+async def ndjson_rows(body: AsyncIterable[bytes]) -> AsyncIterator[MentorRow]:
+    """The rows of an NDJSON body as it arrives, one a line; blank lines are skipped.
+
+    At most one line is held at a time: a line over ``MAX_LINE_BYTES`` is not kept but skipped
+    to its end, and becomes that row's error (``line_too_long``), as a line that is no JSON does.
     """
-    if not isinstance(value, bytes):
-        return value
-    items: list[Any] = []
-    for number, line in enumerate(value.decode("utf-8").splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            items.append(json.loads(line))
-        except ValueError:
-            items.append(RejectedRow(None, (RowError("row", f"line {number} is not JSON", "json_invalid"),)))
-    return {"items": items}
+    number = 0
+    async for line in _lines(body):
+        number += 1
+        if line is None or line.strip():
+            yield _line_row(number, line)
 
 
-MentorBatchBody = Annotated[PartnerMentorBatchIn, BeforeValidator(_ndjson_batch)]
+async def _lines(body: AsyncIterable[bytes]) -> AsyncIterator[bytes | None]:
+    """Split the body at newlines; None stands for a line over MAX_LINE_BYTES."""
+    held = bytearray()
+    too_long = False
+    async for chunk in body:
+        start = 0
+        while (end := chunk.find(b"\n", start)) >= 0:
+            if too_long or len(held) + end - start > MAX_LINE_BYTES:
+                yield None
+            else:
+                held += chunk[start:end]
+                yield bytes(held)
+            held.clear()
+            too_long = False
+            start = end + 1
+        if not too_long:
+            held += chunk[start:]
+            if len(held) > MAX_LINE_BYTES:  # drop it now rather than hold it to its end
+                held.clear()
+                too_long = True
+    if too_long:
+        yield None
+    elif held:
+        yield bytes(held)
 
 
 class RowErrorOut(BaseModel):
@@ -196,6 +237,22 @@ class MentorSyncOut(BaseModel):
     @classmethod
     def of(cls, report: SyncReport) -> Self:
         return cls(items=[MentorSyncResultOut.of(r) for r in report.results], counts=report.counts)
+
+
+class MentorSyncEndOut(BaseModel):
+    """The last line of a streamed sync's answer: what the whole stream did. An answer without
+    it was cut off; sending the stream again is safe."""
+
+    counts: dict[SyncStatus, int]
+
+
+def result_lines(results: list[RowResult]) -> bytes:
+    """Rows' results as NDJSON lines, as a streamed sync answers them."""
+    return b"".join(MentorSyncResultOut.of(r).model_dump_json().encode() + b"\n" for r in results)
+
+
+def end_line(counts: dict[SyncStatus, int]) -> bytes:
+    return MentorSyncEndOut(counts={status: counts.get(status, 0) for status in SyncStatus}).model_dump_json().encode()
 
 
 class PlacementOut(BaseModel):

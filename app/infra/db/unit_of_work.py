@@ -19,7 +19,6 @@ from types import TracebackType
 from typing import Any, Self
 from uuid import uuid4
 
-from sqlalchemy import insert
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -28,6 +27,7 @@ from app.domain.audit import SYSTEM, Actor, AuditEntry, audited, entry_of_write
 from app.domain.placement import PLACEMENT_EVENTS
 from app.infra.auth.secret_box import SecretBox
 from app.infra.db import repositories as r
+from app.infra.db.bulk import insert_rows
 from app.infra.db.engine import WROTE
 from app.infra.db.errors import DatabaseUnavailable, translate
 from app.infra.db.repositories.audit import AuditTrailRepository, row_of
@@ -226,8 +226,8 @@ class SqlUnitOfWork:
             }
             for e in events
         ]
-        if rows:
-            await self._session.execute(insert(outbox).values(rows))
+        if rows:  # one statement of constant text however many (a pool sync writes 1,000 at once)
+            await self._session.execute(insert_rows(outbox, rows))
         # every state change in the audit trail, in its own transaction: one place for all use cases
         trail = [row_of(AuditEntry.of_event(e, self._actor, self._request_id)) for e in events if audited(e)]
         # an aggregate written without an event of its own is audited as created or updated
@@ -237,7 +237,7 @@ class SqlUnitOfWork:
             if entry is not None:
                 trail.append(row_of(entry))
         if trail:
-            await self._session.execute(insert(audit_events).values(trail))
+            await self._session.execute(insert_rows(audit_events, trail))
         # a partner told of its mentor's placement finds the mentor in its updated_since listing too
         placed = [e for e in events if e.type in PLACEMENT_EVENTS]
         if placed:

@@ -2,16 +2,33 @@
 
 Syncs write with ``INSERT … ON CONFLICT`` on the unique keys, so two syncs of one mentor racing
 each other end in one row (the later waits for the earlier and then updates or leaves it).
+
+A sync chunk of 1,000 mentors is a handful of statements of constant text: the rows travel as
+one array parameter per column (``bulk.rows_select``), not as a VALUES list of 16,000 bind
+parameters, whose compilation alone took longer than PostgreSQL needed to run it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any, Literal
 from uuid import UUID
 
-from sqlalchemy import ColumnElement, Label, and_, delete, func, literal_column, or_, select, text, tuple_, update
+from sqlalchemy import (
+    ColumnElement,
+    Label,
+    Text,
+    and_,
+    delete,
+    func,
+    literal_column,
+    or_,
+    select,
+    text,
+    tuple_,
+    update,
+)
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -32,19 +49,19 @@ from app.domain.tandem import MATCHED_STATUSES, TandemStatus
 from app.infra.db import mapping as m
 from app.infra.db import tables as tb
 from app.infra.db.base import table_of
+from app.infra.db.bulk import one_of, rows_select
 from app.infra.db.repository import Repository
 from app.services.pagination import Cursor, Page, PageRequest
 
-# statements stay well below PostgreSQL's 32767 bind parameters (about 16 per row)
-CHUNK = 500
 MATCHED = tuple(status.value for status in MATCHED_STATUSES)
 # what a sync changes on a partner Person; the organization's own additions (department,
 # seniority, availability) and erasure are left alone
 PERSON_SYNCED = (*(f for f in PROFILE_FIELDS if f != "external_id"), "source")
 
 
-def _chunks(items: Sequence[Any]) -> list[Sequence[Any]]:
-    return [items[i : i + CHUNK] for i in range(0, len(items), CHUNK)]
+def _upsert(table: Any, rows: Sequence[Mapping[str, Any]]) -> Any:
+    """``INSERT INTO table (…) SELECT unnest(…), …``, to which the caller adds its ON CONFLICT."""
+    return pg_insert(table).from_select(list(rows[0]), rows_select(table, rows))
 
 
 def pool_mentor_column(person_id: Any, label: str) -> Label[Any]:
@@ -147,46 +164,66 @@ class PartnerMentorRepository(Repository[PartnerMentor]):
     # the profile (the key aside), and a withdrawn mentor synced again is back in the pool
     SYNCED = SYNCED_FIELDS
 
-    async def lock_stored(self, partner_id: UUID, external_ids: Sequence[str]) -> dict[str, PartnerMentor]:
-        """The stored mentors of these ids, locked in the order ``upsert`` writes them."""
-        t, found = self.t, dict[str, PartnerMentor]()
-        for chunk in _chunks(sorted(set(external_ids))):
-            stmt = (
-                select(t)
-                .where(t.c.partner_id == partner_id, t.c.external_id.in_(list(chunk)))
-                .order_by(t.c.external_id)
-                .with_for_update()
-            )
-            found.update({mentor.external_id: mentor for mentor in await self._all(stmt)})
-        return found
+    async def sync(
+        self, partner_id: UUID, mentors: Sequence[PartnerMentor]
+    ) -> dict[str, tuple[SyncStatus, PartnerMentor | None]]:
+        """Two statements for any number of mentors: lock the stored rows of their ids (one
+        ``SELECT … FOR UPDATE``), then insert the new and update the changed (one ``INSERT …
+        ON CONFLICT … DO UPDATE … WHERE`` distinct, returning what it wrote). A mentor equal to
+        its stored row is not sent at all, so an identical re-sync writes nothing.
 
-    async def upsert(self, mentors: Sequence[PartnerMentor]) -> dict[str, SyncStatus]:
+        Stored rows are compared as read, and only those replaced become domain objects.
+        """
+        if not mentors:
+            return {}
+        t = self.t
         # one order for every writer: two syncs of overlapping batches cannot deadlock
         ordered = sorted(mentors, key=lambda mentor: mentor.external_id)
+        rows = {mentor.external_id: m.partner_mentor_to_row(mentor) for mentor in ordered}
+        locked = (
+            select(t)
+            .where(t.c.partner_id == partner_id, t.c.external_id.in_(one_of(list(rows), Text)))
+            .order_by(t.c.external_id)
+            .with_for_update()
+        )
+        stored = {row["external_id"]: row for row in (await self.session.execute(locked)).mappings()}
+        outcome: dict[str, tuple[SyncStatus, PartnerMentor | None]] = {}
+        changed = []
+        for external_id, row in rows.items():
+            before = stored.get(external_id)
+            if before is not None and all(before[c] == row[c] for c in self.SYNCED):
+                outcome[external_id] = (SyncStatus.UNCHANGED, None)
+            else:
+                changed.append(row)
+        if not changed:
+            return outcome
+        stmt = _upsert(t, changed)
+        stmt = stmt.on_conflict_do_update(
+            index_elements=["partner_id", "external_id"],
+            set_={
+                **{c: stmt.excluded[c] for c in self.SYNCED},
+                "updated_at": stmt.excluded.updated_at,
+                "version": t.c.version + 1,
+            },
+            # a row another sync stored since the lock was taken is written only if it differs
+            where=_changed(t, self.SYNCED),
+        )
+        # xmax = 0 tells an inserted row from an updated one
+        returning = stmt.returning(
+            t.c.external_id, t.c.id, t.c.version, t.c.created_at, literal_column("(xmax = 0)").label("inserted")
+        )
         by_external_id = {mentor.external_id: mentor for mentor in ordered}
-        statuses = dict.fromkeys(by_external_id, SyncStatus.UNCHANGED)
-        t = self.t
-        for chunk in _chunks(ordered):
-            stmt = pg_insert(t).values([m.partner_mentor_to_row(mentor) for mentor in chunk])
-            stmt = stmt.on_conflict_do_update(
-                index_elements=["partner_id", "external_id"],
-                set_={
-                    **{c: stmt.excluded[c] for c in self.SYNCED},
-                    "updated_at": stmt.excluded.updated_at,
-                    "version": t.c.version + 1,
-                },
-                where=_changed(t, self.SYNCED),
-            )
-            # identical rows return nothing; xmax = 0 tells an inserted row from an updated one
-            returning = stmt.returning(
-                t.c.external_id, t.c.id, t.c.version, t.c.created_at, literal_column("(xmax = 0)").label("inserted")
-            )
-            for row in (await self.session.execute(returning)).mappings():
-                mentor = by_external_id[row["external_id"]]
-                mentor.id, mentor.version, mentor.created_at = row["id"], row["version"], row["created_at"]
-                statuses[mentor.external_id] = SyncStatus.CREATED if row["inserted"] else SyncStatus.UPDATED
-                self._touched.append(mentor)  # its events (``PartnerMentor.synced``) go out on commit
-        return statuses
+        written = (await self.session.execute(returning)).all()
+        for external_id, mentor_id, version, created_at, inserted in written:
+            mentor = by_external_id[external_id]
+            mentor.id, mentor.version, mentor.created_at = mentor_id, version, created_at
+            before = stored.get(external_id)
+            status = SyncStatus.CREATED if inserted else SyncStatus.UPDATED
+            outcome[external_id] = (status, None if before is None else m.partner_mentor_to_domain(dict(before)))
+            self._touched.append(mentor)  # its events (``PartnerMentor.synced``) go out on commit
+        for row in changed:  # sent but not written: another sync had stored the same meanwhile
+            outcome.setdefault(row["external_id"], (SyncStatus.UNCHANGED, None))
+        return outcome
 
     async def get(self, partner_id: UUID, external_id: str, *, for_update: bool = False) -> PartnerMentor | None:
         return await self._one(
@@ -258,7 +295,7 @@ class PartnerMentorRepository(Repository[PartnerMentor]):
             return {}
         p = table_of(tb.PersonRow)
         stmt = select(p.c.org_id, p.c.email, p.c.partner_id, p.c.external_id).where(
-            p.c.org_id.in_(list(org_ids)), p.c.email.in_(list(emails))
+            p.c.org_id.in_(list(org_ids)), p.c.email.in_(one_of(emails, Text))
         )
         return {(row[0], row[1]): (row[2], row[3]) for row in (await self.session.execute(stmt)).all()}
 
@@ -268,20 +305,21 @@ class PartnerMentorRepository(Repository[PartnerMentor]):
         The organization's own additions (department, availability) survive a re-sync, and an
         equal profile is not rewritten (its version, the ETag, stays).
         """
+        if not people:
+            return
         p = table_of(tb.PersonRow)
         ordered = sorted(
             people, key=lambda person: (str(person.partner_id), person.external_id or "", str(person.org_id))
         )
-        for chunk in _chunks(ordered):
-            stmt = pg_insert(p).values([m.person_to_row(person) for person in chunk])
-            stmt = stmt.on_conflict_do_update(
-                index_elements=["partner_id", "external_id", "org_id"],
-                index_where=text("partner_id IS NOT NULL"),
-                set_={
-                    **{c: stmt.excluded[c] for c in PERSON_SYNCED},
-                    "updated_at": stmt.excluded.updated_at,
-                    "version": p.c.version + 1,
-                },
-                where=_changed(p, PERSON_SYNCED),
-            )
-            await self.session.execute(stmt)
+        stmt = _upsert(p, [m.person_to_row(person) for person in ordered])
+        stmt = stmt.on_conflict_do_update(
+            index_elements=["partner_id", "external_id", "org_id"],
+            index_where=text("partner_id IS NOT NULL"),
+            set_={
+                **{c: stmt.excluded[c] for c in PERSON_SYNCED},
+                "updated_at": stmt.excluded.updated_at,
+                "version": p.c.version + 1,
+            },
+            where=_changed(p, PERSON_SYNCED),
+        )
+        await self.session.execute(stmt)
