@@ -24,6 +24,7 @@ from app.api.rest.idempotency import IdempotencyMiddleware
 from app.api.rest.openapi_extras import document_idempotency_keys, document_problem_codes, document_rate_limits
 from app.api.rest.partners import is_mentor_stream
 from app.api.rest.responses import problems
+from app.api.scim.router import router as scim_router
 from app.api.security_headers import SecurityHeadersMiddleware
 
 DESCRIPTION = """Tandem runs reverse mentoring programs: senior leaders learn from digital natives.
@@ -93,6 +94,7 @@ def create_app(
     document_rate_limits(app)
     document_problem_codes(app)  # last: it lists codes on the responses the others add
     app.include_router(graphql_router(ide=settings.graphiql_served), prefix="/graphql")
+    app.include_router(scim_router)  # SCIM errors, its own token, not in the OpenAPI document
     install_docs_pages(app)
     app.add_api_route(
         "/.well-known/jwks.json",

@@ -52,6 +52,7 @@ REACH_NOTES = {
     Reach.GRAPHQL: " (GraphQL errors only)",
     Reach.IN_RESULTS: " (inside a result: a sync row's `errors`, a failed matching run's `error`)",
     Reach.COMMAND_LINE: " (the `tandem` command line only)",
+    Reach.SCIM: " (SCIM provisioning only: a SCIM error under `/scim/v2`, see docs/scim.md)",
 }
 
 

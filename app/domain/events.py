@@ -65,6 +65,8 @@ EVENT_TYPES = frozenset(
         "goal.updated",
         "goal.status_changed",
         "person.erased",
+        "person.deactivated",
+        "person.reactivated",
         "partner_mentor.upserted",
         "partner_mentor.withdrawn",
         "partner_mentor.matched",

@@ -86,6 +86,7 @@ class Person(EventRecorder):
     partner_id: UUID | None = None
     external_id: str | None = None
     erased_at: datetime | None = None
+    deactivated_at: datetime | None = None  # the organization's identity provider deactivated them
     id: UUID = field(default_factory=uuid4)
     version: int = 1
     created_at: datetime = field(default_factory=utcnow)
@@ -107,6 +108,28 @@ class Person(EventRecorder):
     @property
     def erased(self) -> bool:
         return self.erased_at is not None
+
+    @property
+    def active(self) -> bool:
+        return self.deactivated_at is None
+
+    def deactivate(self) -> bool:
+        """The organization's identity provider says the person left: the profile stays (for the
+        program's records, until erased), marked. True when this changed anything."""
+        if self.deactivated_at is not None:
+            return False
+        self.deactivated_at = self.updated_at = utcnow()
+        self.record(DomainEvent("person.deactivated", self.org_id, self.id))
+        return True
+
+    def reactivate(self) -> bool:
+        """Back from deactivation: the person may sign in again (what ended stays ended)."""
+        if self.deactivated_at is None:
+            return False
+        self.deactivated_at = None
+        self.updated_at = utcnow()
+        self.record(DomainEvent("person.reactivated", self.org_id, self.id))
+        return True
 
     def update(self, **changes: object) -> None:
         """Apply profile changes and re-validate the whole profile (all or nothing)."""

@@ -8,6 +8,7 @@ from uuid import UUID, uuid4
 
 from app.domain.access import Caller, Role
 from app.domain.clock import utcnow
+from app.domain.provisioning import ProvisionedAccount
 
 ERASED_EMAIL_DOMAIN = "erased.invalid"  # RFC 2606: never delivered anywhere
 
@@ -22,10 +23,31 @@ class User:
     sso_issuer: str | None = None  # the provider that said so (its issuer URL), for ``sso_subject``
     display_name: str | None = None  # the provider's ``name`` claim at the last sign-in
     last_login_at: datetime | None = None
+    # the organization's identity provider's record of this account (SCIM), while it provisions it
+    provisioned: ProvisionedAccount | None = None
+    deactivated_at: datetime | None = None  # the provider deactivated the account: no sign-in
     id: UUID = field(default_factory=uuid4)
     version: int = 1
     created_at: datetime = field(default_factory=utcnow)
     updated_at: datetime = field(default_factory=utcnow)
+
+    @property
+    def active(self) -> bool:
+        return self.deactivated_at is None
+
+    def deactivate(self) -> bool:
+        """No more sign-ins (the caller ends the open sessions). True when this changed anything."""
+        if self.deactivated_at is not None:
+            return False
+        self.deactivated_at = self.updated_at = utcnow()
+        return True
+
+    def reactivate(self) -> bool:
+        if self.deactivated_at is None:
+            return False
+        self.deactivated_at = None
+        self.updated_at = utcnow()
+        return True
 
     def may_sign_in_as(self, subject: str, email_verified: bool) -> bool:
         """Whether the provider's ``subject`` may sign in to this account, found by its email.
@@ -45,6 +67,7 @@ class User:
         self.email = f"erased-{self.id}@{ERASED_EMAIL_DOMAIN}"
         self.sso_subject = self.sso_issuer = self.display_name = None
         self.person_id = None
+        self.provisioned = None
         self.updated_at = utcnow()
 
     def as_caller(self, session_id: UUID | None = None) -> Caller:

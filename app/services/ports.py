@@ -28,6 +28,7 @@ from app.domain.person import Person
 from app.domain.placement import PoolMentorRef
 from app.domain.preference import Preference
 from app.domain.program import Program
+from app.domain.provisioning import Criteria
 from app.domain.report import TandemReportRow
 from app.domain.scim_token import ScimToken
 from app.domain.session import Feedback, Session
@@ -293,6 +294,12 @@ class UserRepository(Protocol):
 
     async def add(self, user: User) -> None: ...
     async def save(self, user: User) -> None: ...
+    async def provisioned(
+        self, org_id: UUID, criteria: Criteria | None, *, offset: int, limit: int
+    ) -> tuple[int, list[User]]:
+        """The organization's accounts its identity provider provisions (SCIM), matching
+        ``criteria``, oldest first: how many match, and the page from ``offset``."""
+        ...
 
 
 class SignInRepository(Protocol):

@@ -223,6 +223,11 @@ async def _provision(
         user = by_email
     if user is not None:  # locked and re-read: simultaneous logins of one user update it in turn
         user = await uow.users.get(user.id, for_update=True)
+    if user is not None and not user.active:
+        # the organization's provider deactivated the account (SCIM): it signs in nowhere here
+        raise PermissionDenied(
+            "this account was deactivated by the organization's identity provider", code="account_deactivated"
+        )
     role = config.role_for(identity.claims)
     person = None
     if user is None or user.person_id is None:

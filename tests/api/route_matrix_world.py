@@ -178,6 +178,11 @@ async def fresh_scim_token(world: World) -> Ids:
     return {"token_id": issued.token.id}
 
 
+async def scim_path_ids(world: World) -> Ids:
+    """Path parameters of /scim/v2 routes: an access token is refused before they are looked at."""
+    return {"user_id": uuid.uuid4(), "name": "User", "schema_id": "urn:x", "anything": "Groups"}
+
+
 def _partner_caller(partner: Partner) -> Caller:
     """A partner's client-credentials token with every scope."""
     scopes = frozenset(s.value for s in Scope)

@@ -43,6 +43,7 @@ MALFORMED = {"validation_failed", "malformed_json"}
 
 # columns:            anonymous platform_admin org_admin program_manager member partner
 PUBLIC = "public public public public public public"
+SCIM_ONLY = "401 401 401 401 401 401"
 
 ROUTE_MATRIX: dict[RouteKey, str] = {
     # operations, documentation and keys
@@ -183,6 +184,26 @@ ROUTE_MATRIX: dict[RouteKey, str] = {
     # the GraphQL router's subscription socket; "401": the handshake is not accepted
     # the schema has no subscriptions: a token holder's socket is closed (4406), nobody gets a 500
     ("WEBSOCKET", "/graphql"): "401 closed closed closed closed closed",
+    # SCIM provisioning answers SCIM tokens only: every access token is refused like no token at
+    # all (tests/api/scim/ covers the SCIM token's own tenancy)
+    ("GET", "/scim/v2/ServiceProviderConfig"): SCIM_ONLY,
+    ("GET", "/scim/v2/ResourceTypes"): SCIM_ONLY,
+    ("GET", "/scim/v2/ResourceTypes/{name}"): SCIM_ONLY,
+    ("GET", "/scim/v2/Schemas"): SCIM_ONLY,
+    ("GET", "/scim/v2/Schemas/{schema_id}"): SCIM_ONLY,
+    ("GET", "/scim/v2/Users"): SCIM_ONLY,
+    ("POST", "/scim/v2/Users"): SCIM_ONLY,
+    ("POST", "/scim/v2/Users/.search"): SCIM_ONLY,
+    ("POST", "/scim/v2/.search"): SCIM_ONLY,
+    ("GET", "/scim/v2/Users/{user_id}"): SCIM_ONLY,
+    ("PUT", "/scim/v2/Users/{user_id}"): SCIM_ONLY,
+    ("PATCH", "/scim/v2/Users/{user_id}"): SCIM_ONLY,
+    ("DELETE", "/scim/v2/Users/{user_id}"): SCIM_ONLY,
+    ("GET", "/scim/v2/{anything:path}"): SCIM_ONLY,
+    ("POST", "/scim/v2/{anything:path}"): SCIM_ONLY,
+    ("PUT", "/scim/v2/{anything:path}"): SCIM_ONLY,
+    ("PATCH", "/scim/v2/{anything:path}"): SCIM_ONLY,
+    ("DELETE", "/scim/v2/{anything:path}"): SCIM_ONLY,
 }
 
 
@@ -260,6 +281,7 @@ QUERIES: dict[RouteKey, dict[str, str]] = {
 FRESH: dict[RouteKey, w.Fresh] = {
     ("DELETE", "/v1/people/{person_id}/calendar-links/{link_id}"): w.fresh_calendar_link,
     ("DELETE", "/v1/organizations/{org_id}/scim-tokens/{token_id}"): w.fresh_scim_token,
+    **{route: w.scim_path_ids for route in ROUTE_MATRIX if route[1].startswith("/scim/v2/") and "{" in route[1]},
     ("GET", "/auth/{org_slug}/login"): w.org_without_sso,
     ("GET", "/auth/{org_slug}/callback"): w.org_without_sso,
     ("POST", "/auth/{org_slug}/backchannel-logout"): w.org_without_sso,
@@ -289,6 +311,10 @@ PARTNER_ROUTES = [route for route in ROUTE_MATRIX if route[1].startswith("/v1/pa
 CROSS_TENANT_EXEMPT: dict[RouteKey, str] = {
     route: "a partner network belongs to no organization: test_another_partner_finds_none_of_its_pool"
     for route in PARTNER_ROUTES
+} | {
+    route: "no access token reaches SCIM (401); a SCIM token's tenancy: tests/api/scim/test_okta_and_tenancy.py"
+    for route, row in ROUTE_MATRIX.items()
+    if row == SCIM_ONLY and "{" in route[1]
 }
 # partner routes another partner may be refused (403) on, rather than not find
 CROSS_PARTNER_EXEMPT: dict[RouteKey, str] = {

@@ -60,6 +60,8 @@ class Person:
     preferred_formats: list[MeetingFormat]  # type: ignore[valid-type]
     source: str
     external_id: str | None
+    active: bool = strawberry.field(description="false once the organization's identity provider deactivated them")
+    deactivated_at: datetime | None = strawberry.field(description="when the identity provider deactivated them")
     domain: strawberry.Private[pe.Person]
 
     @described("weekly windows in the person's time zone: whoever may see the person may see them")
@@ -85,6 +87,8 @@ class Person:
             preferred_formats=list(p.preferred_formats),
             source=p.source,
             external_id=p.external_id,
+            active=p.active,
+            deactivated_at=p.deactivated_at,
             domain=p,
         )
 

@@ -83,6 +83,7 @@ OPERATION_CODES: dict[str, tuple[str, ...]] = {
         "email_domain_not_allowed",
         "email_in_use",
         "user_exists",
+        "account_deactivated",
     ),
     "provider_logout": (*SSO_ORG, *PROVIDER, "rate_limited", "invalid_request", "invalid_logout_token"),
     "log_out": ("invalid_token", "no_session"),

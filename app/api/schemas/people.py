@@ -92,6 +92,10 @@ class PersonOut(Resource):
     partner_id: UUID | None
     external_id: str | None
     erased_at: datetime | None = Field(description="set once the personal data was erased (GDPR)")
+    active: bool = Field(
+        default=True, description="false once the organization's identity provider deactivated the person (SCIM)"
+    )
+    deactivated_at: datetime | None = Field(default=None, description="when the identity provider deactivated them")
 
     @classmethod
     def of(cls, p: Person) -> Self:
@@ -115,6 +119,8 @@ class PersonOut(Resource):
             partner_id=p.partner_id,
             external_id=p.external_id,
             erased_at=p.erased_at,
+            active=p.active,
+            deactivated_at=p.deactivated_at,
             created_at=p.created_at,
             updated_at=p.updated_at,
         )

@@ -21,6 +21,7 @@ class Reach(Enum):
     GRAPHQL = "graphql"  # only in GraphQL responses' errors
     IN_RESULTS = "in_results"  # inside a successful answer: a sync row's errors, a failed matching run's error
     COMMAND_LINE = "command_line"  # only `tandem` subcommands meet it
+    SCIM = "scim"  # only under /scim/v2, as a SCIM error's detail (RFC 7644 §3.12), never a problem document
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,6 +21,7 @@ from app.domain.person import Person
 from app.domain.placement import PoolMentorRef
 from app.domain.preference import Choice, Preference
 from app.domain.program import Program, ProgramRules, ProgramStatus
+from app.domain.provisioning import ProvisionedAccount, ProvisionedEmail
 from app.domain.session import Feedback, Session, SessionStatus
 from app.domain.sso import SsoConfig
 from app.domain.tandem import Side, Tandem, TandemStatus, Transition
@@ -56,6 +57,8 @@ def user_to_domain(row: dict[str, Any]) -> User:
         sso_issuer=row["sso_issuer"],
         display_name=row["display_name"],
         last_login_at=row["last_login_at"],
+        provisioned=provisioned_to_domain(row["scim_user_name"], row["scim_external_id"], row["scim"]),
+        deactivated_at=row["deactivated_at"],
         **_base(row),
     )
 
@@ -71,7 +74,45 @@ def user_to_row(user: User) -> dict[str, Any]:
         "sso_issuer": user.sso_issuer,
         "display_name": user.display_name,
         "last_login_at": user.last_login_at,
+        **provisioned_to_row(user.provisioned),
+        "deactivated_at": user.deactivated_at,
     }
+
+
+def provisioned_to_domain(
+    user_name: str | None, external_id: str | None, stored: dict[str, Any] | None
+) -> ProvisionedAccount | None:
+    """The provider's record: userName and externalId in columns (filters use them), the rest as JSON."""
+    if user_name is None:
+        return None
+    record = stored or {}
+    return ProvisionedAccount(
+        user_name=user_name,
+        external_id=external_id,
+        emails=tuple(ProvisionedEmail(**e) for e in record.get("emails", ())),
+        **{k: record.get(k) for k in _PROVISIONED_PLAIN},
+    )
+
+
+def provisioned_to_row(account: ProvisionedAccount | None) -> dict[str, Any]:
+    if account is None:
+        return {"scim_user_name": None, "scim_external_id": None, "scim": None}
+    record: dict[str, Any] = {k: getattr(account, k) for k in _PROVISIONED_PLAIN}
+    record["emails"] = [asdict(e) for e in account.emails]
+    return {"scim_user_name": account.user_name, "scim_external_id": account.external_id, "scim": record}
+
+
+_PROVISIONED_PLAIN = (
+    "given_name",
+    "family_name",
+    "display_name",
+    "department",
+    "birth_year",
+    "languages",
+    "city",
+    "timezone",
+    "active",
+)
 
 
 _PERSON_PLAIN = (
@@ -88,6 +129,7 @@ _PERSON_PLAIN = (
     "partner_id",
     "external_id",
     "erased_at",
+    "deactivated_at",
 )
 
 

@@ -28,7 +28,24 @@ class OrganizationRow(Versioned, table=True):
 class UserRow(Versioned, table=True):
     __tablename__: ClassVar[str] = "users"  # type: ignore[misc]
     # the provider's subject identifies a returning user even after an email address changes
-    __table_args__ = (UniqueConstraint("org_id", "email"), UniqueConstraint("org_id", "sso_subject"))
+    __table_args__ = (
+        UniqueConstraint("org_id", "email"),
+        UniqueConstraint("org_id", "sso_subject"),
+        # SCIM: a userName is the organization's once, whatever its case; externalId lookups
+        Index(
+            "uq_users_org_scim_user_name",
+            "org_id",
+            text("lower(scim_user_name)"),
+            unique=True,
+            postgresql_where=text("scim_user_name IS NOT NULL"),
+        ),
+        Index(
+            "ix_users_org_scim_external_id",
+            "org_id",
+            "scim_external_id",
+            postgresql_where=text("scim_external_id IS NOT NULL"),
+        ),
+    )
     org_id: UUID | None = ref("organizations.id", nullable=True)
     email: str = Field(max_length=320)
     role: str = Field(max_length=32)
@@ -37,6 +54,11 @@ class UserRow(Versioned, table=True):
     sso_issuer: str | None = Field(default=None, max_length=500)
     display_name: str | None = Field(default=None, max_length=200)
     last_login_at: datetime | None = timestamp(default=None, nullable=True)
+    # the identity provider's SCIM record: userName and externalId for its filters, the rest as sent
+    scim_user_name: str | None = Field(default=None, max_length=320)
+    scim_external_id: str | None = Field(default=None, max_length=200)
+    scim: dict[str, Any] | None = Field(default=None, sa_type=JSONB, nullable=True)  # type: ignore[call-overload]
+    deactivated_at: datetime | None = timestamp(default=None, nullable=True)
 
 
 class PersonRow(Versioned, table=True):
@@ -71,6 +93,7 @@ class PersonRow(Versioned, table=True):
     partner_id: UUID | None = ref("partners.id", nullable=True, index=False)
     external_id: str | None = Field(default=None, max_length=200)
     erased_at: datetime | None = timestamp(default=None, nullable=True)
+    deactivated_at: datetime | None = timestamp(default=None, nullable=True)
 
 
 class ProgramRow(Versioned, table=True):

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, and_, cast, func, literal, or_, select
+from sqlalchemy.dialects.postgresql import JSONB, JSONPATH
 
 from app.domain.organization import Organization
 from app.domain.person import Person
+from app.domain.provisioning import AllOf, AnyOf, Criteria
 from app.domain.user import User
 from app.infra.db import mapping as m
 from app.infra.db import tables as tb
@@ -49,6 +51,38 @@ class UserRepository(Repository[User]):
         stmt = select(self.t).where(self.t.c.org_id == org_id, self.t.c.person_id == person_id)
         stmt = stmt.order_by(self.t.c.created_at, self.t.c.id)
         return await self._all(stmt.with_for_update() if lock else stmt)
+
+    async def provisioned(
+        self, org_id: UUID, criteria: Criteria | None, *, offset: int, limit: int
+    ) -> tuple[int, list[User]]:
+        where = [self.t.c.org_id == org_id, self.t.c.scim_user_name.is_not(None)]
+        if criteria is not None:
+            where.append(self._matching(criteria))
+        total = (await self.session.execute(select(func.count()).select_from(self.t).where(*where))).scalar_one()
+        if limit <= 0:
+            return int(total), []
+        stmt = select(self.t).where(*where).order_by(self.t.c.created_at, self.t.c.id).offset(offset).limit(limit)
+        return int(total), await self._all(stmt)
+
+    def _matching(self, criteria: Criteria) -> ColumnElement[bool]:
+        c = self.t.c
+        if isinstance(criteria, AllOf):
+            return and_(*(self._matching(part) for part in criteria.parts))
+        if isinstance(criteria, AnyOf):
+            return or_(*(self._matching(part) for part in criteria.parts))
+        if criteria.attribute == "userName":
+            same_name: ColumnElement[bool] = func.lower(c.scim_user_name) == criteria.value.lower()
+            return same_name
+        if criteria.attribute == "externalId":
+            same_id: ColumnElement[bool] = c.scim_external_id == criteria.value
+            return same_id
+        # emails are stored lowercase; a JSON path finds one of the given value (and type)
+        condition = "@.value == $value" + (" && @.type == $type" if criteria.email_type is not None else "")
+        variables = {"value": criteria.value.lower(), "type": criteria.email_type}
+        found: ColumnElement[bool] = func.jsonb_path_exists(
+            c.scim, cast(f"$.emails[*] ? ({condition})", JSONPATH), literal(variables, JSONB)
+        )
+        return found
 
 
 class PersonRepository(Repository[Person]):
