@@ -8,11 +8,11 @@ distribution, health from each open tandem's assessment) without any I/O.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from app.domain.generations import Generation, generation_of
-from app.domain.health import Health, HealthAssessment
+from app.domain.health import Health
 
 TOP_LEARNED = 5  # how many learned topics per side the insights name
 EXPIRING_WITHIN_DAYS = 3  # a pending proposal expiring this soon needs a nudge
@@ -63,6 +63,7 @@ class ProgramFigures:
 
     participants: Mapping[tuple[str, int], int] = field(default_factory=dict)  # (role, birth year) → people
     tandems_by_status: Mapping[str, int] = field(default_factory=dict)
+    tandems_by_health: Mapping[str, int] = field(default_factory=dict)  # open tandems by their stored health
     held_distribution: Mapping[int, int] = field(default_factory=dict)  # held sessions → started tandems
     formats: Mapping[str, int] = field(default_factory=dict)  # held sessions by format
     ratings: tuple[SideRating, ...] = ()
@@ -103,13 +104,13 @@ class ProgramInsights:
     rematches: RematchTally
 
 
-def insights_of(figures: ProgramFigures, health: Iterable[HealthAssessment]) -> ProgramInsights:
-    """The view of a program's figures and the assessments of its open tandems."""
-    by_health = Counter(a.health for a in health)
+def insights_of(figures: ProgramFigures) -> ProgramInsights:
+    """The view of a program's figures; every health is listed, a health no tandem has as 0."""
+    by_health = figures.tandems_by_health
     return ProgramInsights(
         participants=participants_by_generation(figures.participants),
         tandems_by_status=dict(sorted(figures.tandems_by_status.items())),
-        tandems_by_health={h: by_health.get(h, 0) for h in Health},
+        tandems_by_health={h: by_health.get(h.value, 0) for h in Health},
         sessions_per_tandem=sessions_per_tandem(figures.held_distribution),
         formats=dict(sorted(figures.formats.items())),
         ratings=figures.ratings,

@@ -12,12 +12,11 @@ from app.services.ports import UnitOfWork
 
 
 async def program_insights(uow: UnitOfWork, caller: Caller, program_id: UUID) -> ProgramInsights:
-    """Three reads whatever the program's size: the program, its figures and its open tandems
-    with their stored health (the same health every tandem representation shows)."""
+    """Two reads whatever the program's size: the program and its figures, which count the open
+    tandems by their stored health (the same health every tandem representation shows)."""
     org_id = authz.scope_of(caller, "program")
     async with uow:
         program = authz.found(await uow.programs.get(org_id, program_id), "program")
         authz.require_manager(caller)
         figures = await uow.program_reads.figures(org_id, program.id, utcnow())
-        open_tandems = await uow.program_reads.open_tandems(org_id, program.id)
-    return insights_of(figures, [t.health for t in open_tandems if t.health is not None])
+    return insights_of(figures)

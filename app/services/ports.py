@@ -443,9 +443,8 @@ class ProgramReads(Protocol):
     whatever the program's size."""
 
     async def figures(self, org_id: UUID, program_id: UUID, now: datetime) -> ProgramFigures: ...
-    async def open_tandems(self, org_id: UUID, program_id: UUID) -> list[Tandem]: ...
     async def report_rows(self, org_id: UUID, program_id: UUID) -> list[TandemReportRow]:
-        """One row per tandem of the program, oldest first, without health."""
+        """One row per tandem of the program, oldest first, with its stored health."""
         ...
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from app.domain.generations import Generation
-from app.domain.health import Health, HealthAssessment
+from app.domain.health import Health
 from app.domain.insights import ProgramFigures, insights_of, participants_by_generation, sessions_per_tandem
 
 
@@ -25,8 +25,7 @@ def test_the_mean_of_held_sessions_comes_from_the_distribution() -> None:
 
 
 def test_every_health_is_counted_even_when_no_tandem_has_it() -> None:
-    assessed = [HealthAssessment(Health.AT_RISK, "fit check"), HealthAssessment(Health.AT_RISK, "45 days")]
-    insights = insights_of(ProgramFigures(), assessed)
+    insights = insights_of(ProgramFigures(tandems_by_health={"at_risk": 2}))
     assert insights.tandems_by_health == {
         Health.TOO_EARLY: 0,
         Health.ON_TRACK: 0,

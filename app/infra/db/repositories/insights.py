@@ -1,8 +1,7 @@
 """Program figures for insights and the report's rows: one statement each, whatever the number of tandems.
 
 Each figure is a scalar subquery folded into JSON, so a program of 5 or 500 tandems costs the
-same single round trip; the open tandems and their health inputs come in two more statements
-through the tandem repository's bulk reads.
+same single round trip; the open tandems' health is the stored one, counted in the same statement.
 """
 
 from __future__ import annotations
@@ -12,7 +11,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import select, text
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.domain.insights import (
@@ -26,8 +25,8 @@ from app.domain.insights import (
     SideRating,
 )
 from app.domain.report import TandemReportRow
-from app.domain.tandem import Tandem
-from app.infra.db.repositories.tandems import OPEN, TandemRepository
+from app.infra.db.mapping import health_to_domain
+from app.infra.db.repositories.tandems import OPEN
 
 # a tandem "started" once both sides accepted, whatever became of it later
 _FIGURES = text(
@@ -49,6 +48,9 @@ _FIGURES = text(
                 GROUP BY e.role, p.birth_year) x) AS participants,
       (SELECT coalesce(json_object_agg(x.status, x.n), '{}')
          FROM (SELECT status, count(*) AS n FROM t GROUP BY status) x) AS tandems_by_status,
+      (SELECT coalesce(json_object_agg(x.health, x.n), '{}')
+         FROM (SELECT health, count(*) AS n FROM t WHERE status = ANY(:open) AND health IS NOT NULL
+                GROUP BY health) x) AS tandems_by_health,
       (SELECT coalesce(json_object_agg(x.held, x.n), '{}')
          FROM (SELECT y.held, count(*) AS n
                  FROM (SELECT st.id, count(s.id) FILTER (WHERE s.status = 'held') AS held
@@ -93,7 +95,7 @@ _FIGURES = text(
 # one row per tandem of the program, oldest first, with its tallies counted where the rows are
 _REPORT = text(
     """
-    SELECT t.id, t.status, mentor.display_name AS mentor, mentee.display_name AS mentee,
+    SELECT t.id, t.status, t.health, t.health_reasons, mentor.display_name AS mentor, mentee.display_name AS mentee,
            coalesce(s.held, 0) AS held, coalesce(s.missed, 0) AS missed, s.last_held_at,
            r.mentor_rating, r.mentee_rating, coalesce(g.achieved, 0) AS achieved, coalesce(g.total, 0) AS total
     FROM tandems t
@@ -121,11 +123,10 @@ _REPORT = text(
 
 
 class ProgramInsightsRepository:
-    """Reads only: the program's figures and its open tandems (without their history)."""
+    """Reads only: the program's figures and its report rows."""
 
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
-        self._tandems = TandemRepository(session, [])
 
     async def figures(self, org_id: UUID, program_id: UUID, now: datetime) -> ProgramFigures:
         params = {
@@ -143,11 +144,6 @@ class ProgramInsightsRepository:
         rows = await self.session.execute(_REPORT, {"org_id": org_id, "program_id": program_id})
         return [_report_row(row) for row in rows]
 
-    async def open_tandems(self, org_id: UUID, program_id: UUID) -> list[Tandem]:
-        t = self._tandems.t
-        stmt = select(t).where(t.c.org_id == org_id, t.c.program_id == program_id, t.c.status.in_(OPEN))
-        return await self._tandems._all(stmt.order_by(t.c.created_at, t.c.id), with_children=False)
-
 
 def _report_row(row: Any) -> TandemReportRow:
     return TandemReportRow(
@@ -162,6 +158,7 @@ def _report_row(row: Any) -> TandemReportRow:
         mentee_rating=row.mentee_rating,
         goals_achieved=row.achieved,
         goals_total=row.total,
+        health=health_to_domain(row.health, row.health_reasons),
     )
 
 
@@ -172,6 +169,7 @@ def _figures(stored: Any) -> ProgramFigures:
     return ProgramFigures(
         participants={(role, year): n for role, year, n in row["participants"]},
         tandems_by_status=row["tandems_by_status"],
+        tandems_by_health=row["tandems_by_health"],
         held_distribution={int(held): n for held, n in row["held_distribution"].items()},
         formats=row["formats"],
         ratings=tuple(SideRating(side, mean, n) for side, mean, n in row["ratings"]),
