@@ -28,6 +28,7 @@ from app.domain.person import Person
 from app.domain.placement import PoolMentorRef
 from app.domain.preference import Preference
 from app.domain.program import Program
+from app.domain.provisioned_group import ProvisionedGroup
 from app.domain.provisioning import Criteria
 from app.domain.report import TandemReportRow
 from app.domain.scim_token import ScimToken
@@ -459,6 +460,21 @@ class ScimTokens(Protocol):
         ...
 
 
+class ScimGroups(Protocol):
+    """The identity provider's groups of an organization (SCIM)."""
+
+    async def get(self, org_id: UUID, group_id: UUID, *, for_update: bool = False) -> ProvisionedGroup | None: ...
+    async def add(self, group: ProvisionedGroup) -> None: ...
+    async def save(self, group: ProvisionedGroup) -> None: ...
+    async def remove(self, org_id: UUID, group_id: UUID) -> None: ...
+    async def of_member(self, org_id: UUID, user_id: UUID) -> list[ProvisionedGroup]: ...
+    async def matching(
+        self, org_id: UUID, criteria: Criteria | None, *, offset: int, limit: int
+    ) -> tuple[int, list[ProvisionedGroup]]:
+        """Groups matching ``criteria`` (displayName, externalId, or a member's id as ``members``)."""
+        ...
+
+
 class CalendarLinks(Protocol):
     """A person's secret feed links; a feed request finds its link by the token's digest alone."""
 
@@ -507,6 +523,7 @@ class UnitOfWork(Protocol):
     program_reads: ProgramReads
     calendar_links: CalendarLinks
     scim_tokens: ScimTokens
+    scim_groups: ScimGroups
     audit: AuditTrail
 
     def act_for(self, caller: Caller) -> None: ...

@@ -5,8 +5,8 @@ A provisioned user is a Tandem user account of the token's organization, bound t
 whose profile it feeds. An account that single sign-on (or an operator) made first is the same
 account: it is adopted by its sign-in address, as single sign-on adopts one by a verified
 address, so a person never has two. ``active: false`` and DELETE deactivate (app.domain.deactivation);
-DELETE also ends the provider's record, so the account is no SCIM resource any more, while the
-profile and its history stay until someone erases them.
+DELETE also ends the provider's record and the user's group memberships, so the account is no
+SCIM resource any more, while the profile and its history stay until someone erases them.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from app.domain.access import Role
 from app.domain.clock import utcnow
 from app.domain.errors import Conflict, NotFound
 from app.domain.person import Person
+from app.domain.provisioned_group import role_from_groups
 from app.domain.provisioning import UNADDRESSED_DOMAIN, Criteria, Match, ProvisionedAccount, apply_to
 from app.domain.user import User
 from app.services import authz, scim_tokens
@@ -124,10 +125,23 @@ async def delete_user(uow: UnitOfWork, org_id: UUID, user_id: UUID) -> None:
         user = await _provisioned(uow, org_id, user_id, lock=True)
         person = await _person_of(uow, user)
         await _set_active(uow, user, person, False)
+        await _leave_groups(uow, user)
         user.provisioned = None
         user.updated_at = utcnow()
         await uow.users.save(user)
         await uow.commit()
+
+
+async def _leave_groups(uow: UnitOfWork, user: User) -> None:
+    """A deleted user is nobody's member any more, and keeps no role a group gave."""
+    assert user.org_id is not None
+    groups = await uow.scim_groups.of_member(user.org_id, user.id)
+    for group in groups:
+        group.replace(group.display_name, group.external_id, tuple(m for m in group.member_ids if m != user.id))
+        await uow.scim_groups.save(group)
+    if groups:
+        config = await uow.sso_configs.get(user.org_id) if hasattr(uow, "sso_configs") else None
+        user.role = role_from_groups(config, [], user.role)
 
 
 async def _provisioned(uow: UnitOfWork, org_id: UUID, user_id: UUID, *, lock: bool) -> User:

@@ -180,7 +180,7 @@ async def fresh_scim_token(world: World) -> Ids:
 
 async def scim_path_ids(world: World) -> Ids:
     """Path parameters of /scim/v2 routes: an access token is refused before they are looked at."""
-    return {"user_id": uuid.uuid4(), "name": "User", "schema_id": "urn:x", "anything": "Groups"}
+    return {"user_id": uuid.uuid4(), "group_id": uuid.uuid4(), "name": "User", "schema_id": "urn:x", "anything": "Bulk"}
 
 
 def _partner_caller(partner: Partner) -> Caller:

@@ -1,5 +1,6 @@
-"""Provisioning rules: the provider's record, what Tandem's profile takes from it, and what a
-deactivation ends and keeps (app.domain.provisioning, app.domain.deactivation)."""
+"""Provisioning rules: the provider's record, what Tandem's profile takes from it, what a
+deactivation ends and keeps, and the roles groups give (app.domain.provisioning,
+app.domain.deactivation, app.domain.provisioned_group)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,9 @@ from app.domain import deactivation
 from app.domain.access import Role
 from app.domain.enrollment import EnrollmentStatus
 from app.domain.errors import RuleViolation
+from app.domain.provisioned_group import ProvisionedGroup, role_from_groups
 from app.domain.provisioning import ProvisionedAccount, ProvisionedEmail, apply_to
+from app.domain.sso import SsoConfig
 from app.domain.tandem import TandemStatus
 from app.domain.user import User
 from tests.unit.builders import (
@@ -19,6 +22,7 @@ from tests.unit.builders import (
     a_program,
     a_tandem,
     an_enrollment,
+    an_id,
     event_types,
 )
 
@@ -108,3 +112,26 @@ def test_reactivation_restores_sign_in_only() -> None:
     assert tandem.status is TandemStatus.DISSOLVED
     assert event_types(person)[-1] == "person.reactivated"
     assert not deactivation.reactivate([user], person)
+
+
+def test_a_group_change_touches_the_members_it_adds_or_removes_and_all_on_a_rename() -> None:
+    ann, bob, cy = an_id(), an_id(), an_id()
+    group = ProvisionedGroup(ORG_ID, "  Tandem   Managers ", member_ids=(ann, bob, ann))
+    assert group.display_name == "Tandem Managers" and group.member_ids == (ann, bob)
+    assert group.replace("Tandem Managers", None, (bob, cy)) == {ann, cy}
+    assert group.replace("Tandem Admins", None, (bob, cy)) == {bob, cy}
+    with pytest.raises(RuleViolation):
+        ProvisionedGroup(ORG_ID, "   ")
+
+
+def test_the_role_is_the_strongest_mapped_group_or_the_default_and_unchanged_without_a_mapping() -> None:
+    config = SsoConfig(
+        ORG_ID,
+        "https://idp.example",
+        "tandem",
+        "secret",
+        role_mapping={"Managers": Role.PROGRAM_MANAGER, "Admins": Role.ORG_ADMIN},
+    )
+    assert role_from_groups(config, ["Managers", "Admins"], Role.MEMBER) is Role.ORG_ADMIN
+    assert role_from_groups(config, ["Staff"], Role.ORG_ADMIN) is Role.MEMBER
+    assert role_from_groups(None, ["Admins"], Role.PROGRAM_MANAGER) is Role.PROGRAM_MANAGER

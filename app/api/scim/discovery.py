@@ -1,8 +1,8 @@
 """What the SCIM service says about itself (RFC 7644 §4): exactly what it supports.
 
 PATCH yes; filter yes (eq on userName, externalId and emails, with and/or) up to MAX_PAGE
-results; ETags yes (``meta.version``, If-Match); bulk, sort and changePassword no; Users only
-(Groups are not served, so not claimed).
+results; ETags yes (``meta.version``, If-Match); bulk, sort and changePassword no; Users and
+Groups (whose membership maps to roles).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from scim2_models import (
     Sort,
 )
 
-from app.api.scim.models import EnterpriseUser, TandemUser, User, UserResource
+from app.api.scim.models import EnterpriseUser, Group, TandemUser, User, UserResource
 from app.services.scim import MAX_PAGE
 
 CONFIG = ServiceProviderConfig(
@@ -42,4 +42,7 @@ CONFIG = ServiceProviderConfig(
 )
 
 USER_TYPE = ResourceType.from_resource(UserResource)
-PROVIDER = ScimProvider(models=[User, EnterpriseUser, TandemUser], resource_types=[USER_TYPE], config=CONFIG)
+GROUP_TYPE = ResourceType.from_resource(Group)
+PROVIDER = ScimProvider(
+    models=[User, EnterpriseUser, TandemUser, Group], resource_types=[USER_TYPE, GROUP_TYPE], config=CONFIG
+)

@@ -1,6 +1,7 @@
 """The SCIM filters Tandem answers (RFC 7644 §3.4.2.2), parsed by scim2-models and turned into
 the use cases' criteria: ``eq`` on userName, externalId and emails (``emails.value``,
-``emails[type eq "work"].value``, ``emails[type eq "work" and value eq "…"]``), combined with
+``emails[type eq "work"].value``, ``emails[type eq "work" and value eq "…"]``) of Users, on
+displayName, externalId and members.value of Groups, combined with
 ``and`` / ``or`` and parentheses. Anything else is a 400 ``invalidFilter``, not a silent miss."""
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from scim2_models.path.expressions import (
 from app.api.scim.errors import ScimProblem
 from app.domain.provisioning import AllOf, AnyOf, Criteria, Match
 
-CORE_USER = "urn:ietf:params:scim:schemas:core:2.0:User"
+CORE_GROUP = "urn:ietf:params:scim:schemas:core:2.0:Group"
 MAX_FILTER_LENGTH = 1000
 
 
@@ -27,29 +28,40 @@ def _invalid(detail: str) -> ScimProblem:
     return ScimProblem(400, detail, "invalidFilter")
 
 
-def criteria_of(expression: str) -> Criteria:
+def criteria_of(expression: str, resource: str = "User") -> Criteria:
     if len(expression) > MAX_FILTER_LENGTH:
         raise _invalid(f"a filter is at most {MAX_FILTER_LENGTH} characters")
     try:
         tree = ScimFilter(expression).ast  # type: ignore[var-annotated]
     except (SCIMException, ValueError, TypeError) as error:
         raise _invalid(f"not a valid filter: {error}") from error
-    return _node(tree)
+    return _node(tree, resource)
 
 
-def _node(node: FilterNode) -> Criteria:
+def _node(node: FilterNode, resource: str) -> Criteria:
     if isinstance(node, LogicalExpr):
-        parts = tuple(_node(term) for term in node.terms)
+        parts = tuple(_node(term, resource) for term in node.terms)
         return AllOf(parts) if node.op is LogicalOperator.and_ else AnyOf(parts)
     if isinstance(node, Comparison):
-        return _comparison(node.attr_path, node)
-    if isinstance(node, ValuePath):
+        return _group_comparison(node) if resource == "Group" else _comparison(node.attr_path, node)
+    if isinstance(node, ValuePath) and resource == "User":
         return _value_path(node)
     raise _invalid("only eq comparisons with and/or are supported")
 
 
-def _name(path: AttrPath) -> str:
-    if path.uri not in (None, CORE_USER):
+def _group_comparison(node: Comparison) -> Match:
+    name = _name(node.attr_path, CORE_GROUP)
+    if name == "displayname":
+        return Match("displayName", _value(node))
+    if name == "externalid":
+        return Match("externalId", _value(node))
+    if name in ("members", "members.value"):
+        return Match("member", _value(node))
+    raise _invalid(f"cannot filter by {name}: displayName, externalId and members.value are supported")
+
+
+def _name(path: AttrPath, core: str = "urn:ietf:params:scim:schemas:core:2.0:User") -> str:
+    if path.uri not in (None, core):
         raise _invalid(f"cannot filter by attributes of {path.uri}")
     return path.attr.lower() + (f".{path.sub_attr.lower()}" if path.sub_attr else "")
 

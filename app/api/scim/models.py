@@ -5,13 +5,16 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import ConfigDict
+from pydantic import ConfigDict, Field
 from scim2_models import (
     URN,
     AnyExtension,
+    CaseExact,
     ComplexAttribute,
     Email,
     Extension,
+    Mutability,
+    Reference,
     Required,
     Resource,
     Uniqueness,
@@ -102,3 +105,33 @@ class User(Resource[AnyExtension]):
 
 # the resource as served: the core attributes with both extensions
 UserResource = User[EnterpriseUser | TandemUser]
+
+
+class GroupMember(ComplexAttribute):
+    """A member: a user of the organization, by its id (groups of groups are not kept)."""
+
+    model_config = IGNORE_UNKNOWN
+
+    value: Annotated[str | None, Mutability.immutable, CaseExact.true] = None
+    """The id of the member, a User of this service."""
+
+    ref: Annotated[Reference[User] | None, Mutability.immutable] = Field(  # type: ignore[type-arg]
+        None, serialization_alias="$ref", validation_alias="$ref"
+    )
+    """The URI of the member's User resource."""
+
+    type: Annotated[str | None, Mutability.immutable] = Field(None, examples=["User"])
+    """The type of the member: 'User'."""
+
+
+class Group(Resource[AnyExtension]):
+    """A group of the organization's identity provider; its displayName maps to a Tandem role."""
+
+    __schema__ = URN("urn:ietf:params:scim:schemas:core:2.0:Group")
+    model_config = IGNORE_UNKNOWN
+
+    display_name: Annotated[str | None, Required.true] = None
+    """The group's name, as the organization's role mapping names it."""
+
+    members: list[GroupMember] | None = None
+    """The users in the group."""

@@ -6,91 +6,40 @@ ServiceProviderConfig, Schemas and ResourceTypes, which describe it exactly (doc
 
 from __future__ import annotations
 
-import json
-from typing import Annotated, Any
+from typing import Any
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import APIRouter, Request, Response
 from scim2_models import Context, ListResponse, PatchOp, ResponseParameters, SearchRequest
 
 from app.api.deps import RequestUow
-from app.api.scim import convert, discovery
-from app.api.scim.errors import MEDIA_TYPE, ScimProblem, ScimRoute, invalid_value, scim_json, unauthorized
+from app.api.scim import convert, discovery, groups
+from app.api.scim.errors import MEDIA_TYPE, ScimProblem, ScimRoute, scim_json
 from app.api.scim.filters import criteria_of
+from app.api.scim.http import (
+    PREFIX,
+    Organization,
+    base_url,
+    body_of,
+    expected_version,
+    id_of,
+    int_of,
+    parameters_of,
+)
 from app.api.scim.models import UserResource
 from app.api.scim.patching import known_operations
 from app.services import scim
 from app.services.ports import UnitOfWork
 
-PREFIX = "/scim/v2"
 router = APIRouter(prefix=PREFIX, route_class=ScimRoute, include_in_schema=False)
 
 
-async def scim_organization(request: Request, uow: RequestUow) -> UUID:
-    """The organization of the request's SCIM token; anything else (an access token too) is a 401."""
-    scheme, _, secret = request.headers.get("authorization", "").partition(" ")
-    if scheme.lower() != "bearer" or not secret.strip():
-        raise unauthorized("a SCIM bearer token is required")
-    org_id = await scim.organization_of(uow, secret.strip())
-    if org_id is None:
-        raise unauthorized("the SCIM token is unknown or revoked")
-    return org_id
-
-
-Organization = Annotated[UUID, Depends(scim_organization)]
-
-
-def _base_url(request: Request) -> str:
-    return f"{str(request.base_url).rstrip('/')}{PREFIX}"
-
-
-async def _json(request: Request) -> Any:
-    try:
-        return json.loads(await request.body())
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise ScimProblem(400, f"the body is not JSON: {error}", "invalidSyntax") from error
-
-
-def _parameters(request: Request) -> ResponseParameters[Any] | None:
-    query = request.query_params
-    given = {k: query[k] for k in ("attributes", "excludedAttributes") if k in query}
-    return ResponseParameters.model_validate(given) if given else None
-
-
-def _int(request: Request, name: str, default: int) -> int:
-    raw = request.query_params.get(name)
-    if raw is None:
-        return default
-    try:
-        return int(raw)
-    except ValueError:
-        raise invalid_value(f"{name} must be an integer") from None
-
-
-def _user_id(raw: str) -> UUID:
-    try:
-        return UUID(raw)
-    except ValueError:
-        raise ScimProblem(404, "no such user of this organization") from None
-
-
-def _expected_version(request: Request) -> int | None:
-    """If-Match: a ``meta.version`` this service gave (W/"3"); ``*`` matches any version."""
-    raw = request.headers.get("if-match")
-    if raw is None or raw.strip() == "*":
-        return None
-    tag = raw.strip().removeprefix("W/").strip('"')
-    if not tag.isdigit():
-        raise ScimProblem(412, "If-Match names no version of this resource")
-    return int(tag)
-
-
 def _user_response(request: Request, found: scim.ProvisionedUser, status: int = 200) -> Response:
-    resource = convert.resource_of(found, _base_url(request))
+    resource = convert.resource_of(found, base_url(request))
     headers = {"ETag": convert.etag_of(found.user.version)}
     if status == 201:
-        headers["Location"] = f"{_base_url(request)}{convert.USERS}/{found.user.id}"
-    return scim_json(convert.dump(resource, _parameters(request)), status, headers)
+        headers["Location"] = f"{base_url(request)}{convert.USERS}/{found.user.id}"
+    return scim_json(convert.dump(resource, parameters_of(request)), status, headers)
 
 
 def _discovery(body: dict[str, Any]) -> Response:
@@ -141,18 +90,23 @@ def _listing(resources: list[dict[str, Any]]) -> Response:
 
 @router.get("/Users")
 async def list_users(request: Request, org_id: Organization, uow: RequestUow) -> Response:
-    start_index = _int(request, "startIndex", 1)
-    count = _int(request, "count", scim.MAX_PAGE)
+    start_index = int_of(request, "startIndex", 1)
+    count = int_of(request, "count", scim.MAX_PAGE)
     return await _search(
-        uow, org_id, request, request.query_params.get("filter"), start_index, count, _parameters(request)
+        uow, org_id, request, request.query_params.get("filter"), start_index, count, parameters_of(request)
     )
 
 
-@router.post("/Users/.search")
 @router.post("/.search")
+async def search_everything(_: Organization) -> Response:
+    """Searching several resource types at once is not supported (RFC 7644 §3.12: 501)."""
+    raise ScimProblem(501, "search /Users/.search or /Groups/.search: one resource type at a time")
+
+
+@router.post("/Users/.search")
 async def search(request: Request, org_id: Organization, uow: RequestUow) -> Response:
     """RFC 7644 §3.4.3: the query in a body, for filters too long or too private for a URL."""
-    body: SearchRequest[Any] = SearchRequest.model_validate(await _json(request), scim_ctx=Context.SEARCH_REQUEST)
+    body: SearchRequest[Any] = SearchRequest.model_validate(await body_of(request), scim_ctx=Context.SEARCH_REQUEST)
     given = body.start_index if body.start_index is not None else 1
     count = body.count if body.count is not None else scim.MAX_PAGE
     parameters = body if (body.attributes or body.excluded_attributes) else None
@@ -177,7 +131,7 @@ async def _search(
         total_results=page.total,
         start_index=start_index,
         items_per_page=len(page.items),
-        resources=[convert.resource_of(found, _base_url(request)) for found in page.items],
+        resources=[convert.resource_of(found, base_url(request)) for found in page.items],
     )
     body = listing.model_dump(scim_ctx=Context.SEARCH_RESPONSE, response_parameters=parameters)
     body.setdefault("Resources", [])
@@ -186,22 +140,22 @@ async def _search(
 
 @router.post("/Users")
 async def create_user(request: Request, org_id: Organization, uow: RequestUow) -> Response:
-    resource = UserResource.model_validate(await _json(request), scim_ctx=Context.RESOURCE_CREATION_REQUEST)
+    resource = UserResource.model_validate(await body_of(request), scim_ctx=Context.RESOURCE_CREATION_REQUEST)
     account, active = convert.account_of(resource)
     return _user_response(request, await scim.create_user(uow, org_id, account, active=active), 201)
 
 
 @router.get("/Users/{user_id}")
 async def get_user(user_id: str, request: Request, org_id: Organization, uow: RequestUow) -> Response:
-    return _user_response(request, await scim.get_user(uow, org_id, _user_id(user_id)))
+    return _user_response(request, await scim.get_user(uow, org_id, id_of(user_id)))
 
 
 @router.put("/Users/{user_id}")
 async def replace_user(user_id: str, request: Request, org_id: Organization, uow: RequestUow) -> Response:
-    resource = UserResource.model_validate(await _json(request), scim_ctx=Context.RESOURCE_REPLACEMENT_REQUEST)
+    resource = UserResource.model_validate(await body_of(request), scim_ctx=Context.RESOURCE_REPLACEMENT_REQUEST)
     account, active = convert.account_of(resource)
     found = await scim.replace_user(
-        uow, org_id, _user_id(user_id), account, active=active, expected_version=_expected_version(request)
+        uow, org_id, id_of(user_id), account, active=active, expected_version=expected_version(request)
     )
     return _user_response(request, found)
 
@@ -210,10 +164,10 @@ async def replace_user(user_id: str, request: Request, org_id: Organization, uow
 async def patch_user(user_id: str, request: Request, org_id: Organization, uow: RequestUow) -> Response:
     """The operations apply to the current resource (scim2-models, with the forms Entra ID and
     Okta send: no path with a value object, ``Replace``, ``"False"``); the result replaces it."""
-    body = known_operations(await _json(request))
-    expected = _expected_version(request)
-    current = await scim.get_user(uow, org_id, _user_id(user_id))
-    resource = convert.resource_of(current, _base_url(request))
+    body = known_operations(await body_of(request))
+    expected = expected_version(request)
+    current = await scim.get_user(uow, org_id, id_of(user_id))
+    resource = convert.resource_of(current, base_url(request))
     if not (isinstance(body, dict) and body.get("Operations") == []):  # all on attributes Tandem ignores
         operations = PatchOp[UserResource].model_validate(body, scim_ctx=Context.RESOURCE_PATCH_REQUEST)
         operations.patch(resource)
@@ -228,13 +182,16 @@ async def patch_user(user_id: str, request: Request, org_id: Organization, uow: 
 
 @router.delete("/Users/{user_id}")
 async def delete_user(user_id: str, request: Request, org_id: Organization, uow: RequestUow) -> Response:
-    expected = _expected_version(request)
+    expected = expected_version(request)
     if expected is not None:
-        current = await scim.get_user(uow, org_id, _user_id(user_id))
+        current = await scim.get_user(uow, org_id, id_of(user_id))
         if current.user.version != expected:
             raise ScimProblem(412, f"the user is at version {current.user.version}, not {expected}")
-    await scim.delete_user(uow, org_id, _user_id(user_id))
+    await scim.delete_user(uow, org_id, id_of(user_id))
     return Response(status_code=204)
+
+
+router.include_router(groups.router)  # before the catch-all below
 
 
 # what each path serves, for a 405 (with Allow) instead of a 404 when the method is the wrong one
@@ -243,15 +200,16 @@ SERVED = {
     "ResourceTypes": "GET",
     "Schemas": "GET",
     "Users": "GET, POST",
+    "Groups": "GET, POST",
     ".search": "POST",
 }
 
 
 @router.api_route("/{anything:path}", methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
 async def unknown(anything: str, request: Request, _: Organization) -> Response:
-    """Groups, Bulk, /.search and anything else this service does not serve."""
+    """Bulk and anything else this service does not serve."""
     head, _slash, rest = anything.strip("/").partition("/")
-    allowed = SERVED.get(head) if not rest else ("GET, PUT, PATCH, DELETE" if head == "Users" else "GET")
+    allowed = SERVED.get(head) if not rest else ("GET, PUT, PATCH, DELETE" if head in ("Users", "Groups") else "GET")
     if allowed and head in SERVED and request.method not in allowed:
         raise ScimProblem(405, f"{request.method} is not allowed here", headers={"Allow": allowed})
     raise ScimProblem(404, f"{PREFIX}/{anything} is not served here (see /ServiceProviderConfig)")

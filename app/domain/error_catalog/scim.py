@@ -40,6 +40,20 @@ SCIM = Feature(
             Reach.SCIM,
         ),
         ErrorCode(
+            "scim_group_not_found",
+            NotFound,
+            "SCIM group not found",
+            "No group with this id in the token's organization.",
+            Reach.SCIM,
+        ),
+        ErrorCode(
+            "scim_group_exists",
+            Conflict,
+            "SCIM group exists",
+            "Another group of the organization has this displayName (scimType uniqueness).",
+            Reach.SCIM,
+        ),
+        ErrorCode(
             "invalid_value",
             RuleViolation,
             "Invalid SCIM value",

@@ -547,3 +547,17 @@ class ScimTokenRow(Table, table=True):
 
 
 scim_tokens = table_of(ScimTokenRow)
+
+
+class ScimGroupRow(Versioned, table=True):
+    """A group of the organization's identity provider (SCIM); members are user ids."""
+
+    __tablename__: ClassVar[str] = "scim_groups"  # type: ignore[misc]
+    __table_args__ = (Index("uq_scim_groups_org_display_name", "org_id", text("lower(display_name)"), unique=True),)
+    org_id: UUID = tenant()
+    display_name: str = Field(max_length=200)
+    external_id: str | None = Field(default=None, max_length=200)
+    member_ids: list[str] = json_list()
+
+
+scim_groups = table_of(ScimGroupRow)

@@ -34,6 +34,7 @@ from app.infra.db.repositories.audit import AuditTrailRepository, row_of
 from app.infra.db.repositories.calendar_links import CalendarLinkRepository
 from app.infra.db.repositories.insights import ProgramInsightsRepository
 from app.infra.db.repositories.partners import touch_pool_mentors
+from app.infra.db.repositories.scim_groups import ScimGroupRepository
 from app.infra.db.repositories.scim_tokens import ScimTokenRepository
 from app.infra.db.tables import audit_events, outbox
 from app.services import health, ports
@@ -113,6 +114,7 @@ class SqlUnitOfWork:
         self.program_reads: ports.ProgramReads = ProgramInsightsRepository(session)
         self.calendar_links: ports.CalendarLinks = CalendarLinkRepository(session)
         self.scim_tokens: ports.ScimTokens = ScimTokenRepository(session)
+        self.scim_groups: ports.ScimGroups = ScimGroupRepository(session, self._touched)
         self.webhook_deliveries: ports.WebhookDeliveries = r.WebhookDeliveryRepository(session)
         self.audit: ports.AuditTrail = AuditTrailRepository(session)
         if self._secrets is not None:

@@ -145,7 +145,8 @@ async def test_bad_input_answers_scim_errors(client, uow_factory) -> None:
     two_primaries = okta_user("eve@x.example")
     two_primaries["emails"] = [{"value": "a@x.example", "primary": True}, {"value": "b@x.example", "primary": True}]
     assert (await client.post(USERS, json=two_primaries, headers=token)).status_code == 400
-    scim_error(await client.get("/scim/v2/Groups", headers=token), 404)
+    scim_error(await client.post("/scim/v2/Bulk", json={}, headers=token), 404)
+    scim_error(await client.post("/scim/v2/.search", json={}, headers=token), 501)
     scim_error(await client.delete("/scim/v2/Schemas", headers=token), 405)
 
 
