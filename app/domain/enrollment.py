@@ -150,6 +150,9 @@ def enroll(
         raise RuleViolation("the person belongs to another organization", code="wrong_organization")
     if person.erased:
         raise RuleViolation("an erased person cannot take part", code="person_erased")
+    if not person.active:
+        # the organization's identity provider deactivated them (SCIM): they left, or are suspended
+        raise RuleViolation("a deactivated person cannot take part", code="person_deactivated")
     rules = program.rules
     if role is ParticipantRole.MENTOR and rules.mentor_must_be_digital_native and not person.digital_native:
         raise RuleViolation(

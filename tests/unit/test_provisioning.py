@@ -8,7 +8,7 @@ import pytest
 
 from app.domain import deactivation
 from app.domain.access import Role
-from app.domain.enrollment import EnrollmentStatus
+from app.domain.enrollment import EnrollmentStatus, ParticipantRole, enroll
 from app.domain.errors import RuleViolation
 from app.domain.provisioned_group import ProvisionedGroup, role_from_groups
 from app.domain.provisioning import ProvisionedAccount, ProvisionedEmail, apply_to
@@ -135,3 +135,11 @@ def test_the_role_is_the_strongest_mapped_group_or_the_default_and_unchanged_wit
     assert role_from_groups(config, ["Managers", "Admins"], Role.MEMBER) is Role.ORG_ADMIN
     assert role_from_groups(config, ["Staff"], Role.ORG_ADMIN) is Role.MEMBER
     assert role_from_groups(None, ["Admins"], Role.PROGRAM_MANAGER) is Role.PROGRAM_MANAGER
+
+
+def test_a_deactivated_person_cannot_be_enrolled() -> None:
+    person = a_mentee()
+    person.deactivate()
+    with pytest.raises(RuleViolation) as refused:
+        enroll(a_program(), person, ParticipantRole.MENTEE)
+    assert refused.value.code == "person_deactivated"

@@ -159,6 +159,7 @@ OPERATION_CODES: dict[str, tuple[str, ...]] = {
         "enrollment_closed",
         "wrong_organization",
         "person_erased",
+        "person_deactivated",
         "mentor_not_digital_native",
         "mentee_not_digital_immigrant",
     ),

@@ -26,6 +26,12 @@ SCIM = Feature(
             "The organization's identity provider deactivated this account (SCIM): it cannot sign in.",
         ),
         ErrorCode(
+            "person_deactivated",
+            RuleViolation,
+            "Person deactivated",
+            "The organization's identity provider deactivated the person (SCIM): they cannot be enrolled.",
+        ),
+        ErrorCode(
             "scim_user_not_found",
             NotFound,
             "SCIM user not found",
