@@ -217,8 +217,15 @@ def _field_error(err: dict[str, Any]) -> FieldError:
     )
 
 
+# FastAPI's answer to a body it cannot decode at all (invalid UTF-8, nesting past the recursion
+# limit), as opposed to JSON with a syntax error, which reaches _validation_error as json_invalid
+_UNDECODABLE_BODY = "There was an error parsing the body"
+
+
 async def _http_error(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
+    if exc.status_code == 400 and exc.detail == _UNDECODABLE_BODY:
+        return problem_for("malformed_json", "the request body could not be decoded as JSON (UTF-8, nesting)")
     code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
     detail = exc.detail if isinstance(exc.detail, str) else None
     return problem_response(exc.status_code, code, detail, headers=getattr(exc, "headers", None))
