@@ -18,6 +18,7 @@ from app.domain.events import Audience, FeedPosition, StoredEvent
 from app.domain.webhook import WebhookEndpoint
 from app.infra.auth.secret_box import SecretBox
 from app.infra.db import tables as tb
+from app.infra.db.bulk import rows_select
 from app.infra.db.repositories.records import event_of
 from app.services.pagination import Cursor, Page, PageRequest
 
@@ -198,8 +199,12 @@ class WebhookDeliveryRepository:
 
     async def add(self, deliveries: Sequence[Delivery]) -> None:
         if deliveries:
+            # one array a column: a relay's fan-out (events times endpoints) can pass the 32,767 bind
+            # parameters a VALUES list of 13 columns a row allows
             rows = [_delivery_row(d) for d in deliveries]
-            await self.session.execute(pg_insert(tb.webhook_deliveries).values(rows).on_conflict_do_nothing())
+            t = tb.webhook_deliveries
+            stmt = pg_insert(t).from_select(list(rows[0]), rows_select(t, rows)).on_conflict_do_nothing()
+            await self.session.execute(stmt)
 
     async def get(self, delivery_id: UUID, *, for_update: bool = False) -> Delivery | None:
         stmt = select(tb.webhook_deliveries).where(tb.webhook_deliveries.c.id == delivery_id)
