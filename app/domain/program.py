@@ -58,9 +58,9 @@ class ProgramRules:
     at_risk_after_days: int = 45
     low_rating: int = 2
     missed_sessions_at_risk: int = 2
-    self_matching: bool = False  # a mutual like proposes the tandem at once
     # goals that stay open after this many held sessions call for a check-in
     goals_stalled_after_sessions: int = 3
+    self_matching: bool = False  # a mutual like proposes the tandem at once
 
     def __post_init__(self) -> None:
         _at_least("min_generation_gap", self.min_generation_gap, 0, 5)
@@ -70,7 +70,6 @@ class ProgramRules:
         _at_least("at_risk_after_days", self.at_risk_after_days, self.needs_check_in_after_days, 365)
         _at_least("low_rating", self.low_rating, 1, 5)
         _at_least("missed_sessions_at_risk", self.missed_sessions_at_risk, 1, 50)
-
         _at_least("goals_stalled_after_sessions", self.goals_stalled_after_sessions, 1, 50)
 
 
