@@ -37,12 +37,14 @@ async def test_a_manager_reads_the_organizations_events_in_order_and_pages_on(cl
     head = (await client.get("/v1/events", headers=manager)).json()
     tandem = await proposed(uow_factory, world)
     await tandems.decline_tandem(uow_factory(), member(world["mentee"]), tandem.id, reason="no")
-    later = await _settled(client, "/v1/events", manager, {"after": head["next_cursor"]}, want=2)
+    later = await _settled(client, "/v1/events", manager, {"after": head["next_cursor"]}, want=3)
     assert [(e["type"], e["subject_id"]) for e in later] == [
         ("tandem.proposed", str(tandem.id)),
         ("tandem.status_changed", str(tandem.id)),
+        ("tandem.health_changed", str(tandem.id)),  # a closed tandem has no health
     ]
     assert later[1]["data"] == {"from": "proposed", "to": "declined"}
+    assert (later[2]["data"]["from"], later[2]["data"]["to"]) == ("too_early", None)
     again = (await client.get("/v1/events", params={"after": head["next_cursor"]}, headers=manager)).json()
     assert [e["id"] for e in again["items"]] == [e["id"] for e in later], "ids are stable"
 
