@@ -150,7 +150,9 @@ async def build_world(uow: UowFactory, jobs: JobQueue) -> World:
         "endpoint_id": endpoint_id,
         "delivery_id": ping.id,
     }
-    return World(uow=uow, jobs=jobs, callers=callers, ids=ids, member_person=mentee, manager=manager)
+    world = World(uow=uow, jobs=jobs, callers=callers, ids=ids, member_person=mentee, manager=manager)
+    ids |= await fresh_calendar_link(world) | await fresh_scim_token(world)
+    return world
 
 
 async def _webhook_endpoint(uow: UowFactory, org_admin: Caller) -> UUID:

@@ -113,13 +113,14 @@ async def test_another_partner_networks_token_finds_none_of_the_pool(
 
 
 def _object_queries() -> list[str]:
-    """Query fields with an id argument: each names one object (or one object's list)."""
+    """Query fields with a required id argument: each names one object (or one object's list).
+    An optional id only filters the caller's own data (``auditEvents(targetId:)``)."""
     served = build_schema(schema.as_str())
     assert served.query_type is not None
     return sorted(
         f"Query.{name}"
         for name, field in served.query_type.fields.items()
-        if any(str(arg.type).rstrip("!") in ("UUID", "ID") for arg in field.args.values())
+        if any(str(arg.type) in ("UUID!", "ID!") for arg in field.args.values())
     )
 
 
