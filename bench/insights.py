@@ -26,8 +26,10 @@ from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import text
+
 from app.domain.access import Caller, Role
-from app.infra.db.engine import make_engine, make_session_factory
+from app.infra.db.engine import make_db_factory, make_engine
 from app.infra.db.migrate import upgrade
 from app.infra.db.unit_of_work import SqlUnitOfWork
 from app.services import insights, programs, reports
@@ -47,10 +49,16 @@ async def _timed(call: Callable[[], Awaitable[Any]], rounds: int) -> list[float]
 
 async def measure(url: str, size: Size, rounds: int) -> dict[str, list[float]]:
     seeded = await seed(url, size)
+    # autovacuum analyzes fresh tables within a minute or so; measure the settled database it
+    # leaves, not the planner's guesses for tables it has no statistics of yet
+    analyzer = make_engine(url, pool_size=1)
+    async with analyzer.begin() as conn:  # committed: statistics are rows of a transaction too
+        await conn.execute(text("ANALYZE"))
+    await analyzer.dispose()
     manager = Caller(user_id=uuid.uuid4(), role=Role.PROGRAM_MANAGER, org_id=seeded.org_id)
     program_id = seeded.read_program
     engine = make_engine(url, pool_size=2)
-    factory = make_session_factory(engine)
+    factory = make_db_factory(engine)
     try:
         calls: dict[str, Callable[[], Awaitable[Any]]] = {
             "get_program (baseline)": lambda: programs.get_program(SqlUnitOfWork(factory), manager, program_id),
