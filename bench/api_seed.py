@@ -25,7 +25,7 @@ from app.domain.person import Person
 from app.domain.program import Program
 from app.domain.tandem import Tandem
 from app.domain.values import MeetingFormat, Topic
-from app.infra.db.engine import make_engine, make_session_factory
+from app.infra.db.engine import make_db_factory, make_engine
 from app.infra.db.unit_of_work import SqlUnitOfWork
 from app.services import enrollments, organizations, people, programs, sessions, tandems
 from app.services.ports import UnitOfWork
@@ -191,7 +191,7 @@ async def _session_history(
 
 async def seed(url: str, size: Size, *, width: int = 10, seed_value: int = 2031) -> Seeded:
     engine = make_engine(url, pool_size=width)
-    factory = make_session_factory(engine)
+    factory = make_db_factory(engine)
     run = Runner(lambda: SqlUnitOfWork(factory), width)
     rng = random.Random(seed_value)
     timings: dict[str, float] = {}

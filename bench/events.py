@@ -49,7 +49,7 @@ from app.infra.auth.keys import Keyring
 from app.infra.auth.secret_box import SecretBox
 from app.infra.auth.tokens import TokenIssuer
 from app.infra.db import tables as tb
-from app.infra.db.engine import make_engine, make_session_factory
+from app.infra.db.engine import make_db_factory, make_engine
 from app.infra.db.migrate import upgrade
 from app.infra.db.unit_of_work import SqlUnitOfWork
 from app.infra.settings import Settings
@@ -118,7 +118,7 @@ async def register(url: str, box: SecretBox, receiver_url: str) -> tuple[uuid.UU
     """The organization with its endpoint at the receiver; its id and the endpoint's secret."""
     engine = make_engine(url, pool_size=2)
     try:
-        factory = make_session_factory(engine)
+        factory = make_db_factory(engine)
         org = await organizations.create_organization(
             SqlUnitOfWork(factory, box), OPERATOR, name="Bench events", slug="bench-events"
         )
@@ -323,7 +323,7 @@ def sync(
 async def partner_with_grant(url: str, box: SecretBox, org_id: uuid.UUID) -> Caller:
     engine = make_engine(url, pool_size=2)
     try:
-        factory = make_session_factory(engine)
+        factory = make_db_factory(engine)
         issued = await partners.create_partner(SqlUnitOfWork(factory, box), OPERATOR, name="Bench pool")
         p = issued.partner
         admin = Caller(uuid.uuid4(), Role.ORG_ADMIN, org_id=org_id)

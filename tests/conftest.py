@@ -21,7 +21,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from app.infra.db.embedded import start_embedded
-from app.infra.db.engine import make_engine, make_session_factory
+from app.infra.db.engine import make_db_factory, make_engine
 from app.infra.db.migrate import upgrade
 from app.infra.db.unit_of_work import SqlUnitOfWork
 
@@ -101,5 +101,5 @@ async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
 @pytest.fixture
 def uow_factory(engine: AsyncEngine) -> Callable[[], SqlUnitOfWork]:
     """A fresh unit of work per use case call, as the API gives one per request."""
-    factory = make_session_factory(engine)
+    factory = make_db_factory(engine)
     return lambda: SqlUnitOfWork(factory)

@@ -145,7 +145,7 @@ async def provider_logout(
 ) -> Response:
     """OpenID Connect Back-Channel Logout 1.0: the organization's provider posts a logout token
     here when someone's session there ends (they logged out, or an admin disabled them). Every
-    Tandem sign-in session of that person ends: refresh tokens stop working and access tokens
+    Tandem sign-in of that person ends: refresh tokens stop working and access tokens
     are refused at once. Register `{TANDEM_ISSUER}/auth/{org_slug}/backchannel-logout` as the
     client's `backchannel_logout_uri` at the provider.
     """
@@ -162,6 +162,6 @@ async def provider_logout(
     responses=problems(401, 403),
 )
 async def log_out(caller: CurrentCaller, uow: RequestUow) -> Response:
-    """End the caller's sign-in session: its refresh tokens and access tokens stop working."""
+    """End the caller's sign-in: its refresh tokens and access tokens stop working."""
     await signin.log_out(uow, caller)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -18,7 +18,7 @@ from starlette.datastructures import State
 from app.infra.auth.keys import Keyring
 from app.infra.auth.secret_box import SecretBox
 from app.infra.auth.tokens import InvalidToken, TokenIssuer, TokenVerifier
-from app.infra.db.engine import count_statements, make_engine, make_session_factory
+from app.infra.db.engine import count_statements, make_db_factory, make_engine
 from app.infra.db.errors import DatabaseUnavailable, is_unavailable
 from app.infra.db.idempotency import IdempotencyStore, StoredResponse
 from app.infra.db.unit_of_work import SqlUnitOfWork
@@ -80,7 +80,7 @@ async def connected(
     (and a worker inside this process when ``with_worker``, relaying webhooks too), and the
     identity providers' client.
 
-    Sets ``state.engine``, ``state.session_factory``, ``state.jobs`` and
+    Sets ``state.engine``, ``state.db_factory``, ``state.jobs`` and
     ``state.identity_providers``; a borrowed engine is left open at the end, our own disposed.
     """
     own_engine = engine is None
@@ -90,7 +90,7 @@ async def connected(
         connect_timeout=settings.db_connect_timeout_seconds,
         pool_timeout=settings.db_pool_timeout_seconds,
     )
-    state.session_factory = make_session_factory(state.engine)
+    state.db_factory = make_db_factory(state.engine)
     stop_counting = count_statements(state.engine, on_statement, on_transaction)
     jobs_app = make_jobs_app(database_url, webhooks=RelayConfig.from_settings(settings))
     provider_http = provider_client(allow_private=settings.private_provider_urls_allowed)
@@ -116,7 +116,7 @@ def request_unit_of_work(state: State, request_id: str | None = None) -> SqlUnit
     """A unit of work over the app's database, for one request (the caller keeps it open).
 
     Until the request's caller is known (``act_for``) the audit trail names the system."""
-    return SqlUnitOfWork(state.session_factory, state.secret_box, request_id=request_id)
+    return SqlUnitOfWork(state.db_factory, state.secret_box, request_id=request_id)
 
 
 def webhook_url_check(settings: Settings) -> WebhookUrlPolicy:

@@ -43,8 +43,8 @@ async def get_caller(
     verifier: TokenVerifier = request.app.state.token_verifier
     caller = verifier.verify(credentials.credentials)
     # a token from a login dies with its session (logout, refresh-token theft): one key lookup
-    if caller.session_id is not None and not await signin.session_is_active(uow, caller.session_id):
-        raise InvalidToken("the sign-in session of this token has ended")
+    if caller.signin_id is not None and not await signin.signin_is_active(uow, caller.signin_id):
+        raise InvalidToken("the sign-in of this token has ended")
     if caller.partner_id is not None and not await partners.credential_is_current(
         uow, caller.partner_id, caller.credential
     ):

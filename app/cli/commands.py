@@ -22,7 +22,7 @@ from app.infra.auth.keys import Keyring
 from app.infra.auth.secret_box import SecretBox
 from app.infra.auth.tokens import TokenIssuer
 from app.infra.db.connect import database_url
-from app.infra.db.engine import make_engine, make_session_factory
+from app.infra.db.engine import make_db_factory, make_engine
 from app.infra.db.migrate import upgrade
 from app.infra.db.unit_of_work import SqlUnitOfWork
 from app.infra.jobs import WorkerTiming, make_jobs_app, run_worker
@@ -200,7 +200,7 @@ async def _with_uow(
     """Run ``work`` with a unit-of-work factory on a short-lived engine."""
     engine = make_engine(url, pool_size=2)
     try:
-        factory = make_session_factory(engine)
+        factory = make_db_factory(engine)
         # what an operator's command changes is the operator's in the audit trail
         return await work(lambda: SqlUnitOfWork(factory, secrets, actor=OPERATOR))
     finally:

@@ -28,8 +28,8 @@ class Caller:
     """An authenticated principal. ``org_id`` is None for platform admins and partners.
 
     ``user_id`` is the user (or, for a partner, the partner id) the token was issued to;
-    ``scopes`` narrow what a partner token may do; ``session_id`` ties a token from a login
-    to its sign-in session, so logging out (or a detected refresh-token theft) ends it;
+    ``scopes`` narrow what a partner token may do; ``signin_id`` ties a token from a login
+    to its sign-in, so logging out (or a detected refresh-token theft) ends it;
     ``credential`` ties a partner's token to the client secret it was issued for, so rotating
     a leaked secret ends the tokens obtained with it; ``request_id`` names the API request the
     caller acts in, so audit entries can be traced to a request's log lines.
@@ -41,7 +41,7 @@ class Caller:
     person_id: UUID | None = None
     partner_id: UUID | None = None
     scopes: frozenset[str] = frozenset()
-    session_id: UUID | None = None  # the sign-in session (refresh family) the token belongs to
+    signin_id: UUID | None = None  # the sign-in (refresh family) the token belongs to
     credential: str | None = None  # a partner's ``Partner.credential_tag`` when the token was issued
     request_id: str | None = None  # the API request acting (X-Request-ID), for the audit trail
 

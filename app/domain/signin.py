@@ -1,4 +1,4 @@
-"""Sign-in state: login attempts at a provider, one-time login codes, and sign-in sessions whose
+"""Sign-in state: login attempts at a provider, one-time login codes, and sign-ins whose
 rotating refresh tokens detect reuse.
 
 Secrets (state, codes, refresh tokens) are never stored: only their SHA-256 digests are. They
@@ -82,7 +82,7 @@ class LoginCode:
 
 
 @dataclass(eq=False)
-class SignInSession:
+class SignIn:
     """A family of refresh tokens from one sign-in. Revoking it ends every token of the family."""
 
     user_id: UUID
@@ -107,7 +107,7 @@ class RefreshToken:
     """One refresh token of a session. Used once: presenting it again is reuse (theft)."""
 
     token_digest: str
-    session_id: UUID
+    signin_id: UUID
     expires_at: datetime
     used_at: datetime | None = None
     issued_at: datetime = field(default_factory=utcnow)
@@ -118,4 +118,4 @@ class Lifetimes:
     login_attempt: timedelta = timedelta(minutes=10)
     login_code: timedelta = timedelta(seconds=60)
     refresh_token: timedelta = timedelta(days=14)
-    session: timedelta = timedelta(days=30)  # absolute: a stolen family dies at the latest here
+    signin: timedelta = timedelta(days=30)  # absolute: a stolen family dies at the latest here

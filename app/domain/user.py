@@ -70,7 +70,7 @@ class User:
         self.provisioned = None
         self.updated_at = utcnow()
 
-    def as_caller(self, session_id: UUID | None = None) -> Caller:
+    def as_caller(self, signin_id: UUID | None = None) -> Caller:
         return Caller(
-            user_id=self.id, role=self.role, org_id=self.org_id, person_id=self.person_id, session_id=session_id
+            user_id=self.id, role=self.role, org_id=self.org_id, person_id=self.person_id, signin_id=signin_id
         )

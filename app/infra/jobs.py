@@ -28,7 +28,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app.domain.errors import ServiceUnavailable
 from app.infra.auth.secret_box import SecretBox
-from app.infra.db.engine import make_engine, make_session_factory
+from app.infra.db.engine import make_db_factory, make_engine
 from app.infra.db.unit_of_work import SqlUnitOfWork
 from app.infra.settings import Settings
 from app.infra.webhooks import HttpWebhookSender, RelayConfig
@@ -117,7 +117,7 @@ def make_jobs_app(database_url: str, *, pool_size: int = 4, webhooks: RelayConfi
         # a short-lived engine per job: matching runs are rare and heavy, connections cheap beside them
         engine = make_engine(database_url, pool_size=2)
         try:
-            factory = make_session_factory(engine)
+            factory = make_db_factory(engine)
             resume = context.job.attempts > 0  # an earlier attempt stopped: its run is left running
             run = await matching_runs.execute_run(lambda: SqlUnitOfWork(factory), UUID(run_id), resume=resume)
             log.info("matching run %s: %s", run_id, run.status.value if run else "not found")
@@ -155,7 +155,7 @@ def _register_upkeep(app: procrastinate.App, database_url: str) -> None:
     async def run(job: Callable[[Callable[[], SqlUnitOfWork]], Awaitable[object]]) -> None:
         engine = make_engine(database_url, pool_size=2)
         try:
-            factory = make_session_factory(engine)
+            factory = make_db_factory(engine)
             await job(lambda: SqlUnitOfWork(factory))
         finally:
             await engine.dispose()
@@ -185,7 +185,7 @@ async def _relay_resources(
     box = SecretBox.from_file(config.secret_box_path)
     sender = HttpWebhookSender(allow_private=config.allow_private, timeout_seconds=config.timeout_seconds)
     try:
-        factory = make_session_factory(engine)
+        factory = make_db_factory(engine)
         yield (lambda: SqlUnitOfWork(factory, box)), sender
     finally:
         await sender.aclose()
@@ -292,7 +292,7 @@ async def recover_stalled_jobs(app: procrastinate.App, engine: AsyncEngine, stal
             stalled = list(
                 await app.job_manager.get_stalled_jobs(task_name=RUN_MATCHING, seconds_since_heartbeat=stalled_seconds)
             )
-            factory = make_session_factory(engine)
+            factory = make_db_factory(engine)
             for job in stalled:
                 run_id = UUID(str(job.task_kwargs["run_id"]))
                 if job.attempts < MATCHING_RETRIES:

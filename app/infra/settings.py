@@ -41,7 +41,7 @@ class Settings(BaseSettings):
     audience: str = "tandem-api"
     access_token_minutes: int = Field(default=15, ge=1, le=24 * 60)
     refresh_token_days: int = Field(default=14, ge=1, le=365)
-    session_days: int = Field(default=30, ge=1, le=365, description="absolute lifetime of a sign-in")
+    signin_days: int = Field(default=30, ge=1, le=365, description="absolute lifetime of a sign-in")
     key_publish_ahead_seconds: int = Field(
         default=300, ge=0, description="a rotated signing key is published this long before it signs"
     )
@@ -178,9 +178,7 @@ class Settings(BaseSettings):
 
     @property
     def lifetimes(self) -> Lifetimes:
-        return Lifetimes(
-            refresh_token=timedelta(days=self.refresh_token_days), session=timedelta(days=self.session_days)
-        )
+        return Lifetimes(refresh_token=timedelta(days=self.refresh_token_days), signin=timedelta(days=self.signin_days))
 
 
 _LOOPBACK = {"127.0.0.1", "localhost", "::1"}

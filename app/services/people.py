@@ -145,7 +145,7 @@ async def erase_person(uow: UnitOfWork, caller: Caller, person_id: UUID, expecte
     """GDPR erasure (Art. 17), in one transaction: every personal field, wherever it is stored.
 
     The profile is anonymized; the bound user account loses its address, provider identity and name,
-    and its sign-in sessions end; the person's calendar feed links go; enrollments are withdrawn
+    and its sign-ins end; the person's calendar feed links go; enrollments are withdrawn
     without their needs, offers and key questions; likes and passes go; the person's tandems end,
     and lose their reasons, their goals' words and their sessions' agenda, notes and place; the
     person's feedback loses its words; matching explanations naming them go; event data is reduced
@@ -188,7 +188,7 @@ async def _erase_accounts(uow: UnitOfWork, org_id: UUID, person_id: UUID) -> lis
     for user in users:
         user.erase()
         await uow.users.save(user)
-        await uow.signins.revoke_sessions_of(user.id, "person_erased", now)
+        await uow.signins.revoke_signins_of(user.id, "person_erased", now)
         await uow.signins.void_login_codes_of(user.id, now)
     return users
 

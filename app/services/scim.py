@@ -205,7 +205,7 @@ async def _set_active(uow: UnitOfWork, user: User, person: Person | None, active
     ended = deactivation.deactivate(users, person, enrollments, tandems)
     now = utcnow()
     for account in users:
-        await uow.signins.revoke_sessions_of(account.id, deactivation.SESSION_REVOCATION_REASON, now)
+        await uow.signins.revoke_signins_of(account.id, deactivation.SESSION_REVOCATION_REASON, now)
         await uow.signins.void_login_codes_of(account.id, now)
     for other in users[1:]:
         if other in ended.users:

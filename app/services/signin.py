@@ -13,7 +13,7 @@ from uuid import UUID
 from app.domain.access import Caller
 from app.domain.clock import utcnow
 from app.domain.errors import BadRequest, PermissionDenied
-from app.domain.signin import Lifetimes, LoginCode, RefreshToken, SignInSession, digest, new_secret
+from app.domain.signin import Lifetimes, LoginCode, RefreshToken, SignIn, digest, new_secret
 from app.domain.user import User
 from app.services.ports import UnitOfWork
 
@@ -33,15 +33,15 @@ def _invalid(detail: str) -> BadRequest:
     return BadRequest(detail, code=INVALID_GRANT)
 
 
-async def open_session(uow: UnitOfWork, user: User, lifetimes: Lifetimes) -> Grant:
+async def open_signin(uow: UnitOfWork, user: User, lifetimes: Lifetimes) -> Grant:
     """Inside the caller's transaction: a new session with its first refresh token."""
     now = utcnow()
-    signin = SignInSession(user_id=user.id, org_id=user.org_id, expires_at=now + lifetimes.session)
-    await uow.signins.add_session(signin)
-    return Grant(user.as_caller(session_id=signin.id), await _new_refresh_token(uow, signin, lifetimes))
+    signin = SignIn(user_id=user.id, org_id=user.org_id, expires_at=now + lifetimes.signin)
+    await uow.signins.add(signin)
+    return Grant(user.as_caller(signin_id=signin.id), await _new_refresh_token(uow, signin, lifetimes))
 
 
-async def _new_refresh_token(uow: UnitOfWork, signin: SignInSession, lifetimes: Lifetimes) -> str:
+async def _new_refresh_token(uow: UnitOfWork, signin: SignIn, lifetimes: Lifetimes) -> str:
     secret = new_secret(REFRESH_PREFIX)
     expires_at = min(utcnow() + lifetimes.refresh_token, signin.expires_at)
     await uow.signins.add_refresh_token(RefreshToken(digest(secret), signin.id, expires_at))
@@ -65,7 +65,7 @@ async def redeem_login_code(uow: UnitOfWork, code: str, code_verifier: str | Non
         user = await uow.users.get(login_code.user_id)
         if user is None:
             raise _invalid("the user of this code no longer exists")
-        grant = await open_session(uow, user, lifetimes)
+        grant = await open_signin(uow, user, lifetimes)
         await uow.commit()
     return grant
 
@@ -77,12 +77,12 @@ async def refresh(uow: UnitOfWork, refresh_token: str, lifetimes: Lifetimes) -> 
         token = await uow.signins.take_refresh_token(digest(refresh_token))
         if token is None:
             raise _invalid("unknown refresh token")
-        signin = await uow.signins.get_session(token.session_id, for_update=True)
+        signin = await uow.signins.get(token.signin_id, for_update=True)
         if signin is None or not signin.active(now) or now >= token.expires_at:
             raise _invalid("the refresh token has expired or was revoked")
         if token.used_at is not None:
             signin.revoke("refresh_token_reuse", now)
-            await uow.signins.save_session(signin)
+            await uow.signins.save(signin)
             await uow.commit()  # the revocation stands although the request fails
             raise _invalid("the refresh token was already used: the session is revoked")
         await uow.signins.use_refresh_token(token.token_digest, now)
@@ -92,7 +92,7 @@ async def refresh(uow: UnitOfWork, refresh_token: str, lifetimes: Lifetimes) -> 
         successor = await _new_refresh_token(uow, signin, lifetimes)
         await uow.commit()
     # the access token reflects the user's current role and profile, not those at login
-    return Grant(user.as_caller(session_id=signin.id), successor)
+    return Grant(user.as_caller(signin_id=signin.id), successor)
 
 
 async def revoke_token(uow: UnitOfWork, token: str) -> None:
@@ -100,27 +100,27 @@ async def revoke_token(uow: UnitOfWork, token: str) -> None:
     async with uow:
         found = await uow.signins.take_refresh_token(digest(token))
         if found is not None:
-            await _end_session(uow, found.session_id, "revoked")
+            await _end_signin(uow, found.signin_id, "revoked")
 
 
 async def log_out(uow: UnitOfWork, caller: Caller) -> None:
-    """End the caller's sign-in session. Operator and partner tokens have none to end."""
-    if caller.session_id is None:
-        raise PermissionDenied("this token does not belong to a sign-in session", code="no_session")
+    """End the caller's sign-in. Operator and partner tokens have none to end."""
+    if caller.signin_id is None:
+        raise PermissionDenied("this token does not belong to a sign-in", code="no_signin")
     async with uow:
-        await _end_session(uow, caller.session_id, "logout", owner=caller.user_id)
+        await _end_signin(uow, caller.signin_id, "logout", owner=caller.user_id)
 
 
-async def _end_session(uow: UnitOfWork, session_id: UUID, reason: str, owner: UUID | None = None) -> None:
+async def _end_signin(uow: UnitOfWork, signin_id: UUID, reason: str, owner: UUID | None = None) -> None:
     """Inside the caller's transaction: revoke the session (of ``owner``, when given) and commit."""
-    signin = await uow.signins.get_session(session_id, for_update=True)
+    signin = await uow.signins.get(signin_id, for_update=True)
     if signin is not None and owner in (None, signin.user_id):
         signin.revoke(reason)
-        await uow.signins.save_session(signin)
+        await uow.signins.save(signin)
         await uow.commit()
 
 
-async def session_is_active(uow: UnitOfWork, session_id: UUID) -> bool:
+async def signin_is_active(uow: UnitOfWork, signin_id: UUID) -> bool:
     async with uow:
-        signin = await uow.signins.get_session(session_id)
+        signin = await uow.signins.get(signin_id)
     return signin is not None and signin.active(utcnow())

@@ -3,7 +3,7 @@
 ``begin_login`` records an attempt (state, nonce, PKCE verifier, bound to the browser) and
 returns the provider's authorization URL; ``finish_login`` consumes the attempt exactly once,
 lets the provider gateway verify the answer, provisions the user just in time and opens a
-sign-in session. The attempt is consumed in its own transaction first, so a state cannot be
+sign-in. The attempt is consumed in its own transaction first, so a state cannot be
 replayed even when the rest of the login fails.
 """
 
@@ -138,13 +138,13 @@ async def _sign_in(
             await uow.commit()
             separator = "&" if "?" in config.frontend_url else "?"
             return LoginDone(frontend_redirect=f"{config.frontend_url}{separator}{urlencode({'code': one_time})}")
-        grant = await signin.open_session(uow, user, lifetimes)
+        grant = await signin.open_signin(uow, user, lifetimes)
         await uow.commit()
     return LoginDone(grant=grant)
 
 
 async def provider_logout(uow: UnitOfWork, providers: IdentityProviders, org_slug: str, logout_token: str) -> int:
-    """The provider says someone's session there ended: end all their Tandem sign-in sessions.
+    """The provider says someone's session there ended: end all their Tandem sign-ins.
 
     Their refresh tokens stop working and their access tokens are refused at once (each names its
     session). All sessions, not only the one of the provider's ``sid``: a provider logout is
@@ -162,7 +162,7 @@ async def provider_logout(uow: UnitOfWork, providers: IdentityProviders, org_slu
             return 0
         now = utcnow()
         await uow.signins.void_login_codes_of(user.id, now)
-        ended = await uow.signins.revoke_sessions_of(user.id, "provider_logout", now)
+        ended = await uow.signins.revoke_signins_of(user.id, "provider_logout", now)
         await uow.commit()
     return ended
 

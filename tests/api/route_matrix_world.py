@@ -30,7 +30,7 @@ from app.domain.partner import Partner
 from app.domain.person import Person
 from app.domain.values import MeetingFormat, Topic
 from app.infra.auth.secret_box import SecretBox
-from app.infra.db.engine import make_session_factory
+from app.infra.db.engine import make_db_factory
 from app.infra.db.unit_of_work import SqlUnitOfWork
 from app.infra.webhooks import WebhookUrlPolicy
 from app.services import (
@@ -83,7 +83,7 @@ class World:
 
 
 def uow_factory_of(engine: AsyncEngine, secrets: SecretBox) -> UowFactory:
-    factory = make_session_factory(engine)
+    factory = make_db_factory(engine)
     return lambda: SqlUnitOfWork(factory, secrets)
 
 

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from app.domain.access import Caller, Role, Scope
 from app.domain.availability import WeeklyWindow
 from app.domain.preference import Choice
-from app.domain.signin import LoginCode, SignInSession
+from app.domain.signin import LoginCode, SignIn
 from app.domain.user import User
 from app.domain.values import MeetingFormat, Topic
 from app.services import matching_runs, partner_mentors, partners, people, preferences, programs, sessions, tandems
@@ -47,8 +47,8 @@ async def _person_everywhere(uow: UowFactory, client: Any, bearer: Any) -> dict[
         user = User(email=email, role=Role.MEMBER, org_id=org.id, person_id=person.id, display_name=name)
         user.sso_subject, user.sso_issuer = mark["subject"], "https://idp.example.org/"
         await tx.users.add(user)
-        signin = SignInSession(user_id=user.id, expires_at=past(-1), org_id=org.id)
-        await tx.signins.add_session(signin)
+        signin = SignIn(user_id=user.id, expires_at=past(-1), org_id=org.id)
+        await tx.signins.add(signin)
         await tx.signins.add_login_code(LoginCode(code_digest=uuid.uuid4().hex, user_id=user.id, expires_at=past(-1)))
         await tx.commit()
     await people.set_availability(uow(), manager, person.id, (WeeklyWindow(1, time(17), time(19)),))
@@ -199,7 +199,7 @@ async def test_erasure_leaves_no_trace_of_the_person_in_any_table(client, bearer
     feed = await client.get(f"/v1/people/{person.id}/calendar.ics", params={"token": world["calendar_token"]})
     assert feed.status_code == 404, feed.text
     async with uow_factory() as tx:
-        signin = await tx.signins.get_session(world["signin"].id)
+        signin = await tx.signins.get(world["signin"].id)
         assert signin is not None and signin.revoked_at is not None
         user = await tx.users.get(world["user"].id)
         assert user is not None and user.person_id is None and user.sso_subject is None

@@ -25,7 +25,7 @@ async def _signed_in_through_sso(uow_factory, issuer, identity_claims: ProviderI
     config = SsoConfig(org.id, IDP, "tandem", "secret", allowed_email_domains=("acme.example",))
     async with uow_factory() as uow:
         user = await sso_login._provision(uow, org, config, identity_claims, identity_claims.email or "")
-        grant = await signin.open_session(uow, user, Lifetimes())
+        grant = await signin.open_signin(uow, user, Lifetimes())
         await uow.commit()
     return {"Authorization": f"Bearer {issuer.issue(grant.caller)}"}, user
 
@@ -63,7 +63,7 @@ async def test_the_next_sign_in_refreshes_the_name_but_a_missing_name_keeps_it(c
         claims = ProviderIdentity(subject="d-1", email="dora@acme.example", email_verified=True, name=name)
         async with uow_factory() as uow:
             user = await sso_login._provision(uow, org, config, claims, "dora@acme.example")
-            grant = await signin.open_session(uow, user, Lifetimes())
+            grant = await signin.open_signin(uow, user, Lifetimes())
             await uow.commit()
         me = await client.get("/v1/me", headers={"Authorization": f"Bearer {issuer.issue(grant.caller)}"})
         assert me.json()["display_name"] == expected

@@ -2,7 +2,7 @@
 
 Statements and transactions are counted on the app's own engine while a single request runs,
 so seeding through the test engine is not counted. The caller's token belongs to a real
-sign-in session, so its revocation check is part of every count, as in production.
+sign-in, so its revocation check is part of every count, as in production.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from fastapi import FastAPI
 from sqlalchemy import event
 
 from app.domain.clock import utcnow
-from app.domain.signin import SignInSession
+from app.domain.signin import SignIn
 from app.domain.user import User
 from tests.api.graphql.helpers import data
 from tests.api.graphql.test_statement_count import program_with_tandems
@@ -56,14 +56,14 @@ def counting(app: FastAPI) -> Iterator[DatabaseUse]:
 
 
 async def signed_in(uow_factory: Any, bearer: Any, caller: Any) -> dict[str, str]:
-    """Headers of a token tied to a live sign-in session, whose check every request pays."""
+    """Headers of a token tied to a live sign-in, whose check every request pays."""
     user = User(email=f"{uuid4().hex[:12]}@example.com", role=caller.role, org_id=caller.org_id)
-    signin = SignInSession(user_id=user.id, org_id=caller.org_id, expires_at=utcnow() + timedelta(days=1))
+    signin = SignIn(user_id=user.id, org_id=caller.org_id, expires_at=utcnow() + timedelta(days=1))
     async with uow_factory() as uow:
         await uow.users.add(user)
-        await uow.signins.add_session(signin)
+        await uow.signins.add(signin)
         await uow.commit()
-    return bearer(replace(caller, user_id=user.id, session_id=signin.id))
+    return bearer(replace(caller, user_id=user.id, signin_id=signin.id))
 
 
 @pytest.fixture

@@ -55,8 +55,8 @@ ROUTE_MATRIX: dict[RouteKey, str] = {
     ("GET", "/static"): PUBLIC,  # the pages' scripts and styles
     ("GET", "/static/api-reference"): PUBLIC,
     ("GET", "/.well-known/jwks.json"): PUBLIC,
-    # identity: signing in needs no token; signing out ends the token's sign-in session, and the
-    # matrix's tokens (like operator and partner tokens) belong to none: 403 no_session for all
+    # identity: signing in needs no token; signing out ends the token's sign-in, and the
+    # matrix's tokens (like operator and partner tokens) belong to none: 403 no_signin for all
     ("GET", "/auth/{org_slug}/login"): PUBLIC,
     ("GET", "/auth/{org_slug}/callback"): PUBLIC,
     ("POST", "/auth/{org_slug}/backchannel-logout"): PUBLIC,  # the provider's call, proven by its signature

@@ -28,7 +28,7 @@ async def _signed_in(uow_factory, issuer: TokenIssuer) -> tuple[dict[str, str], 
     org, _ = await new_org(uow_factory)
     user = (await identity.operator_user(uow_factory(), role=Role.PROGRAM_MANAGER, org_slug=org.slug, email=None)).user
     async with uow_factory() as uow:
-        grant = await signin.open_session(uow, user, Lifetimes())
+        grant = await signin.open_signin(uow, user, Lifetimes())
         await uow.commit()
     return {"Authorization": f"Bearer {issuer.issue(grant.caller)}"}, grant.refresh_token or ""
 
@@ -157,7 +157,7 @@ async def test_a_member_who_signed_in_without_a_profile_creates_their_own(client
     user.role = Role.MEMBER  # as single sign-on would provision someone in no mapped group
     async with uow_factory() as uow:
         await uow.users.save(user)
-        grant = await signin.open_session(uow, user, Lifetimes())
+        grant = await signin.open_signin(uow, user, Lifetimes())
         await uow.commit()
     headers = {"Authorization": f"Bearer {issuer.issue(grant.caller)}"}
     assert (await client.get("/v1/me", headers=headers)).json()["person"] is None

@@ -89,7 +89,7 @@ async def test_a_token_of_a_session_revoked_for_refresh_token_reuse_is_401(clien
     org, _ = await new_org(uow_factory)
     user = (await identity.operator_user(uow_factory(), role=Role.ORG_ADMIN, org_slug=org.slug, email=None)).user
     async with uow_factory() as uow:
-        grant = await signin.open_session(uow, user, Lifetimes())
+        grant = await signin.open_signin(uow, user, Lifetimes())
         await uow.commit()
     headers = {"Authorization": f"Bearer {issuer.issue(grant.caller)}"}
     assert (await client.get("/v1/me", headers=headers)).status_code == 200

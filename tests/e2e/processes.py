@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from app.domain.access import Caller, Role
 from app.infra.auth.keys import Keyring
 from app.infra.auth.tokens import TokenIssuer
-from app.infra.db.engine import make_engine, make_session_factory
+from app.infra.db.engine import make_db_factory, make_engine
 from app.infra.db.unit_of_work import SqlUnitOfWork
 from app.infra.jobs import ProcrastinateJobQueue, make_jobs_app
 from app.infra.settings import Settings
@@ -121,7 +121,7 @@ def start_run(url: str, program_id: str) -> str:
         try:
             async with jobs.open_async():
                 manager = Caller(uuid.uuid4(), Role.PROGRAM_MANAGER, org_id=ORG)
-                uow = SqlUnitOfWork(make_session_factory(engine))
+                uow = SqlUnitOfWork(make_db_factory(engine))
                 queue = ProcrastinateJobQueue(jobs)
                 started = await matching_runs.start_run(uow, queue, manager, uuid.UUID(program_id))
                 return str(started.id)

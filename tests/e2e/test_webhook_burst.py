@@ -23,7 +23,7 @@ from sqlalchemy import insert
 from app.domain.access import Caller, Role
 from app.infra.auth.secret_box import SecretBox
 from app.infra.db import tables as tb
-from app.infra.db.engine import make_engine, make_session_factory
+from app.infra.db.engine import make_db_factory, make_engine
 from app.infra.db.migrate import upgrade
 from app.infra.db.unit_of_work import SqlUnitOfWork
 from app.infra.settings import Settings
@@ -55,7 +55,7 @@ async def _endpoint_and_events(url: str, box: SecretBox, receiver_url: str) -> t
     """An organization with one endpoint at the receiver, and the burst written to its outbox."""
     engine = make_engine(url, pool_size=2)
     try:
-        factory = make_session_factory(engine)
+        factory = make_db_factory(engine)
         uow = lambda: SqlUnitOfWork(factory, box)  # noqa: E731 - a factory, as the services take
         org, _ = await new_org(uow)
         admin = Caller(uuid.uuid4(), Role.ORG_ADMIN, org_id=org.id)

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
-from app.infra.db.engine import make_engine, make_session_factory
+from app.infra.db.engine import make_db_factory, make_engine
 from app.infra.db.errors import DatabaseUnavailable
 
 
@@ -37,7 +37,7 @@ async def _backend_pid(session) -> int:  # type: ignore[no-untyped-def]
 
 
 async def test_a_pooled_connection_the_server_dropped_costs_no_error(small_engine, database_url) -> None:
-    factory = make_session_factory(small_engine)
+    factory = make_db_factory(small_engine)
     async with factory() as session:
         first_pid = await _backend_pid(session)
     await _terminate(database_url, first_pid)
@@ -49,7 +49,7 @@ async def test_a_pooled_connection_the_server_dropped_costs_no_error(small_engin
 
 
 async def test_a_connection_lost_inside_a_transaction_is_not_retried(small_engine, database_url) -> None:
-    factory = make_session_factory(small_engine)
+    factory = make_db_factory(small_engine)
     async with factory() as session:
         pid = await _backend_pid(session)
         await _terminate(database_url, pid)
@@ -63,7 +63,7 @@ async def test_a_connection_lost_inside_a_transaction_is_not_retried(small_engin
 async def test_an_unreachable_server_is_database_unavailable_within_the_connect_timeout() -> None:
     engine = make_engine("postgresql+asyncpg://nobody@127.0.0.1:1/none", pool_size=1, connect_timeout=1)
     try:
-        async with make_session_factory(engine)() as session:
+        async with make_db_factory(engine)() as session:
             with pytest.raises(DatabaseUnavailable):
                 await asyncio.wait_for(session.execute(text("SELECT 1")), timeout=5)
     finally:
@@ -72,7 +72,7 @@ async def test_an_unreachable_server_is_database_unavailable_within_the_connect_
 
 async def test_a_full_pool_is_database_unavailable_after_the_checkout_timeout(database_url) -> None:
     engine = make_engine(database_url, pool_size=1, pool_timeout=0.2)
-    factory = make_session_factory(engine)
+    factory = make_db_factory(engine)
     try:
         # pool_size 1 plus 1 overflow: both taken
         async with engine.connect(), engine.connect(), factory() as session:

@@ -21,7 +21,7 @@ from app.domain.health import Health
 from app.domain.program import ProgramStatus
 from app.domain.tandem import TandemStatus
 from app.infra.auth.secret_box import SecretBox
-from app.infra.db.engine import make_session_factory
+from app.infra.db.engine import make_db_factory
 from app.infra.db.unit_of_work import SqlUnitOfWork
 from app.infra.webhooks import HttpWebhookSender, WebhookUrlPolicy
 from app.services import enrollments, insights, people, programs, sessions, tandems, webhook_relay, webhooks
@@ -37,7 +37,7 @@ BOX = SecretBox(Fernet.generate_key())
 @pytest.fixture
 def sealing_uow(engine: AsyncEngine) -> UowFactory:
     """The demo stores a webhook endpoint, whose secret is sealed as the deployment's would be."""
-    factory = make_session_factory(engine)
+    factory = make_db_factory(engine)
     return lambda: SqlUnitOfWork(factory, BOX)
 
 

@@ -27,7 +27,7 @@ async def _exists(uow_factory: Any, org: Organization) -> bool:
 
 async def _transaction_started(uow: SqlUnitOfWork) -> Any:
     async with uow:
-        return (await uow.organizations.session.execute(select(func.now()))).scalar_one()
+        return (await uow.organizations.db.execute(select(func.now()))).scalar_one()
 
 
 async def test_reads_of_several_blocks_share_one_transaction(uow_factory) -> None:
@@ -65,8 +65,8 @@ async def test_a_block_that_wrote_without_committing_is_rolled_back_before_the_n
     assert await _exists(uow_factory, kept)
 
 
-async def test_concurrent_blocks_take_turns_on_the_one_session(uow_factory) -> None:
-    """GraphQL resolves sibling fields in concurrent tasks; without turns the session refuses."""
+async def test_concurrent_blocks_take_turns_on_the_one_database_handle(uow_factory) -> None:
+    """GraphQL resolves sibling fields in concurrent tasks; without turns the database handle refuses."""
     orgs = [_org() for _ in range(5)]
     async with uow_factory() as setup:
         for org in orgs:

@@ -16,7 +16,7 @@ from app.domain.access import Caller, Role
 from app.domain.delivery import RetrySchedule
 from app.infra.auth.secret_box import SecretBox
 from app.infra.db import tables as tb
-from app.infra.db.engine import make_session_factory
+from app.infra.db.engine import make_db_factory
 from app.infra.db.unit_of_work import SqlUnitOfWork
 from app.infra.webhooks import HttpWebhookSender, WebhookUrlPolicy
 from app.services import webhook_relay, webhooks
@@ -37,7 +37,7 @@ BOX = SecretBox(Fernet.generate_key())  # one deployment key for the run, as in 
 @pytest.fixture
 def secret_uow(engine: AsyncEngine) -> Callable[[], SqlUnitOfWork]:
     box = BOX
-    factory = make_session_factory(engine)
+    factory = make_db_factory(engine)
     return lambda: SqlUnitOfWork(factory, box)
 
 

@@ -2,7 +2,7 @@
 
 Every forgery of the token matrix (tests/api/test_token_matrix.py: expired, signed by a key we
 do not have, ``alg: none``, HS256 with our public key, wrong audience, issuer or ``typ``,
-garbage, ...) and the token of a sign-in session that has ended are sent to a read route, a
+garbage, ...) and the token of a sign-in that has ended are sent to a read route, a
 write route and /graphql: each answers 401 with ``WWW-Authenticate: Bearer`` and no data, and
 the same request with a good token succeeds (so the check can fail). A refused write writes
 nothing.
@@ -95,7 +95,7 @@ async def test_the_token_of_an_ended_sign_in_session_is_401(
     org, _ = await new_org(uow_factory)
     user = (await identity.operator_user(uow_factory(), role=Role.ORG_ADMIN, org_slug=org.slug, email=None)).user
     async with uow_factory() as uow:
-        grant = await signin.open_session(uow, user, Lifetimes())
+        grant = await signin.open_signin(uow, user, Lifetimes())
         await uow.commit()
     token = issuer.issue(grant.caller)
     await _accepted(client, token)

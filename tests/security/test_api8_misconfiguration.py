@@ -144,7 +144,7 @@ async def test_an_issued_token_is_no_store(client: httpx.AsyncClient, uow_factor
     org, _ = await new_org(uow_factory)
     user = (await identity.operator_user(uow_factory(), role=Role.ORG_ADMIN, org_slug=org.slug, email=None)).user
     async with uow_factory() as uow:
-        grant = await signin.open_session(uow, user, Lifetimes())
+        grant = await signin.open_signin(uow, user, Lifetimes())
         await uow.commit()
     data = {"grant_type": "refresh_token", "refresh_token": grant.refresh_token}
     response = await client.post("/oauth/token", data=data)

@@ -8,7 +8,7 @@ from datetime import timedelta
 from uuid import uuid4
 
 from app.domain.clock import utcnow
-from app.domain.signin import LoginAttempt, LoginCode, SignInSession, digest, new_secret, pkce_matches
+from app.domain.signin import LoginAttempt, LoginCode, SignIn, digest, new_secret, pkce_matches
 
 
 def _challenge(verifier: str) -> str:
@@ -53,7 +53,7 @@ def test_a_login_code_is_redeemable_once_in_time_and_with_its_verifier() -> None
 
 
 def test_a_revoked_session_stays_revoked_for_its_first_reason() -> None:
-    session = SignInSession(user_id=uuid4(), expires_at=utcnow() + timedelta(days=1))
+    session = SignIn(user_id=uuid4(), expires_at=utcnow() + timedelta(days=1))
     assert session.active(utcnow())
     session.revoke("refresh_token_reuse")
     session.revoke("logout")

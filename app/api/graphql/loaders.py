@@ -1,6 +1,6 @@
 """DataLoaders: each relation is fetched for all parents of a request level in one query.
 
-The loaders share the request's unit of work, that is one database session, and an
+The loaders share the request's unit of work, that is one database handle, and an
 ``AsyncSession`` refuses concurrent use. Loaders for sibling fields (a tandem's goals and
 sessions) dispatch their batches in the same event loop turn, so each batch enters the unit of
 work, whose blocks take turns; batching is unaffected, since keys are collected before dispatch.

@@ -117,6 +117,6 @@ async def revoke_token(
     token: Annotated[str, Form(max_length=200)],
     token_type_hint: Annotated[str | None, Form(max_length=50)] = None,
 ) -> Response:
-    """Revoke a refresh token and its whole sign-in session (RFC 7009: unknown tokens answer 200 too)."""
+    """Revoke a refresh token and its whole sign-in (RFC 7009: unknown tokens answer 200 too)."""
     await signin.revoke_token(uow, token)
     return Response(status_code=status.HTTP_200_OK, headers=NO_STORE)

@@ -86,7 +86,7 @@ OPERATION_CODES: dict[str, tuple[str, ...]] = {
         "account_deactivated",
     ),
     "provider_logout": (*SSO_ORG, *PROVIDER, "rate_limited", "invalid_request", "invalid_logout_token"),
-    "log_out": ("invalid_token", "no_session"),
+    "log_out": ("invalid_token", "no_signin"),
     "issue_token": (
         "rate_limited",
         "invalid_request",

@@ -49,10 +49,10 @@ IDENTITY = Feature(
             "The token request asks for a scope the client may not have (RFC 6749).",
         ),
         ErrorCode(
-            "no_session",
+            "no_signin",
             PermissionDenied,
-            "No sign-in session",
-            "The token does not belong to a sign-in session, so there is nothing to log out of.",
+            "No sign-in",
+            "The token does not belong to a sign-in, so there is nothing to log out of.",
         ),
         ErrorCode(
             "sso_not_configured",

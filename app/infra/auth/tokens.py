@@ -50,7 +50,7 @@ class TokenIssuer:
             "org": caller.org_id,
             "person": caller.person_id,
             "partner": caller.partner_id,
-            "sid": caller.session_id,
+            "sid": caller.signin_id,
             "cred": caller.credential,
         }
         claims.update({name: str(value) for name, value in optional.items() if value})
@@ -69,7 +69,7 @@ class TokenVerifier:
     The memory is bounded in size and in time: an entry lives until the token expires or for
     ``remember_seconds``, whichever comes first, and it is forgotten whenever the key ring's
     public keys change (a key pruned is no longer honoured from its next rescan on). Logout and
-    revocation do not depend on it: sign-in sessions are checked on every request.
+    revocation do not depend on it: sign-ins are checked on every request.
     """
 
     keys: Keyring
@@ -146,6 +146,6 @@ def _caller_from(claims: dict[str, Any]) -> Caller:
         person_id=_uuid(claims, "person"),
         partner_id=partner,
         scopes=frozenset(scope.split()),
-        session_id=_uuid(claims, "sid"),
+        signin_id=_uuid(claims, "sid"),
         credential=claims.get("cred"),
     )

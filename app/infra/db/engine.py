@@ -1,8 +1,8 @@
-"""Engine and session factory on asyncpg.
+"""Engine and database handle factory on asyncpg.
 
 No ``pool_pre_ping``: a round trip on every checkout costs more than the rare dead connection.
 A connection found dead instead is handled where it shows: SQLAlchemy invalidates it and every
-connection pooled before it (a restarted server left them all dead), and a session whose very
+connection pooled before it (a restarted server left them all dead), and a database handle whose very
 first statement met a dead connection runs it again once on a fresh one. An unreachable database
 surfaces as ``DatabaseUnavailable`` within the connect or checkout timeout, never as a hang.
 
@@ -49,14 +49,14 @@ def make_engine(
     )
 
 
-class RecoveringSession(AsyncSession):
-    """The unit of work's session: Core statements on its connection, outages told apart, a stale
+class RecoveringDbHandle(AsyncSession):
+    """The unit of work's database handle: Core statements on its connection, outages told apart, a stale
     pooled connection survived, and writes noted.
 
     - Statements run on the transaction's connection, not through ``AsyncSession.execute``: the
       repositories send Core statements only, and the ORM's execution layer cost as much again
       as the rest of SQLAlchemy's path for them (measured in-process). The transaction, commit
-      and rollback stay the session's.
+      and rollback stay the handle's.
     - Every statement and commit raises ``DatabaseUnavailable`` when the database is away. The
       first statement of a transaction is retried once when its connection turned out dead:
       nothing ran in that transaction yet, and the server dropped it with the connection, so
@@ -68,13 +68,13 @@ class RecoveringSession(AsyncSession):
     """
 
     _core: AsyncConnection | None = None
-    _core_for: object = None  # the session transaction ``_core`` belongs to
+    _core_for: object = None  # the handle's transaction ``_core`` belongs to
 
     async def execute(self, statement: Any, params: Any = None, **kw: Any) -> Any:  # type: ignore[override]
         if not getattr(statement, "is_select", False) or getattr(statement, "_for_update_arg", None) is not None:
             self.info[WROTE] = True
         with unavailable_as_error():
-            if kw:  # execution options: the session's own path
+            if kw:  # execution options: the handle's own path
                 return await super().execute(statement, params, **kw)
             if self._core is not None and self._core_for is self.get_transaction():
                 return await self._core.execute(statement, params)
@@ -107,9 +107,9 @@ class RecoveringSession(AsyncSession):
         await super().close()
 
 
-def make_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+def make_db_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     # objects never outlive a unit of work in the ORM sense: we map rows to domain objects
-    return async_sessionmaker(engine, class_=RecoveringSession, expire_on_commit=False, autoflush=False)
+    return async_sessionmaker(engine, class_=RecoveringDbHandle, expire_on_commit=False, autoflush=False)
 
 
 def count_statements(

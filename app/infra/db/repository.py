@@ -60,8 +60,8 @@ class Repository(Generic[D]):
     to_row: Callable[[D], dict[str, Any]]
     children: Children | None = None
 
-    def __init__(self, session: AsyncSession, touched: list[Any]) -> None:
-        self.session = session
+    def __init__(self, db: AsyncSession, touched: list[Any]) -> None:
+        self.db = db
         self._touched = touched  # aggregates whose events the unit of work collects on commit
 
     @property
@@ -79,7 +79,7 @@ class Repository(Generic[D]):
         children = self.children if with_children else None
         if children is not None:
             stmt = stmt.add_columns(children.column(self.t))
-        rows = (await self.session.execute(stmt)).mappings().all()
+        rows = (await self.db.execute(stmt)).mappings().all()
         to_domain = type(self).to_domain
         objs = [to_domain(dict(row)) for row in rows]
         if children is not None:
@@ -122,7 +122,7 @@ class Repository(Generic[D]):
         return Page(items=items, next_cursor=Cursor(last.created_at, last.id) if last else None)  # type: ignore[attr-defined]
 
     async def add(self, obj: D) -> None:
-        await self.session.execute(insert(self.t).values(**type(self).to_row(obj)))
+        await self.db.execute(insert(self.t).values(**type(self).to_row(obj)))
         await self._after_write(obj)
         self._touched.append(obj)
 
@@ -130,7 +130,7 @@ class Repository(Generic[D]):
         """Write back under optimistic locking: the row must still be at the version we read."""
         values = type(self).to_row(obj)
         loaded_version = values.pop("version")
-        result = await self.session.execute(
+        result = await self.db.execute(
             update(self.t)
             .where(self.t.c.id == values.pop("id"), self.t.c.version == loaded_version)
             .values(**values, version=loaded_version + 1)

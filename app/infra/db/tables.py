@@ -289,10 +289,10 @@ class LoginCodeRow(Table, table=True):
     used_at: datetime | None = timestamp(default=None, nullable=True)
 
 
-class SignInSessionRow(Table, table=True):
+class SignInRow(Table, table=True):
     """A refresh-token family. Access tokens name it (``sid``), so revoking it ends them too."""
 
-    __tablename__: ClassVar[str] = "signin_sessions"  # type: ignore[misc]
+    __tablename__: ClassVar[str] = "signins"  # type: ignore[misc]
     id: UUID = Field(primary_key=True)
     user_id: UUID = ref("users.id")
     org_id: UUID | None = ref("organizations.id", nullable=True)
@@ -305,7 +305,7 @@ class SignInSessionRow(Table, table=True):
 class RefreshTokenRow(Table, table=True):
     __tablename__: ClassVar[str] = "refresh_tokens"  # type: ignore[misc]
     token_digest: str = Field(primary_key=True, max_length=64)
-    session_id: UUID = ref("signin_sessions.id")
+    signin_id: UUID = ref("signins.id")
     issued_at: datetime = timestamp()
     expires_at: datetime = timestamp()
     used_at: datetime | None = timestamp(default=None, nullable=True)
@@ -385,7 +385,7 @@ idempotency_keys = table_of(IdempotencyKeyRow)
 matching_runs = table_of(MatchingRunRow)
 login_attempts = table_of(LoginAttemptRow)
 login_codes = table_of(LoginCodeRow)
-signin_sessions = table_of(SignInSessionRow)
+signins = table_of(SignInRow)
 refresh_tokens = table_of(RefreshTokenRow)
 
 

@@ -1,11 +1,11 @@
-"""The async unit of work: one database session, the repositories over it, and the outbox.
+"""The async unit of work: one database handle, the repositories over it, and the outbox.
 
 A request holds one unit of work for its whole life (``hold()``), and every use case it calls
 enters it with ``async with``: a GET reads in one transaction whatever number of use cases,
 loaders and checks it runs. A use case's block that raises, or that wrote without committing,
 rolls back, so nothing half-written can be committed later by another use case of the same
 request (a GraphQL request may run several mutations). Without ``hold()`` (CLI, jobs, tests)
-each outermost block opens and closes its own session, as a plain unit of work does.
+each outermost block opens and closes its own database handle, as a plain unit of work does.
 """
 
 from __future__ import annotations
@@ -46,7 +46,7 @@ class _TaskLock:
     """A lock the task holding it may take again: use cases nest, siblings take turns.
 
     GraphQL resolves sibling fields in concurrent tasks; an ``AsyncSession`` refuses concurrent
-    use, so each use case block and each loader batch has the session to itself.
+    use, so each use case block and each loader batch has the database handle to itself.
     """
 
     def __init__(self) -> None:
@@ -77,65 +77,63 @@ class SqlUnitOfWork:
 
     def __init__(
         self,
-        session_factory: async_sessionmaker[AsyncSession],
+        db_factory: async_sessionmaker[AsyncSession],
         secrets: SecretBox | None = None,
         *,
         actor: Actor = SYSTEM,
         request_id: str | None = None,
     ) -> None:
-        self._factory = session_factory
+        self._factory = db_factory
         self._secrets = secrets
         self._actor = actor
         self._request_id = request_id
-        self._session: AsyncSession | None = None
+        self._db: AsyncSession | None = None
         self._lock = _TaskLock()
         self._depth = 0
         self._held = False
         self._touched: list[Any] = []
 
     def _open(self) -> AsyncSession:
-        self._session = session = self._factory()
+        self._db = db = self._factory()
         self._touched = []
-        self.organizations: ports.OrganizationRepository = r.OrganizationRepository(session, self._touched)
-        self.users: ports.UserRepository = r.UserRepository(session, self._touched)
-        self.people: ports.PersonRepository = r.PersonRepository(session, self._touched)
-        self.programs: ports.ProgramRepository = r.ProgramRepository(session, self._touched)
-        self.enrollments: ports.EnrollmentRepository = r.EnrollmentRepository(session, self._touched)
-        self.tandems: ports.TandemRepository = r.TandemRepository(session, self._touched)
-        self.goals: ports.GoalRepository = r.GoalRepository(session, self._touched)
-        self.sessions: ports.SessionRepository = r.SessionRepository(session, self._touched)
-        self.preferences: ports.PreferenceRepository = r.PreferenceRepository(session)
-        self.matching_runs: ports.MatchingRunRepository = r.MatchingRunRepository(session, self._touched)
-        self.signins: ports.SignInRepository = r.SignInRepository(session)
-        self.events: ports.EventLog = r.EventLogRepository(session)
-        self.idempotency_records: ports.IdempotencyRecords = r.IdempotencyRecordRepository(session)
-        self.partners: ports.PartnerRepository = r.PartnerRepository(session, self._touched)
-        self.partner_mentors: ports.PartnerMentorRepository = r.PartnerMentorRepository(session, self._touched)
-        self.program_reads: ports.ProgramReads = ProgramInsightsRepository(session)
-        self.calendar_links: ports.CalendarLinks = CalendarLinkRepository(session)
-        self.scim_tokens: ports.ScimTokens = ScimTokenRepository(session)
-        self.scim_groups: ports.ScimGroups = ScimGroupRepository(session, self._touched)
-        self.webhook_deliveries: ports.WebhookDeliveries = r.WebhookDeliveryRepository(session)
-        self.audit: ports.AuditTrail = AuditTrailRepository(session)
+        self.organizations: ports.OrganizationRepository = r.OrganizationRepository(db, self._touched)
+        self.users: ports.UserRepository = r.UserRepository(db, self._touched)
+        self.people: ports.PersonRepository = r.PersonRepository(db, self._touched)
+        self.programs: ports.ProgramRepository = r.ProgramRepository(db, self._touched)
+        self.enrollments: ports.EnrollmentRepository = r.EnrollmentRepository(db, self._touched)
+        self.tandems: ports.TandemRepository = r.TandemRepository(db, self._touched)
+        self.goals: ports.GoalRepository = r.GoalRepository(db, self._touched)
+        self.sessions: ports.SessionRepository = r.SessionRepository(db, self._touched)
+        self.preferences: ports.PreferenceRepository = r.PreferenceRepository(db)
+        self.matching_runs: ports.MatchingRunRepository = r.MatchingRunRepository(db, self._touched)
+        self.signins: ports.SignInRepository = r.SignInRepository(db)
+        self.events: ports.EventLog = r.EventLogRepository(db)
+        self.idempotency_records: ports.IdempotencyRecords = r.IdempotencyRecordRepository(db)
+        self.partners: ports.PartnerRepository = r.PartnerRepository(db, self._touched)
+        self.partner_mentors: ports.PartnerMentorRepository = r.PartnerMentorRepository(db, self._touched)
+        self.program_reads: ports.ProgramReads = ProgramInsightsRepository(db)
+        self.calendar_links: ports.CalendarLinks = CalendarLinkRepository(db)
+        self.scim_tokens: ports.ScimTokens = ScimTokenRepository(db)
+        self.scim_groups: ports.ScimGroups = ScimGroupRepository(db, self._touched)
+        self.webhook_deliveries: ports.WebhookDeliveries = r.WebhookDeliveryRepository(db)
+        self.audit: ports.AuditTrail = AuditTrailRepository(db)
         if self._secrets is not None:
-            self.sso_configs: ports.SsoConfigRepository = r.SsoConfigRepository(session, self._secrets)
-            self.webhook_endpoints: ports.WebhookEndpointRepository = r.WebhookEndpointRepository(
-                session, self._secrets
-            )
-        return session
+            self.sso_configs: ports.SsoConfigRepository = r.SsoConfigRepository(db, self._secrets)
+            self.webhook_endpoints: ports.WebhookEndpointRepository = r.WebhookEndpointRepository(db, self._secrets)
+        return db
 
     async def _close(self) -> None:
-        session, self._session = self._session, None
-        if session is not None:
+        db, self._db = self._db, None
+        if db is not None:
             try:
-                await session.rollback()  # a no-op after commit
+                await db.rollback()  # a no-op after commit
             except DatabaseUnavailable:
                 # the database went away after the work was done: nothing of this transaction
                 # can be kept or lost now, and the request's answer must not turn into an error
                 log.info("the database was unreachable while a unit of work ended; its connection is dropped")
             finally:
                 with contextlib.suppress(DatabaseUnavailable):
-                    await session.close()
+                    await db.close()
 
     def act_for(self, caller: Caller) -> None:
         """The audit trail names ``caller`` (and its request) for the events stored from now on."""
@@ -143,7 +141,7 @@ class SqlUnitOfWork:
         self._request_id = caller.request_id or self._request_id
 
     def hold(self) -> None:
-        """Keep one session open across blocks until ``release()``: a request's lifetime."""
+        """Keep one database handle open across blocks until ``release()``: a request's lifetime."""
         self._held = True
 
     @asynccontextmanager
@@ -163,7 +161,7 @@ class SqlUnitOfWork:
 
     async def __aenter__(self) -> Self:
         await self._lock.acquire()
-        if self._session is None:
+        if self._db is None:
             self._open()
         self._depth += 1
         return self
@@ -171,16 +169,16 @@ class SqlUnitOfWork:
     async def __aexit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
-        session = self._session
-        assert session is not None
+        db = self._db
+        assert db is not None
         self._depth -= 1
         try:
             if self._depth > 0:
                 pass  # a block inside another of the same task: the outer one decides
             elif not self._held:
                 await self._close()
-            elif exc is not None or session.info.get(WROTE):
-                await self._rollback(session)
+            elif exc is not None or db.info.get(WROTE):
+                await self._rollback(db)
         finally:
             self._lock.release()
         if isinstance(exc, DBAPIError):
@@ -188,29 +186,29 @@ class SqlUnitOfWork:
             if domain_error is not None:
                 raise domain_error from exc
 
-    async def _rollback(self, session: AsyncSession) -> None:
-        await session.rollback()
-        session.info.pop(WROTE, None)
+    async def _rollback(self, db: AsyncSession) -> None:
+        await db.rollback()
+        db.info.pop(WROTE, None)
         self._touched.clear()
 
     async def commit(self) -> None:
-        assert self._session is not None, "commit() outside of 'async with'"
+        assert self._db is not None, "commit() outside of 'async with'"
         # health follows every write to a tandem, its sessions or goals, in the same transaction
         await health.refresh_touched(self, list(self._touched))
         await self._store_events()
         try:
-            await self._session.commit()
+            await self._db.commit()
         except DBAPIError as exc:
             domain_error = translate(exc)
             if domain_error is not None:
                 raise domain_error from exc
             raise
         finally:
-            self._session.info.pop(WROTE, None)
+            self._db.info.pop(WROTE, None)
             self._touched.clear()
 
     async def _store_events(self) -> None:
-        assert self._session is not None
+        assert self._db is not None
         events: list[Any] = []
         written: dict[Any, Any] = {}  # each aggregate once, however often it was saved
         for obj in self._touched:
@@ -229,7 +227,7 @@ class SqlUnitOfWork:
             for e in events
         ]
         if rows:  # one statement of constant text however many (a pool sync writes 1,000 at once)
-            await self._session.execute(insert_rows(outbox, rows))
+            await self._db.execute(insert_rows(outbox, rows))
         # every state change in the audit trail, in its own transaction: one place for all use cases
         trail = [row_of(AuditEntry.of_event(e, self._actor, self._request_id)) for e in events if audited(e)]
         # an aggregate written without an event of its own is audited as created or updated
@@ -239,9 +237,9 @@ class SqlUnitOfWork:
             if entry is not None:
                 trail.append(row_of(entry))
         if trail:
-            await self._session.execute(insert_rows(audit_events, trail))
+            await self._db.execute(insert_rows(audit_events, trail))
         # a partner told of its mentor's placement finds the mentor in its updated_since listing too
         placed = [e for e in events if e.type in PLACEMENT_EVENTS]
         if placed:
             latest = max(e.occurred_at for e in placed)
-            await touch_pool_mentors(self._session, sorted({e.subject_id for e in placed}), latest)
+            await touch_pool_mentors(self._db, sorted({e.subject_id for e in placed}), latest)

@@ -90,7 +90,7 @@ async def test_entra_deactivates_ends_sign_ins_and_tandems_keeps_the_profile_and
         account = User(email=mentee.email, role=Role.MEMBER, org_id=mentee.org_id, person_id=mentee.id)
         account.sso_subject = "entra-oid-1"
         await uow.users.add(account)
-        grant = await signin.open_session(uow, account, Lifetimes())
+        grant = await signin.open_signin(uow, account, Lifetimes())
         await uow.commit()
     assert grant.refresh_token is not None
 
@@ -102,7 +102,7 @@ async def test_entra_deactivates_ends_sign_ins_and_tandems_keeps_the_profile_and
     )
     assert scim_ok(deactivated)["active"] is False
     async with uow_factory() as uow:
-        session = await uow.signins.get_session(grant.caller.session_id)
+        session = await uow.signins.get(grant.caller.signin_id)
         assert session is not None and session.revoked_at is not None
         ended = await uow.tandems.get(mentee.org_id, tandem.id)
         assert ended is not None and ended.status is TandemStatus.DISSOLVED

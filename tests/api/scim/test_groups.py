@@ -47,7 +47,7 @@ async def test_entra_group_membership_maps_to_roles_at_the_next_token(app, clien
     async with secret_uow() as uow:
         user = await uow.users.get(uuid.UUID(ann))
         assert user is not None
-        grant = await signin.open_session(uow, user, Lifetimes())
+        grant = await signin.open_signin(uow, user, Lifetimes())
         await uow.commit()
     assert grant.caller.role is Role.MEMBER
 

@@ -45,12 +45,12 @@ def _to_domain(row: Any) -> AuditEntry:
 
 
 class AuditTrailRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
+    def __init__(self, db: AsyncSession) -> None:
+        self.db = db
 
     async def add(self, entries: Sequence[AuditEntry]) -> None:
         if entries:
-            await self.session.execute(insert(tb.audit_events).values([row_of(e) for e in entries]))
+            await self.db.execute(insert(tb.audit_events).values([row_of(e) for e in entries]))
 
     async def page(self, org_id: UUID, where: AuditFilter, request: PageRequest) -> Page[AuditEntry]:
         """Oldest first by (occurred_at, id), strictly after the cursor, as every list."""
@@ -71,7 +71,7 @@ class AuditTrailRepository:
         if request.after is not None:
             a = request.after
             stmt = stmt.where(or_(c.occurred_at > a.created_at, and_(c.occurred_at == a.created_at, c.id > a.id)))
-        rows = (await self.session.execute(stmt.order_by(c.occurred_at, c.id).limit(request.limit + 1))).all()
+        rows = (await self.db.execute(stmt.order_by(c.occurred_at, c.id).limit(request.limit + 1))).all()
         items = [_to_domain(row) for row in rows[: request.limit]]
         more = len(rows) > request.limit
         return Page(items, Cursor(items[-1].occurred_at, items[-1].id) if more else None)
@@ -79,6 +79,6 @@ class AuditTrailRepository:
     async def prune(self, before: datetime) -> int:
         """The one way entries leave: past retention. The table's trigger lets this transaction
         delete because it says so (``SET LOCAL`` ends with the transaction)."""
-        await self.session.execute(text("SET LOCAL tandem.audit_prune = 'on'"))
-        result = await self.session.execute(delete(tb.audit_events).where(tb.audit_events.c.occurred_at < before))
+        await self.db.execute(text("SET LOCAL tandem.audit_prune = 'on'"))
+        result = await self.db.execute(delete(tb.audit_events).where(tb.audit_events.c.occurred_at < before))
         return int(result.rowcount)  # type: ignore[attr-defined]

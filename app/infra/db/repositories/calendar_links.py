@@ -24,11 +24,11 @@ def _to_domain(row: Any) -> CalendarLink:
 
 
 class CalendarLinkRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
+    def __init__(self, db: AsyncSession) -> None:
+        self.db = db
 
     async def add(self, link: CalendarLink) -> None:
-        await self.session.execute(
+        await self.db.execute(
             insert(tb.calendar_links).values(
                 id=link.id,
                 org_id=link.org_id,
@@ -42,14 +42,14 @@ class CalendarLinkRepository:
     async def of_person(self, org_id: UUID, person_id: UUID) -> list[CalendarLink]:
         c = tb.calendar_links.c
         stmt = select(tb.calendar_links).where(c.org_id == org_id, c.person_id == person_id)
-        return [_to_domain(row) for row in await self.session.execute(stmt.order_by(c.created_at, c.id))]
+        return [_to_domain(row) for row in await self.db.execute(stmt.order_by(c.created_at, c.id))]
 
     async def by_digest(self, token_digest: str) -> CalendarLink | None:
         c = tb.calendar_links.c
-        row = (await self.session.execute(select(tb.calendar_links).where(c.token_digest == token_digest))).first()
+        row = (await self.db.execute(select(tb.calendar_links).where(c.token_digest == token_digest))).first()
         return _to_domain(row) if row else None
 
     async def remove(self, org_id: UUID, person_id: UUID, link_id: UUID) -> bool:
         c = tb.calendar_links.c
         stmt = delete(tb.calendar_links).where(c.org_id == org_id, c.person_id == person_id, c.id == link_id)
-        return bool((await self.session.execute(stmt)).rowcount)  # type: ignore[attr-defined]
+        return bool((await self.db.execute(stmt)).rowcount)  # type: ignore[attr-defined]

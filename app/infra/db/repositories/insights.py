@@ -125,8 +125,8 @@ _REPORT = text(
 class ProgramInsightsRepository:
     """Reads only: the program's figures and its report rows."""
 
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
+    def __init__(self, db: AsyncSession) -> None:
+        self.db = db
 
     async def figures(self, org_id: UUID, program_id: UUID, now: datetime) -> ProgramFigures:
         params = {
@@ -137,11 +137,11 @@ class ProgramInsightsRepository:
             "top": TOP_LEARNED,
             "open": list(OPEN),
         }
-        row = (await self.session.execute(_FIGURES, params)).one()
+        row = (await self.db.execute(_FIGURES, params)).one()
         return _figures(row._mapping)
 
     async def report_rows(self, org_id: UUID, program_id: UUID) -> list[TandemReportRow]:
-        rows = await self.session.execute(_REPORT, {"org_id": org_id, "program_id": program_id})
+        rows = await self.db.execute(_REPORT, {"org_id": org_id, "program_id": program_id})
         return [_report_row(row) for row in rows]
 
 

@@ -85,7 +85,7 @@ def pool_mentor_column(person_id: Any, label: str) -> Label[Any]:
     return found.scalar_subquery().label(label)
 
 
-async def touch_pool_mentors(session: AsyncSession, mentor_ids: Sequence[UUID], at: datetime) -> None:
+async def touch_pool_mentors(db: AsyncSession, mentor_ids: Sequence[UUID], at: datetime) -> None:
     """Move pool mentors whose placement changed to ``at`` in the partner's ``updated_since``
     listing. Their version (the ETag of the partner's own writes) stays.
 
@@ -100,9 +100,9 @@ async def touch_pool_mentors(session: AsyncSession, mentor_ids: Sequence[UUID], 
         .order_by(pm.c.partner_id, pm.c.external_id)
         .with_for_update()
     )
-    ids = list((await session.execute(locked)).scalars())
+    ids = list((await db.execute(locked)).scalars())
     later = func.greatest(pm.c.updated_at, at)
-    await session.execute(update(pm).where(pm.c.id.in_(ids)).values(updated_at=later))
+    await db.execute(update(pm).where(pm.c.id.in_(ids)).values(updated_at=later))
 
 
 def _changed(table: Any, columns: Sequence[str]) -> ColumnElement[bool]:
@@ -136,24 +136,24 @@ class PartnerRepository(Repository[Partner]):
 
     async def add_grant(self, grant: PartnerGrant) -> bool:
         stmt = pg_insert(tb.partner_grants).values(m.partner_grant_to_row(grant)).on_conflict_do_nothing()
-        inserted = await self.session.execute(stmt.returning(tb.partner_grants.c.org_id))
+        inserted = await self.db.execute(stmt.returning(tb.partner_grants.c.org_id))
         return inserted.first() is not None
 
     async def get_grant(self, org_id: UUID, partner_id: UUID) -> PartnerGrant | None:
         g = tb.partner_grants
         stmt = select(g).where(g.c.org_id == org_id, g.c.partner_id == partner_id)
-        row = (await self.session.execute(stmt)).mappings().first()
+        row = (await self.db.execute(stmt)).mappings().first()
         return m.partner_grant_to_domain(dict(row)) if row else None
 
     async def remove_grant(self, org_id: UUID, partner_id: UUID) -> bool:
         g = tb.partner_grants
         stmt = delete(g).where(g.c.org_id == org_id, g.c.partner_id == partner_id).returning(g.c.org_id)
-        return (await self.session.execute(stmt)).first() is not None
+        return (await self.db.execute(stmt)).first() is not None
 
     async def granting_orgs(self, partner_id: UUID) -> list[UUID]:
         g = tb.partner_grants
         stmt = select(g.c.org_id).where(g.c.partner_id == partner_id).order_by(g.c.org_id)
-        return list((await self.session.execute(stmt)).scalars())
+        return list((await self.db.execute(stmt)).scalars())
 
 
 class PartnerMentorRepository(Repository[PartnerMentor]):
@@ -186,7 +186,7 @@ class PartnerMentorRepository(Repository[PartnerMentor]):
             .order_by(t.c.external_id)
             .with_for_update()
         )
-        stored = {row["external_id"]: row for row in (await self.session.execute(locked)).mappings()}
+        stored = {row["external_id"]: row for row in (await self.db.execute(locked)).mappings()}
         outcome: dict[str, tuple[SyncStatus, PartnerMentor | None]] = {}
         changed = []
         for external_id, row in rows.items():
@@ -213,7 +213,7 @@ class PartnerMentorRepository(Repository[PartnerMentor]):
             t.c.external_id, t.c.id, t.c.version, t.c.created_at, literal_column("(xmax = 0)").label("inserted")
         )
         by_external_id = {mentor.external_id: mentor for mentor in ordered}
-        written = (await self.session.execute(returning)).all()
+        written = (await self.db.execute(returning)).all()
         for external_id, mentor_id, version, created_at, inserted in written:
             mentor = by_external_id[external_id]
             mentor.id, mentor.version, mentor.created_at = mentor_id, version, created_at
@@ -280,12 +280,12 @@ class PartnerMentorRepository(Repository[PartnerMentor]):
             .order_by(p.c.external_id, o.c.name, p.c.org_id)
         )
         out: dict[str, list[Placement]] = {}
-        for external_id, org_id, org_name, person_id, *counts in (await self.session.execute(stmt)).all():
+        for external_id, org_id, org_name, person_id, *counts in (await self.db.execute(stmt)).all():
             out.setdefault(external_id, []).append(Placement(org_id, org_name, person_id, *counts))
         return out
 
     async def pool_mentor_of(self, person_id: UUID) -> PoolMentorRef | None:
-        found = await self.session.execute(select(pool_mentor_column(person_id, "pool_mentor")))
+        found = await self.db.execute(select(pool_mentor_column(person_id, "pool_mentor")))
         return m.pool_mentor_ref(found.scalar_one())
 
     async def email_owners(
@@ -297,7 +297,7 @@ class PartnerMentorRepository(Repository[PartnerMentor]):
         stmt = select(p.c.org_id, p.c.email, p.c.partner_id, p.c.external_id).where(
             p.c.org_id.in_(list(org_ids)), p.c.email.in_(one_of(emails, Text))
         )
-        return {(row[0], row[1]): (row[2], row[3]) for row in (await self.session.execute(stmt)).all()}
+        return {(row[0], row[1]): (row[2], row[3]) for row in (await self.db.execute(stmt)).all()}
 
     async def project(self, people: Sequence[Person]) -> None:
         """Upsert on the partial unique index of partner Persons; org-side fields stay untouched.
@@ -322,4 +322,4 @@ class PartnerMentorRepository(Repository[PartnerMentor]):
             },
             where=_changed(p, PERSON_SYNCED),
         )
-        await self.session.execute(stmt)
+        await self.db.execute(stmt)

@@ -92,8 +92,8 @@ class EnrollmentRepository(Repository[Enrollment]):
 class PreferenceRepository:
     """Preferences have no version: the latest choice wins, the first choice's ``created_at`` stays."""
 
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
+    def __init__(self, db: AsyncSession) -> None:
+        self.db = db
 
     async def get(self, org_id: UUID, author_enrollment_id: UUID, candidate_enrollment_id: UUID) -> Preference | None:
         p = tb.preferences
@@ -102,7 +102,7 @@ class PreferenceRepository:
             p.c.author_enrollment_id == author_enrollment_id,
             p.c.candidate_enrollment_id == candidate_enrollment_id,
         )
-        row = (await self.session.execute(stmt)).mappings().first()
+        row = (await self.db.execute(stmt)).mappings().first()
         return m.preference_to_domain(dict(row)) if row else None
 
     async def upsert(self, preference: Preference) -> Preference:
@@ -116,7 +116,7 @@ class PreferenceRepository:
             )
             .returning(*p.c)
         )
-        row = (await self.session.execute(stmt)).mappings().one()
+        row = (await self.db.execute(stmt)).mappings().one()
         return m.preference_to_domain(dict(row))
 
     async def passed_between(self, org_id: UUID, enrollment_id: UUID, other_enrollment_id: UUID) -> bool:
@@ -132,7 +132,7 @@ class PreferenceRepository:
                 p.c.candidate_enrollment_id.in_(pair),
             )
         )
-        return bool((await self.session.execute(stmt)).scalar_one())
+        return bool((await self.db.execute(stmt)).scalar_one())
 
     async def authored_by(self, org_id: UUID, author_enrollment_ids: list[UUID]) -> list[Preference]:
         if not author_enrollment_ids:
@@ -143,7 +143,7 @@ class PreferenceRepository:
             .where(p.c.org_id == org_id, p.c.author_enrollment_id.in_(author_enrollment_ids))
             .order_by(p.c.created_at, p.c.candidate_enrollment_id)
         )
-        return [m.preference_to_domain(dict(row)) for row in (await self.session.execute(stmt)).mappings()]
+        return [m.preference_to_domain(dict(row)) for row in (await self.db.execute(stmt)).mappings()]
 
     async def involving(self, org_id: UUID, enrollment_id: UUID) -> list[Preference]:
         p = tb.preferences
@@ -155,7 +155,7 @@ class PreferenceRepository:
             )
             .order_by(p.c.created_at, p.c.author_enrollment_id, p.c.candidate_enrollment_id)
         )
-        return [m.preference_to_domain(dict(row)) for row in (await self.session.execute(stmt)).mappings()]
+        return [m.preference_to_domain(dict(row)) for row in (await self.db.execute(stmt)).mappings()]
 
     async def remove_involving(self, org_id: UUID, enrollment_ids: list[UUID]) -> int:
         """Drop every like and pass the enrollments gave or received; returns how many."""
@@ -166,4 +166,4 @@ class PreferenceRepository:
             p.c.org_id == org_id,
             or_(p.c.author_enrollment_id.in_(enrollment_ids), p.c.candidate_enrollment_id.in_(enrollment_ids)),
         )
-        return int((await self.session.execute(stmt)).rowcount)  # type: ignore[attr-defined]
+        return int((await self.db.execute(stmt)).rowcount)  # type: ignore[attr-defined]

@@ -74,8 +74,8 @@ def event_of(row: Any) -> StoredEvent:
 
 
 class EventLogRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
+    def __init__(self, db: AsyncSession) -> None:
+        self.db = db
 
     async def feed(
         self, audience: Audience, after: FeedPosition | None, *, types: Collection[str] = (), limit: int
@@ -96,7 +96,7 @@ class EventLogRepository:
         if types:
             statement = statement.bindparams(bindparam("types", type_=ARRAY(TEXT)))
             params["types"] = sorted(types)
-        rows = (await self.session.execute(statement, params)).mappings().all()
+        rows = (await self.db.execute(statement, params)).mappings().all()
         return [event_of(row) for row in rows]
 
     async def keep_only(self, org_id: UUID, subject_ids: Sequence[UUID], keys: Collection[str]) -> int:
@@ -104,21 +104,21 @@ class EventLogRepository:
         if not subject_ids:
             return 0
         params = {"org_id": org_id, "subject_ids": list(subject_ids), "keys": sorted(keys)}
-        return int((await self.session.execute(_KEEP_ONLY, params)).rowcount)  # type: ignore[attr-defined]
+        return int((await self.db.execute(_KEEP_ONLY, params)).rowcount)  # type: ignore[attr-defined]
 
     async def keep_only_of_partner(self, partner_id: UUID, subject_ids: Sequence[UUID], keys: Collection[str]) -> int:
         """``keep_only`` for the events addressed to ``partner_id`` (its pool and its mentors' placements)."""
         if not subject_ids:
             return 0
         params = {"partner_id": partner_id, "subject_ids": list(subject_ids), "keys": sorted(keys)}
-        return int((await self.session.execute(_KEEP_ONLY_OF_PARTNER, params)).rowcount)  # type: ignore[attr-defined]
+        return int((await self.db.execute(_KEEP_ONLY_OF_PARTNER, params)).rowcount)  # type: ignore[attr-defined]
 
 
 class IdempotencyRecordRepository:
     """The stored responses of Idempotency-Key requests (app/infra/db/idempotency.py writes them)."""
 
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
+    def __init__(self, db: AsyncSession) -> None:
+        self.db = db
 
     async def forget(self, callers: Sequence[UUID], mentioning: Sequence[UUID]) -> int:
         """Drop the records of ``callers`` and those whose stored response names any of ``mentioning``.
@@ -131,4 +131,4 @@ class IdempotencyRecordRepository:
         conditions += [func.strpos(func.encode(k.c.response_body, "escape"), str(i)) > 0 for i in mentioning]
         if not conditions:
             return 0
-        return int((await self.session.execute(delete(k).where(or_(*conditions)))).rowcount)  # type: ignore[attr-defined]
+        return int((await self.db.execute(delete(k).where(or_(*conditions)))).rowcount)  # type: ignore[attr-defined]

@@ -49,7 +49,7 @@ class ScimGroupRepository(Repository[ProvisionedGroup]):
         return await self._get_in(org_id, group_id, for_update=for_update)
 
     async def remove(self, org_id: UUID, group_id: UUID) -> None:
-        await self.session.execute(delete(self.t).where(self.t.c.org_id == org_id, self.t.c.id == group_id))
+        await self.db.execute(delete(self.t).where(self.t.c.org_id == org_id, self.t.c.id == group_id))
 
     async def of_member(self, org_id: UUID, user_id: UUID) -> list[ProvisionedGroup]:
         has = self.t.c.member_ids.op("@>")(literal([str(user_id)], JSONB))
@@ -61,7 +61,7 @@ class ScimGroupRepository(Repository[ProvisionedGroup]):
         where = [self.t.c.org_id == org_id]
         if criteria is not None:
             where.append(self._matching(criteria))
-        total = (await self.session.execute(select(func.count()).select_from(self.t).where(*where))).scalar_one()
+        total = (await self.db.execute(select(func.count()).select_from(self.t).where(*where))).scalar_one()
         if limit <= 0:
             return int(total), []
         stmt = select(self.t).where(*where).order_by(self.t.c.created_at, self.t.c.id).offset(offset).limit(limit)

@@ -25,11 +25,11 @@ def _to_domain(row: Any) -> ScimToken:
 
 
 class ScimTokenRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
+    def __init__(self, db: AsyncSession) -> None:
+        self.db = db
 
     async def add(self, token: ScimToken) -> None:
-        await self.session.execute(
+        await self.db.execute(
             insert(tb.scim_tokens).values(
                 id=token.id,
                 org_id=token.org_id,
@@ -44,14 +44,14 @@ class ScimTokenRepository:
     async def of_org(self, org_id: UUID) -> list[ScimToken]:
         c = tb.scim_tokens.c
         stmt = select(tb.scim_tokens).where(c.org_id == org_id).order_by(c.created_at, c.id)
-        return [_to_domain(row) for row in await self.session.execute(stmt)]
+        return [_to_domain(row) for row in await self.db.execute(stmt)]
 
     async def by_digest(self, token_digest: str) -> ScimToken | None:
         c = tb.scim_tokens.c
-        row = (await self.session.execute(select(tb.scim_tokens).where(c.token_digest == token_digest))).first()
+        row = (await self.db.execute(select(tb.scim_tokens).where(c.token_digest == token_digest))).first()
         return _to_domain(row) if row else None
 
     async def remove(self, org_id: UUID, token_id: UUID) -> bool:
         c = tb.scim_tokens.c
         stmt = delete(tb.scim_tokens).where(c.org_id == org_id, c.id == token_id)
-        return bool((await self.session.execute(stmt)).rowcount)  # type: ignore[attr-defined]
+        return bool((await self.db.execute(stmt)).rowcount)  # type: ignore[attr-defined]

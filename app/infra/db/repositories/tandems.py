@@ -139,24 +139,24 @@ class TandemRepository(Repository[Tandem]):
         rows = [m.transition_to_row(obj, tr) for tr in obj.history]
         if rows:  # history is append-only: entries already stored are skipped by their id
             h = tb.transitions
-            await self.session.execute(pg_insert(h).values(rows).on_conflict_do_nothing(index_elements=["id"]))
+            await self.db.execute(pg_insert(h).values(rows).on_conflict_do_nothing(index_elements=["id"]))
 
     async def save_history_text(self, tandem: Tandem) -> None:
         """Write back the reasons of stored history entries (only erasure changes them)."""
         h = tb.transitions
         for tr in tandem.history:
             stmt = update(h).where(h.c.id == tr.id, h.c.tandem_id == tandem.id, h.c.reason.is_distinct_from(tr.reason))
-            await self.session.execute(stmt.values(reason=tr.reason))
+            await self.db.execute(stmt.values(reason=tr.reason))
 
     async def health_inputs(self, org_id: UUID, tandem_ids: list[UUID], *, lock: bool = False) -> list[HealthInput]:
         """Each tandem's health inputs, in one read for all of them; ``lock`` takes their rows."""
         stmt = _HEALTH_INPUTS_LOCKED if lock else _HEALTH_INPUTS
-        rows = await self.session.execute(stmt, {"org_id": org_id, "tandem_ids": tandem_ids})
+        rows = await self.db.execute(stmt, {"org_id": org_id, "tandem_ids": tandem_ids})
         return [_health_input(row) for row in rows]
 
     async def health_sweep_batch(self, *, after: UUID | None, limit: int) -> list[HealthInput]:
         """Open tandems past ``after`` (by id), locked; rows another sweep holds are skipped."""
-        rows = await self.session.execute(_HEALTH_SWEEP, {"after": after or _NIL, "batch": limit})
+        rows = await self.db.execute(_HEALTH_SWEEP, {"after": after or _NIL, "batch": limit})
         return [_health_input(row) for row in rows]
 
     async def store_health(
@@ -169,7 +169,7 @@ class TandemRepository(Repository[Tandem]):
     ) -> bool:
         """Write the health (``changed_at`` only when the health itself changed) if the row still
         holds what ``found`` read: compare and set, so a stale writer changes nothing."""
-        result = await self.session.execute(
+        result = await self.db.execute(
             _STORE_HEALTH,
             {
                 "id": found.tandem_id,
@@ -195,7 +195,7 @@ class TandemRepository(Repository[Tandem]):
             stmt = stmt.where(t.c.mentor_enrollment_id == mentor_enrollment_id)
         if mentee_enrollment_id is not None:
             stmt = stmt.where(t.c.mentee_enrollment_id == mentee_enrollment_id)
-        return int((await self.session.execute(stmt)).scalar_one())
+        return int((await self.db.execute(stmt)).scalar_one())
 
     async def open_in_program(self, org_id: UUID, program_id: UUID) -> list[Tandem]:
         t = self.t
@@ -250,14 +250,14 @@ class TandemRepository(Repository[Tandem]):
                 x.c.org_id == org_id, x.c.mentor_person_id == mentor_person_id, x.c.mentee_person_id == mentee_person_id
             )
         )
-        return bool((await self.session.execute(stmt)).scalar_one())
+        return bool((await self.db.execute(stmt)).scalar_one())
 
     async def exclusions_of(self, org_id: UUID, person_id: UUID) -> list[tuple[UUID, UUID]]:
         x = tb.pair_exclusions
         stmt = select(x.c.mentor_person_id, x.c.mentee_person_id).where(
             x.c.org_id == org_id, or_(x.c.mentor_person_id == person_id, x.c.mentee_person_id == person_id)
         )
-        return [(row.mentor_person_id, row.mentee_person_id) for row in await self.session.execute(stmt)]
+        return [(row.mentor_person_id, row.mentee_person_id) for row in await self.db.execute(stmt)]
 
     async def exclusions_among(self, org_id: UUID, person_ids: list[UUID]) -> list[tuple[UUID, UUID]]:
         if not person_ids:
@@ -266,11 +266,11 @@ class TandemRepository(Repository[Tandem]):
         stmt = select(x.c.mentor_person_id, x.c.mentee_person_id).where(
             x.c.org_id == org_id, x.c.mentor_person_id.in_(person_ids), x.c.mentee_person_id.in_(person_ids)
         )
-        return [(row.mentor_person_id, row.mentee_person_id) for row in await self.session.execute(stmt)]
+        return [(row.mentor_person_id, row.mentee_person_id) for row in await self.db.execute(stmt)]
 
     async def exclude_pair(self, org_id: UUID, mentor_person_id: UUID, mentee_person_id: UUID) -> None:
         x = tb.pair_exclusions
-        await self.session.execute(
+        await self.db.execute(
             pg_insert(x)
             .values(
                 org_id=org_id,
@@ -310,7 +310,7 @@ class SessionRepository(Repository[Session]):
         rows = [m.feedback_to_row(obj, fb) for fb in obj.feedback]
         if rows:  # a second feedback of one author still fails on uq_feedback_session_id_author_person_id
             f = tb.feedback
-            await self.session.execute(pg_insert(f).values(rows).on_conflict_do_nothing(index_elements=["id"]))
+            await self.db.execute(pg_insert(f).values(rows).on_conflict_do_nothing(index_elements=["id"]))
 
     async def save_feedback_text(self, session: Session) -> None:
         """Write back the words of stored feedback (only erasure changes them)."""
@@ -318,7 +318,7 @@ class SessionRepository(Repository[Session]):
         for fb in session.feedback:
             changed = or_(f.c.learned != fb.learned, f.c.comment != fb.comment)
             stmt = update(f).where(f.c.id == fb.id, f.c.session_id == session.id, changed)
-            await self.session.execute(stmt.values(learned=fb.learned, comment=fb.comment))
+            await self.db.execute(stmt.values(learned=fb.learned, comment=fb.comment))
 
     async def page(self, org_id: UUID, tandem_id: UUID, request: PageRequest) -> Page[Session]:
         return await self._page(request, self.t.c.org_id == org_id, self.t.c.tandem_id == tandem_id)
@@ -330,7 +330,7 @@ class SessionRepository(Repository[Session]):
             .where(f.c.org_id == org_id, f.c.session_id.in_(list(session_ids)))
             .order_by(f.c.created_at, f.c.id)
         )
-        rows = (await self.session.execute(stmt)).mappings().all()
+        rows = (await self.db.execute(stmt)).mappings().all()
         return [(row["session_id"], m.feedback_to_domain(dict(row))) for row in rows]
 
     async def for_tandem(self, org_id: UUID, tandem_id: UUID) -> list[Session]:

@@ -58,7 +58,7 @@ class UserRepository(Repository[User]):
         where = [self.t.c.org_id == org_id, self.t.c.scim_user_name.is_not(None)]
         if criteria is not None:
             where.append(self._matching(criteria))
-        total = (await self.session.execute(select(func.count()).select_from(self.t).where(*where))).scalar_one()
+        total = (await self.db.execute(select(func.count()).select_from(self.t).where(*where))).scalar_one()
         if limit <= 0:
             return int(total), []
         stmt = select(self.t).where(*where).order_by(self.t.c.created_at, self.t.c.id).offset(offset).limit(limit)
@@ -101,4 +101,4 @@ class PersonRepository(Repository[Person]):
 
     async def count(self, org_id: UUID) -> int:
         stmt = select(func.count()).select_from(self.t).where(self.t.c.org_id == org_id)
-        return int((await self.session.execute(stmt)).scalar_one())
+        return int((await self.db.execute(stmt)).scalar_one())

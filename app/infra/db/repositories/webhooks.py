@@ -38,7 +38,7 @@ _NEXT_EVENTS = text(
 
 
 async def _keyset_page(
-    session: AsyncSession, table: Any, request: PageRequest, *where: ColumnElement[bool]
+    db: AsyncSession, table: Any, request: PageRequest, *where: ColumnElement[bool]
 ) -> tuple[list[Any], Cursor | None]:
     """Rows ordered by (created_at, id), strictly after the cursor; the next cursor when more follow."""
     stmt = select(table).where(*where)
@@ -47,9 +47,7 @@ async def _keyset_page(
         stmt = stmt.where(
             or_(table.c.created_at > a.created_at, and_(table.c.created_at == a.created_at, table.c.id > a.id))
         )
-    rows = (
-        (await session.execute(stmt.order_by(table.c.created_at, table.c.id).limit(request.limit + 1))).mappings().all()
-    )
+    rows = (await db.execute(stmt.order_by(table.c.created_at, table.c.id).limit(request.limit + 1))).mappings().all()
     more = len(rows) > request.limit
     rows = rows[: request.limit]
     last = rows[-1] if rows and more else None
@@ -62,8 +60,8 @@ def _owned_by(owner: Audience) -> ColumnElement[bool]:
 
 
 class WebhookEndpointRepository:
-    def __init__(self, session: AsyncSession, box: SecretBox) -> None:
-        self.session = session
+    def __init__(self, db: AsyncSession, box: SecretBox) -> None:
+        self.db = db
         self.box = box
 
     def _to_domain(self, row: Any) -> WebhookEndpoint:
@@ -113,7 +111,7 @@ class WebhookEndpointRepository:
         if for_update:
             stmt = stmt.with_for_update()
         endpoints = []
-        for row in (await self.session.execute(stmt)).mappings().all():
+        for row in (await self.db.execute(stmt)).mappings().all():
             try:
                 endpoints.append(self._to_domain(row))
             except ValueError:
@@ -134,13 +132,13 @@ class WebhookEndpointRepository:
         return await self._select(tb.webhook_endpoints.c.enabled.is_(True), skip_unreadable=True)
 
     async def add(self, endpoint: WebhookEndpoint) -> None:
-        await self.session.execute(pg_insert(tb.webhook_endpoints).values(self._to_row(endpoint)))
+        await self.db.execute(pg_insert(tb.webhook_endpoints).values(self._to_row(endpoint)))
 
     async def save(self, endpoint: WebhookEndpoint) -> None:
         t = tb.webhook_endpoints
         values = self._to_row(endpoint)
         read = values.pop("version")
-        result = await self.session.execute(
+        result = await self.db.execute(
             update(t).where(t.c.id == values.pop("id"), t.c.version == read).values(**values, version=read + 1)
         )
         if result.rowcount == 0:  # type: ignore[attr-defined]
@@ -149,11 +147,11 @@ class WebhookEndpointRepository:
 
     async def delete(self, owner: Audience, endpoint_id: UUID) -> bool:
         t = tb.webhook_endpoints
-        result = await self.session.execute(delete(t).where(t.c.id == endpoint_id, _owned_by(owner)))
+        result = await self.db.execute(delete(t).where(t.c.id == endpoint_id, _owned_by(owner)))
         return bool(result.rowcount)  # type: ignore[attr-defined]
 
     async def page(self, owner: Audience, request: PageRequest) -> Page[WebhookEndpoint]:
-        rows, cursor = await _keyset_page(self.session, tb.webhook_endpoints, request, _owned_by(owner))
+        rows, cursor = await _keyset_page(self.db, tb.webhook_endpoints, request, _owned_by(owner))
         return Page(items=[self._to_domain(r) for r in rows], next_cursor=cursor)
 
 
@@ -194,8 +192,8 @@ def _delivery_row(d: Delivery) -> dict[str, Any]:
 
 
 class WebhookDeliveryRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
+    def __init__(self, db: AsyncSession) -> None:
+        self.db = db
 
     async def add(self, deliveries: Sequence[Delivery]) -> None:
         if deliveries:
@@ -204,34 +202,34 @@ class WebhookDeliveryRepository:
             rows = [_delivery_row(d) for d in deliveries]
             t = tb.webhook_deliveries
             stmt = pg_insert(t).from_select(list(rows[0]), rows_select(t, rows)).on_conflict_do_nothing()
-            await self.session.execute(stmt)
+            await self.db.execute(stmt)
 
     async def get(self, delivery_id: UUID, *, for_update: bool = False) -> Delivery | None:
         stmt = select(tb.webhook_deliveries).where(tb.webhook_deliveries.c.id == delivery_id)
         if for_update:
             stmt = stmt.with_for_update()
-        row = (await self.session.execute(stmt)).mappings().first()
+        row = (await self.db.execute(stmt)).mappings().first()
         return _delivery(row) if row else None
 
     async def save(self, delivery: Delivery) -> None:
         t = tb.webhook_deliveries
         values = _delivery_row(delivery)
-        await self.session.execute(update(t).where(t.c.id == values.pop("id")).values(**values))
+        await self.db.execute(update(t).where(t.c.id == values.pop("id")).values(**values))
 
     async def page(self, endpoint_id: UUID, request: PageRequest) -> Page[Delivery]:
         t = tb.webhook_deliveries
-        rows, cursor = await _keyset_page(self.session, t, request, t.c.endpoint_id == endpoint_id)
+        rows, cursor = await _keyset_page(self.db, t, request, t.c.endpoint_id == endpoint_id)
         return Page(items=[_delivery(r) for r in rows], next_cursor=cursor)
 
     async def take_events(self, limit: int) -> list[StoredEvent] | None:
-        held = await self.session.execute(text("SELECT 1 FROM webhook_relay WHERE id = 1 FOR UPDATE SKIP LOCKED"))
+        held = await self.db.execute(text("SELECT 1 FROM webhook_relay WHERE id = 1 FOR UPDATE SKIP LOCKED"))
         if held.first() is None:
             return None
-        rows = (await self.session.execute(_NEXT_EVENTS, {"limit": limit})).mappings().all()
+        rows = (await self.db.execute(_NEXT_EVENTS, {"limit": limit})).mappings().all()
         return [event_of(r) for r in rows]
 
     async def move_past(self, position: FeedPosition) -> None:
-        await self.session.execute(
+        await self.db.execute(
             text("UPDATE webhook_relay SET xact_id = CAST(CAST(:xact AS text) AS xid8), seq = :seq WHERE id = 1"),
             {"xact": str(position.xact), "seq": position.seq},
         )
@@ -246,7 +244,7 @@ class WebhookDeliveryRepository:
             .limit(limit)
             .with_for_update(of=d, skip_locked=True)
         )
-        claimed = await self.session.execute(
+        claimed = await self.db.execute(
             update(d).where(d.c.id.in_(due.scalar_subquery())).values(next_attempt_at=lease_until).returning(d)
         )
         rows = sorted(claimed.mappings().all(), key=lambda r: r["seq"])
@@ -259,7 +257,7 @@ class WebhookDeliveryRepository:
             "SELECT id, type, org_id, partner_id, subject_id, data, occurred_at, xact_id::text::bigint AS xact, seq "
             "FROM outbox WHERE id = ANY(:ids)"
         )
-        rows = (await self.session.execute(stmt, {"ids": list(event_ids)})).mappings().all()
+        rows = (await self.db.execute(stmt, {"ids": list(event_ids)})).mappings().all()
         return {r["id"]: event_of(r) for r in rows}
 
     async def mark_published(self, event_ids: Sequence[UUID], now: datetime) -> None:
@@ -267,7 +265,7 @@ class WebhookDeliveryRepository:
             return
         o, d = tb.outbox, tb.webhook_deliveries
         unfinished = exists().where(d.c.event_id == o.c.id, d.c.status != DeliveryStatus.SUCCEEDED.value)
-        await self.session.execute(
+        await self.db.execute(
             update(o)
             .where(o.c.id.in_(list(event_ids)), o.c.published_at.is_(None), ~unfinished)
             .values(published_at=now)
@@ -276,6 +274,6 @@ class WebhookDeliveryRepository:
     async def prune(self, before: datetime) -> tuple[int, int]:
         d, o = tb.webhook_deliveries, tb.outbox
         finished = d.c.status != DeliveryStatus.PENDING.value
-        deliveries = await self.session.execute(delete(d).where(d.c.created_at < before, finished))
-        events = await self.session.execute(delete(o).where(o.c.occurred_at < before))
+        deliveries = await self.db.execute(delete(d).where(d.c.created_at < before, finished))
+        events = await self.db.execute(delete(o).where(o.c.occurred_at < before))
         return int(events.rowcount), int(deliveries.rowcount)  # type: ignore[attr-defined]
