@@ -41,6 +41,12 @@ class EventRecorder:
     def record(self, event: DomainEvent) -> None:
         self._events.append(event)
 
+    def pending_events(self) -> tuple[DomainEvent, ...]:
+        return tuple(self._events)
+
+    def drop_last_event(self) -> None:
+        self._events.pop()
+
     def pull_events(self) -> list[DomainEvent]:
         events, self._events = self._events, []
         return events
@@ -64,6 +70,8 @@ EVENT_TYPES = frozenset(
         "goal.created",
         "goal.updated",
         "goal.status_changed",
+        "person.created",
+        "person.updated",
         "person.erased",
         "person.deactivated",
         "person.reactivated",

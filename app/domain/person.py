@@ -113,6 +113,12 @@ class Person(EventRecorder):
     def active(self) -> bool:
         return self.deactivated_at is None
 
+    def announce(self) -> Person:
+        """A new profile made by someone (a manager, the person, the company's provisioning):
+        ``person.created``, with where it came from. Not for profiles read back from storage."""
+        self.record(DomainEvent("person.created", self.org_id, self.id, {"source": self.source}))
+        return self
+
     def deactivate(self) -> bool:
         """The organization's identity provider says the person left: the profile stays (for the
         program's records, until erased), marked. True when this changed anything."""
@@ -139,9 +145,21 @@ class Person(EventRecorder):
         if unknown:
             raise RuleViolation(f"not editable: {', '.join(sorted(unknown))}", code="not_editable")
         candidate = Person(**{**_fields_of(self), **changes})  # type: ignore[arg-type]  # validates first
+        changed = sorted(name for name in changes if getattr(self, name) != getattr(candidate, name))
         for name in changes:
             setattr(self, name, getattr(candidate, name))
         self.updated_at = utcnow()
+        if changed:
+            self._record_changed(changed)
+
+    def _record_changed(self, names: list[str]) -> None:
+        """``person.updated`` with the names of the changed fields, never their values; changes
+        made one field at a time in one unit of work (provisioning) make one event."""
+        pending = self.pending_events()
+        if pending and pending[-1].type == "person.updated":
+            names = sorted({*pending[-1].data["changed"], *names})
+            self.drop_last_event()
+        self.record(DomainEvent("person.updated", self.org_id, self.id, {"changed": names}))
 
     def set_availability(self, windows: tuple[WeeklyWindow, ...]) -> None:
         """Weekly windows in the person's own time zone; overlapping ones are merged."""

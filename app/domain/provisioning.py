@@ -115,7 +115,8 @@ class ProvisionedAccount:
         except DomainError:
             return None
         apply_to(self, person)
-        return person
+        person.pull_events()  # a new profile's first fields are part of its creation, not updates
+        return person.announce()
 
 
 def apply_to(account: ProvisionedAccount, person: Person) -> list[str]:

@@ -59,7 +59,7 @@ class NewProfile:
             preferred_formats=self.preferred_formats,
             external_id=self.external_id,
             source=self.source,
-        )
+        ).announce()
 
 
 @dataclass(frozen=True, slots=True)

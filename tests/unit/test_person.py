@@ -183,3 +183,23 @@ def test_pulling_events_empties_the_outbox() -> None:
 
 def test_a_new_person_has_recorded_no_events() -> None:
     assert Person(org_id=ORG_ID, display_name="Ada", birth_year=1990).pull_events() == []
+
+
+def test_a_new_profile_is_announced_once_and_a_profile_read_back_is_not() -> None:
+    person = Person(ORG_ID, "Ada", 1990)
+    assert person.pull_events() == []  # as the repository builds it from a row
+    person.announce()
+    [created] = person.pull_events()
+    assert (created.type, created.data) == ("person.created", {"source": "internal"})
+
+
+def test_an_update_names_the_changed_fields_once_and_never_their_values() -> None:
+    person = a_person(display_name="Ada", city="Berlin")
+    person.pull_events()
+    person.update(city="Hamburg")
+    person.update(display_name="Ada L.", city="Hamburg")  # provisioning applies field by field
+    person.update(bio="")  # unchanged: nothing to tell
+    [updated] = person.pull_events()
+    assert (updated.type, updated.data) == ("person.updated", {"changed": ["city", "display_name"]})
+    person.update(city="Hamburg")
+    assert person.pull_events() == []

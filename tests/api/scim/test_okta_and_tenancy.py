@@ -6,10 +6,12 @@ from __future__ import annotations
 import uuid
 
 import pytest
+from sqlalchemy import select
 
 from app.domain.errors import PermissionDenied
 from app.domain.provisioning import ProvisionedAccount
 from app.domain.sso import ProviderIdentity, SsoConfig
+from app.infra.db.tables import outbox
 from app.services import scim, sso_login
 from tests.api.helpers import problem
 from tests.api.scim.helpers import TANDEM, USER, patch, scim_error, scim_ok, scim_org
@@ -34,7 +36,7 @@ def okta_user(login: str, *, active: bool = True, city: str = "Berlin") -> dict[
     }
 
 
-async def test_okta_creates_a_profile_updates_it_by_put_and_deactivates_by_patch(client, uow_factory) -> None:
+async def test_okta_creates_a_profile_updates_it_by_put_and_deactivates_by_patch(client, uow_factory, engine) -> None:
     org, _, token = await scim_org(uow_factory)
     login = f"bo-{uuid.uuid4().hex[:6]}@okta.example"
     body = scim_ok(await client.post(USERS, json=okta_user(login), headers=token), 201)
@@ -82,6 +84,19 @@ async def test_okta_creates_a_profile_updates_it_by_put_and_deactivates_by_patch
         f"{USERS}/{body['id']}", json=patch({"op": "replace", "value": {"active": True}}), headers=token
     )
     assert scim_ok(on)["active"] is True
+
+    # each provisioning step told the organization's integrations, with field names, never values
+    async with engine.connect() as conn:
+        rows = await conn.execute(
+            select(outbox.c.type, outbox.c.data).where(outbox.c.subject_id == person.id).order_by(outbox.c.seq)
+        )
+        told = [(row.type, row.data.get("changed", row.data.get("source"))) for row in rows]
+    assert told == [
+        ("person.created", "internal"),
+        ("person.updated", ["city"]),
+        ("person.deactivated", None),
+        ("person.reactivated", None),
+    ]
 
 
 async def test_a_provisioned_user_signing_in_by_sso_is_the_same_account_unless_deactivated(uow_factory) -> None:
