@@ -7,13 +7,13 @@ from typing import Any
 from uuid import UUID
 
 from fastapi import APIRouter, Request, Response
-from scim2_models import Context, ListResponse, Meta, PatchOp, ResponseParameters, SearchRequest
+from scim2_models import Context, ListResponse, Meta, PatchOp, ResponseParameters
 
 from app.api.deps import RequestUow
 from app.api.scim.convert import USERS, etag_of
 from app.api.scim.errors import ScimProblem, ScimRoute, scim_json
 from app.api.scim.filters import criteria_of
-from app.api.scim.http import Organization, base_url, body_of, expected_version, id_of, int_of, parameters_of
+from app.api.scim.http import Organization, base_url, body_of, expected_version, id_of, int_of, parameters_of, search_of
 from app.api.scim.models import Group, GroupMember
 from app.domain.provisioned_group import ProvisionedGroup
 from app.services import scim, scim_groups
@@ -71,11 +71,8 @@ async def list_groups(request: Request, org_id: Organization, uow: RequestUow) -
 
 @router.post(f"{GROUPS}/.search")
 async def search_groups(request: Request, org_id: Organization, uow: RequestUow) -> Response:
-    body: SearchRequest[Any] = SearchRequest.model_validate(await body_of(request), scim_ctx=Context.SEARCH_REQUEST)
-    start = body.start_index if body.start_index is not None else 1
-    count = body.count if body.count is not None else scim.MAX_PAGE
-    parameters = body if (body.attributes or body.excluded_attributes) else None
-    return await _search(uow, org_id, request, str(body.filter) if body.filter else None, start, count, parameters)
+    asked = await search_of(request)
+    return await _search(uow, org_id, request, asked.expression, asked.start_index, asked.count, asked.parameters)
 
 
 async def _search(

@@ -4,11 +4,12 @@ and query parameters, If-Match, and the base URL resources are located under."""
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import Annotated, Any
 from uuid import UUID
 
 from fastapi import Depends, Request
-from scim2_models import ResponseParameters
+from scim2_models import Context, ResponseParameters, SearchRequest
 
 from app.api.deps import RequestUow
 from app.api.scim.errors import ScimProblem, invalid_value, unauthorized
@@ -40,6 +41,27 @@ async def body_of(request: Request) -> Any:
         return json.loads(await request.body())
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         raise ScimProblem(400, f"the body is not JSON: {error}", "invalidSyntax") from error
+
+
+@dataclass(frozen=True, slots=True)
+class Search:
+    """A list request's filter, page and attribute selection, from a query or a POST …/.search body."""
+
+    expression: str | None
+    start_index: int
+    count: int
+    parameters: ResponseParameters[Any] | None
+
+
+async def search_of(request: Request) -> Search:
+    """RFC 7644 §3.4.3: the query in a body, for filters too long or too private for a URL."""
+    body: SearchRequest[Any] = SearchRequest.model_validate(await body_of(request), scim_ctx=Context.SEARCH_REQUEST)
+    return Search(
+        expression=str(body.filter) if body.filter else None,
+        start_index=body.start_index if body.start_index is not None else 1,
+        count=body.count if body.count is not None else scim.MAX_PAGE,
+        parameters=body if (body.attributes or body.excluded_attributes) else None,
+    )
 
 
 def parameters_of(request: Request) -> ResponseParameters[Any] | None:

@@ -10,7 +10,7 @@ from typing import Any
 from uuid import UUID
 
 from fastapi import APIRouter, Request, Response
-from scim2_models import Context, ListResponse, PatchOp, ResponseParameters, SearchRequest
+from scim2_models import Context, ListResponse, PatchOp, ResponseParameters
 
 from app.api.deps import RequestUow
 from app.api.scim import convert, discovery, groups
@@ -25,6 +25,7 @@ from app.api.scim.http import (
     id_of,
     int_of,
     parameters_of,
+    search_of,
 )
 from app.api.scim.models import UserResource
 from app.api.scim.patching import known_operations
@@ -105,12 +106,8 @@ async def search_everything(_: Organization) -> Response:
 
 @router.post("/Users/.search")
 async def search(request: Request, org_id: Organization, uow: RequestUow) -> Response:
-    """RFC 7644 §3.4.3: the query in a body, for filters too long or too private for a URL."""
-    body: SearchRequest[Any] = SearchRequest.model_validate(await body_of(request), scim_ctx=Context.SEARCH_REQUEST)
-    given = body.start_index if body.start_index is not None else 1
-    count = body.count if body.count is not None else scim.MAX_PAGE
-    parameters = body if (body.attributes or body.excluded_attributes) else None
-    return await _search(uow, org_id, request, str(body.filter) if body.filter else None, given, count, parameters)
+    asked = await search_of(request)
+    return await _search(uow, org_id, request, asked.expression, asked.start_index, asked.count, asked.parameters)
 
 
 async def _search(

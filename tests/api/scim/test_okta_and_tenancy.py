@@ -176,3 +176,11 @@ async def test_pages_count_from_one_and_report_the_total(client, uow_factory) ->
     assert scim_ok(await client.get(USERS, params={"filter": either}, headers=token))["totalResults"] == 2
     only_names = scim_ok(await client.get(USERS, params={"attributes": "userName", "count": 1}, headers=token))
     assert set(only_names["Resources"][0]) == {"schemas", "id", "userName"}
+    # the same query in a POST …/.search body (RFC 7644 §3.4.3), for users and for groups
+    searched = {"schemas": ["urn:ietf:params:scim:api:messages:2.0:SearchRequest"], "filter": either}
+    found = scim_ok(await client.post(f"{USERS}/.search", json=searched | {"count": 1}, headers=token))
+    assert (found["totalResults"], len(found["Resources"])) == (2, 1)
+    picked = scim_ok(await client.post(f"{USERS}/.search", json=searched | {"attributes": ["userName"]}, headers=token))
+    assert all(set(r) == {"schemas", "id", "userName"} for r in picked["Resources"])
+    groups = scim_ok(await client.post("/scim/v2/Groups/.search", json={"schemas": searched["schemas"]}, headers=token))
+    assert groups["totalResults"] == 0
