@@ -229,7 +229,7 @@ def test_a_partner_network_syncs_its_pool_with_the_generated_client(
         )
         issued = issue_token.sync_detailed(client=Client(base_url=base), body=body)
         assert issued.status_code == 200, issued.content
-        assert issued.parsed.scope == "mentors:read mentors:sync"
+        assert issued.parsed.scope == "mentors:read mentors:sync webhooks:manage"  # every scope by default
 
         machine = Api(client_package, base, issued.parsed.access_token)
         rows = [
