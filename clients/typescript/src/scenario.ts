@@ -55,7 +55,8 @@ export async function runProgram(baseUrl: string, adminToken: string, managerTok
     params: { path: tandemPath },
     body: { starts_at: "2027-02-01T16:00:00+01:00", duration_minutes: 90, format: "video_call" },
   });
-  if (!goal.data || !session.data) throw new Error("journey");
+  // the answer is JSON unless the client asks for the .ics invitation (Accept: text/calendar)
+  if (!goal.data || !session.data || typeof session.data === "string") throw new Error("journey");
   await api.POST("/v1/sessions/{session_id}/hold", { params: { path: { session_id: session.data.id } } });
   await api.PUT("/v1/sessions/{session_id}/feedback", {
     params: { path: { session_id: session.data.id } },
