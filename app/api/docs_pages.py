@@ -4,10 +4,10 @@ Every script, style and font of these pages comes from the service itself, never
 company networks often block public CDNs, and the pages' Content-Security-Policy admits the
 service's own origin only. Swagger UI is the build bundled in the ``fastapi-offline`` package
 (not its ReDoc, which needs inline styles, a blob: worker and an image from its vendor's CDN);
-GraphiQL is a pinned build committed under ``static/graphiql``, whose ``manifest.json`` names
-each file's npm package, version and checksum. Each page is a bare HTML shell whose bootstrap
-is a static script reading its settings from ``data-`` attributes, so ``script-src`` needs no
-``'unsafe-inline'``.
+GraphiQL is a pinned build committed under ``web_assets/graphiql`` (vendored code stays out of
+``app/``), whose ``manifest.json`` names each file's npm package, version and checksum. Each
+page is a bare HTML shell whose bootstrap is a static script reading its settings from
+``data-`` attributes, so ``script-src`` needs no ``'unsafe-inline'``.
 """
 
 from __future__ import annotations
@@ -22,6 +22,8 @@ from fastapi.staticfiles import StaticFiles
 
 OWN_STATIC = Path(__file__).with_name("static")
 BUNDLED_STATIC = Path(str(files("fastapi_offline") / "static"))  # its Swagger UI build
+GRAPHIQL_STATIC = Path(str(files("web_assets") / "graphiql"))  # the pinned GraphiQL build
+GRAPHIQL_URL = "/static/graphiql"
 STATIC_URL = "/static"
 BUNDLED_URL = "/static/api-reference"
 
@@ -58,6 +60,7 @@ EXAMPLE_HEADERS = '{\n  "Authorization": "Bearer <paste a token from `tandem tok
 def install_docs_pages(app: FastAPI) -> None:
     """Serve /docs and the assets of every page (GraphiQL's page is the GraphQL router's)."""
     app.mount(BUNDLED_URL, StaticFiles(directory=BUNDLED_STATIC), name="api-reference-assets")
+    app.mount(GRAPHIQL_URL, StaticFiles(directory=GRAPHIQL_STATIC), name="graphiql-assets")  # before /static
     app.mount(STATIC_URL, StaticFiles(directory=OWN_STATIC), name="static")
     title = escape(app.title)
     openapi_url = app.openapi_url or "/openapi.json"

@@ -17,7 +17,7 @@ import pytest
 from graphql import parse, validate
 
 from app.api.app import create_app
-from app.api.docs_pages import EXAMPLE_HEADERS, EXAMPLE_QUERY, OWN_STATIC
+from app.api.docs_pages import EXAMPLE_HEADERS, EXAMPLE_QUERY, GRAPHIQL_STATIC
 from app.api.graphql.schema import schema
 from app.infra.settings import Settings
 
@@ -72,7 +72,7 @@ async def test_graphiql_is_served_in_development_or_when_asked(tmp_path: Path) -
 
 
 def test_the_committed_graphiql_build_is_the_one_its_manifest_pins() -> None:
-    folder = OWN_STATIC / "graphiql"
+    folder = GRAPHIQL_STATIC
     manifest = json.loads((folder / "manifest.json").read_text())["files"]
     shipped = {str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file()} - {"manifest.json", "README.md"}
     assert shipped == set(manifest)

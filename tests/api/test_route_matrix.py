@@ -54,6 +54,7 @@ ROUTE_MATRIX: dict[RouteKey, str] = {
     ("GET", "/docs"): PUBLIC,
     ("GET", "/static"): PUBLIC,  # the pages' scripts and styles
     ("GET", "/static/api-reference"): PUBLIC,
+    ("GET", "/static/graphiql"): PUBLIC,
     ("GET", "/.well-known/jwks.json"): PUBLIC,
     # identity: signing in needs no token; signing out ends the token's sign-in, and the
     # matrix's tokens (like operator and partner tokens) belong to none: 403 no_signin for all

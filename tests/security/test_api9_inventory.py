@@ -29,6 +29,7 @@ EXCLUDED = {
     ("GET", "/docs"): "the documentation page",
     ("GET", "/static"): "the documentation pages' files",
     ("GET", "/static/api-reference"): "the documentation pages' files",
+    ("GET", "/static/graphiql"): "the documentation pages' files",
 }
 
 
